@@ -1,0 +1,70 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Sluice",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "SluiceCore", targets: ["SluiceCore"]),
+        .library(name: "SluiceKafka", targets: ["SluiceKafka"]),
+        .library(name: "SluiceRuntime", targets: ["SluiceRuntime"]),
+        .library(name: "SluiceConnectors", targets: ["SluiceConnectors"]),
+        .executable(name: "sluice", targets: ["sluice"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        .target(name: "CSluiceSystem"),
+        .target(
+            name: "SluiceCore",
+            dependencies: [
+                "CSluiceSystem",
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .target(
+            name: "SluiceKafka",
+            dependencies: ["SluiceCore", "CRdKafka", .product(name: "Atomics", package: "swift-atomics")]
+        ),
+        .target(
+            name: "SluiceRuntime",
+            dependencies: ["SluiceCore", "SluiceKafka"]
+        ),
+        .target(
+            name: "SluiceConnectors",
+            dependencies: ["SluiceCore", "SluiceRuntime"]
+        ),
+        .executableTarget(
+            name: "sluice",
+            dependencies: [
+                "SluiceCore", "SluiceKafka", "SluiceRuntime", "SluiceConnectors",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
+        .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "SluiceCore"]),
+        .testTarget(
+            name: "SluiceCLITests",
+            dependencies: ["sluice", "SluiceKafka", "SluiceCore"]
+        ),
+    ]
+)

@@ -1,0 +1,96 @@
+import CRdKafka
+
+/// An in-process Kafka cluster: librdkafka's mock cluster, a real Kafka-protocol
+/// server on loopback TCP.
+///
+/// Other clients, in this process or others, reach it through
+/// ``bootstrapServers``. It serves produce, fetch, metadata, offsets and consumer
+/// groups but no admin requests, so topics are made with ``createTopic(_:partitions:replicationFactor:)``
+/// here (only the owning process can); elsewhere, topics are auto-created on first
+/// use with 4 partitions. Brokers can be taken down and up for fault injection.
+///
+/// ```swift
+/// let cluster = try EmbeddedKafka(brokers: 3)
+/// try cluster.createTopic("events", partitions: 8, replicationFactor: 3)
+/// var config = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+/// ```
+public final class EmbeddedKafka: @unchecked Sendable {
+    /// The number of brokers; their ids are `1...brokerCount`.
+    public let brokerCount: Int
+    /// `host:port,host:port,...` of the brokers.
+    public let bootstrapServers: String
+    private let owner: KafkaHandle
+    private let cluster: OpaquePointer
+
+    /// Starts a cluster of `brokers` brokers on loopback.
+    /// - Throws: ``KafkaError/embeddedClusterFailed(reason:)``.
+    public init(brokers: Int = 1) throws {
+        guard brokers >= 1 else {
+            throw KafkaError.embeddedClusterFailed(reason: "a cluster needs at least one broker, not \(brokers)")
+        }
+        var config = KafkaConfiguration()
+        // The owning handle never connects anywhere; it only hosts the mock cluster.
+        config["bootstrap.servers"] = "127.0.0.1:1"
+        config["log_level"] = "0"
+        owner = try KafkaHandle(type: RD_KAFKA_PRODUCER, configuration: config)
+        guard let cluster = rd_kafka_mock_cluster_new(owner.pointer, Int32(brokers)) else {
+            throw KafkaError.embeddedClusterFailed(reason: "rd_kafka_mock_cluster_new failed")
+        }
+        self.cluster = cluster
+        brokerCount = brokers
+        bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
+    }
+
+    deinit {
+        rd_kafka_mock_cluster_destroy(cluster)
+    }
+
+    /// Creates `name` with `partitions` partitions replicated `replicationFactor` times.
+    public func createTopic(_ name: String, partitions: Int, replicationFactor: Int = 1) throws {
+        guard partitions >= 1 else {
+            throw KafkaError.topicFailed(topic: name, reason: "a topic needs at least one partition, not \(partitions)")
+        }
+        guard replicationFactor >= 1 && replicationFactor <= brokerCount else {
+            throw KafkaError.topicFailed(
+                topic: name,
+                reason: "replication factor \(replicationFactor) needs 1...\(brokerCount) brokers")
+        }
+        let code = rd_kafka_mock_topic_create(cluster, name, Int32(partitions), Int32(replicationFactor))
+        if code != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError.topicFailed(topic: name, reason: KafkaError.text(code))
+        }
+    }
+
+    /// Takes broker `id` (1-based) down: it closes its connections and refuses new ones.
+    public func setBrokerDown(_ id: Int) throws {
+        try checkBroker(id)
+        let code = rd_kafka_mock_broker_set_down(cluster, Int32(id))
+        if code != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError.embeddedClusterFailed(reason: "broker \(id) down: \(KafkaError.text(code))")
+        }
+    }
+
+    /// Brings broker `id` (1-based) back up.
+    public func setBrokerUp(_ id: Int) throws {
+        try checkBroker(id)
+        let code = rd_kafka_mock_broker_set_up(cluster, Int32(id))
+        if code != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError.embeddedClusterFailed(reason: "broker \(id) up: \(KafkaError.text(code))")
+        }
+    }
+
+    /// Makes broker `id` the leader of `topic`'s `partition`.
+    public func setPartitionLeader(topic: String, partition: Int, broker id: Int) throws {
+        try checkBroker(id)
+        let code = rd_kafka_mock_partition_set_leader(cluster, topic, Int32(partition), Int32(id))
+        if code != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError.embeddedClusterFailed(reason: "leader of \(topic)[\(partition)]: \(KafkaError.text(code))")
+        }
+    }
+
+    private func checkBroker(_ id: Int) throws {
+        guard (1...brokerCount).contains(id) else {
+            throw KafkaError.embeddedClusterFailed(reason: "no broker \(id); brokers are 1...\(brokerCount)")
+        }
+    }
+}

@@ -1,0 +1,242 @@
+import CRdKafka
+import SluiceCore
+
+/// A zero-copy Kafka producer for ``RecordBatch``es.
+///
+/// ``produce(_:)`` hands librdkafka pointers into the batch arena without
+/// `RD_KAFKA_MSG_F_COPY`, so record values are never copied on the way to the
+/// socket (librdkafka copies keys into its per-message header, and compresses when
+/// asked). The batch must stay untouched until every record in it is reported; the
+/// producer then calls its `onBatchDelivered` handler once, which normally returns
+/// the batch to its ``BatchPool``. Failed deliveries are counted in ``statistics``
+/// and on the batch (``RecordBatch/failedDeliveries``), never dropped silently.
+///
+/// Thread-safety rule (why `@unchecked Sendable`): one thread at a time calls
+/// ``produce(_:)``, ``poll(timeoutMs:)`` and ``flush(timeoutMs:)``; delivery reports
+/// run on that thread inside `poll`/`flush`, so batch bookkeeping and
+/// ``statistics`` need no locks. Read ``statistics`` from that thread, or after
+/// ``flush(timeoutMs:)`` returned and the thread was joined.
+///
+/// ```swift
+/// let producer = try Producer(topic: "events", configuration: config) { batch in pool.release(batch) }
+/// try producer.produce(batch)
+/// try producer.flush(timeoutMs: 10_000)
+/// ```
+public final class Producer: @unchecked Sendable {
+    /// The topic records go to.
+    public let topic: String
+    /// Delivery counts, failures and latencies so far.
+    public internal(set) var statistics = DeliveryStatistics()
+    /// Whether to record per-record latency (one histogram update per report).
+    public var recordsLatency = true
+
+    let handle: KafkaHandle
+    let topicHandle: OpaquePointer
+    let onBatchDelivered: (RecordBatch) -> Void
+
+    /// Creates a producer for `topic`.
+    /// - Parameter onBatchDelivered: called once per batch, on the polling thread,
+    ///   when every record in it has been reported (delivered or failed).
+    /// - Throws: ``KafkaError`` naming a rejected property, or creation failures.
+    public init(
+        topic: String,
+        configuration: KafkaConfiguration,
+        onBatchDelivered: @escaping (RecordBatch) -> Void
+    ) throws {
+        self.topic = topic
+        self.onBatchDelivered = onBatchDelivered
+        let box = ProducerBox()
+        handle = try KafkaHandle(type: RD_KAFKA_PRODUCER, configuration: configuration, context: box) { conf in
+            rd_kafka_conf_set_dr_msg_cb(conf, producerDeliveryReport)
+            rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(box).toOpaque())
+        }
+        guard let rkt = rd_kafka_topic_new(handle.pointer, topic, nil) else {
+            throw KafkaError.topicFailed(topic: topic, reason: KafkaError.text(rd_kafka_last_error()))
+        }
+        topicHandle = rkt
+        box.producer = self
+    }
+
+    deinit {
+        // Serve the reports already waiting so their batches go home, then cut the
+        // back-reference: reports librdkafka still emits while it is destroyed find
+        // no producer (the box itself lives as long as the handle).
+        _ = rd_kafka_poll(handle.pointer, 0)
+        (rd_kafka_opaque(handle.pointer).map { Unmanaged<ProducerBox>.fromOpaque($0).takeUnretainedValue() })?.producer = nil
+        rd_kafka_topic_destroy(topicHandle)
+    }
+
+    /// Fetches metadata, failing with ``KafkaError/unreachable(bootstrapServers:timeoutMs:reason:)``
+    /// when no broker answers in time.
+    public func checkReachable(timeoutMs: Int) throws -> ClusterMetadata {
+        try handle.metadata(topic: topicHandle, timeoutMs: timeoutMs)
+    }
+
+    /// Hands every record of `batch` to librdkafka without copying values.
+    ///
+    /// When librdkafka's queue is full it serves delivery reports and retries, so the
+    /// call blocks until the whole batch is queued (backpressure).
+    /// - Throws: ``KafkaError/produceFailed(topic:reason:)`` for an error that retrying
+    ///   cannot fix; the records not queued are counted as failed on the batch.
+    public func produce(_ batch: RecordBatch) throws {
+        let total = batch.count
+        batch.pendingDeliveries = total
+        if total == 0 {
+            onBatchDelivered(batch)
+            return
+        }
+        let arena = batch.arenaBase
+        var position = 0
+        while position < total {
+            let entry = batch.entryPointer(at: position)
+            var code = RD_KAFKA_RESP_ERR_NO_ERROR
+            if entry.pointee.headerCount == 0 && entry.pointee.timestampMs == 0 {
+                let status = rd_kafka_produce(
+                    topicHandle, entry.pointee.partition, 0,
+                    entry.pointee.valueLength < 0 ? nil : arena + Int(entry.pointee.valueOffset),
+                    Int(Swift.max(entry.pointee.valueLength, 0)),
+                    entry.pointee.keyLength < 0 ? nil : UnsafeRawPointer(arena + Int(entry.pointee.keyOffset)),
+                    Int(Swift.max(entry.pointee.keyLength, 0)),
+                    UnsafeMutableRawPointer(entry))
+                if status != 0 { code = rd_kafka_last_error() }
+            } else {
+                code = produceWithHeaders(entry, arena: arena)
+            }
+            if code == RD_KAFKA_RESP_ERR_NO_ERROR {
+                position += 1
+                continue
+            }
+            if code == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                rd_kafka_poll(handle.pointer, 1)
+                continue
+            }
+            // Not retriable: account the rest of the batch as failed, then report.
+            let reason = KafkaError.text(code)
+            let unsent = total - position
+            statistics.failed += unsent
+            if statistics.firstError == nil { statistics.firstError = reason }
+            batch.failedDeliveries += unsent
+            if batch.firstDeliveryError == nil { batch.firstDeliveryError = reason }
+            batch.pendingDeliveries -= unsent
+            if batch.pendingDeliveries == 0 { onBatchDelivered(batch) }
+            throw KafkaError.produceFailed(topic: topic, reason: reason)
+        }
+    }
+
+    /// The slow path for records with headers or an explicit timestamp.
+    private func produceWithHeaders(
+        _ entry: UnsafeMutablePointer<RecordEntry>, arena: UnsafeMutableRawPointer
+    ) -> rd_kafka_resp_err_t {
+        var headers: OpaquePointer?
+        if entry.pointee.headerCount > 0 {
+            let decoded = RecordHeader.headers(of: entry.pointee, arena: UnsafeRawPointer(arena))
+            headers = rd_kafka_headers_new(decoded.count)
+            for header in decoded {
+                if let value = header.value {
+                    value.withUnsafeBytes { bytes in
+                        _ = rd_kafka_header_add(headers, header.name, -1, bytes.baseAddress, bytes.count)
+                    }
+                } else {
+                    _ = rd_kafka_header_add(headers, header.name, -1, nil, 0)
+                }
+            }
+        }
+        var values = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 8)
+        var n = 0
+        func add(_ type: rd_kafka_vtype_t, _ fill: (inout rd_kafka_vu_t) -> Void) {
+            values[n].vtype = type
+            fill(&values[n])
+            n += 1
+        }
+        add(RD_KAFKA_VTYPE_RKT) { $0.u.rkt = topicHandle }
+        add(RD_KAFKA_VTYPE_PARTITION) { $0.u.i32 = entry.pointee.partition }
+        if entry.pointee.valueLength >= 0 {
+            add(RD_KAFKA_VTYPE_VALUE) {
+                $0.u.mem.ptr = arena + Int(entry.pointee.valueOffset)
+                $0.u.mem.size = Int(entry.pointee.valueLength)
+            }
+        }
+        if entry.pointee.keyLength >= 0 {
+            add(RD_KAFKA_VTYPE_KEY) {
+                $0.u.mem.ptr = arena + Int(entry.pointee.keyOffset)
+                $0.u.mem.size = Int(entry.pointee.keyLength)
+            }
+        }
+        add(RD_KAFKA_VTYPE_OPAQUE) { $0.u.ptr = UnsafeMutableRawPointer(entry) }
+        add(RD_KAFKA_VTYPE_MSGFLAGS) { $0.u.i = 0 }
+        if entry.pointee.timestampMs != 0 {
+            add(RD_KAFKA_VTYPE_TIMESTAMP) { $0.u.i64 = entry.pointee.timestampMs }
+        }
+        if let headers {
+            add(RD_KAFKA_VTYPE_HEADERS) { $0.u.headers = headers }
+        }
+        let error = values.withUnsafeBufferPointer { rd_kafka_produceva(handle.pointer, $0.baseAddress, n) }
+        guard let error else { return RD_KAFKA_RESP_ERR_NO_ERROR }
+        // On failure the headers were not taken over by a message.
+        let code = rd_kafka_error_code(error)
+        rd_kafka_error_destroy(error)
+        if let headers { rd_kafka_headers_destroy(headers) }
+        return code
+    }
+
+    /// Serves delivery reports for up to `timeoutMs` (0: only what is ready).
+    /// - Returns: the number of events served.
+    @discardableResult
+    public func poll(timeoutMs: Int = 0) -> Int {
+        Int(rd_kafka_poll(handle.pointer, Int32(timeoutMs)))
+    }
+
+    /// Records queued in librdkafka and not yet reported.
+    public var outstanding: Int { Int(rd_kafka_outq_len(handle.pointer)) }
+
+    /// Waits until every queued record is reported.
+    /// - Throws: ``KafkaError/flushTimedOut(outstanding:timeoutMs:)`` when some are
+    ///   still outstanding after `timeoutMs`.
+    public func flush(timeoutMs: Int) throws {
+        let code = rd_kafka_flush(handle.pointer, Int32(timeoutMs))
+        if code != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError.flushTimedOut(outstanding: outstanding, timeoutMs: timeoutMs)
+        }
+    }
+
+    /// One delivery report (called from the C callback on the polling thread).
+    @inline(__always)
+    func deliveryReport(_ message: UnsafePointer<rd_kafka_message_t>) {
+        guard let opaque = message.pointee._private else { return }
+        let entry = opaque.assumingMemoryBound(to: RecordEntry.self)
+        let batch = RecordBatch.owner(of: entry)
+        if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+            statistics.delivered &+= 1
+            statistics.deliveredBytes &+= message.pointee.len &+ message.pointee.key_len
+            if recordsLatency {
+                let micros = (MonotonicClock.nanoseconds() &- entry.pointee.writtenAtNanos) / 1000
+                _ = statistics.latencyMicros.record(Swift.max(micros, 1))
+            }
+        } else {
+            statistics.failed &+= 1
+            batch.failedDeliveries &+= 1
+            if batch.firstDeliveryError == nil || statistics.firstError == nil {
+                let reason = KafkaError.text(message.pointee.err)
+                if batch.firstDeliveryError == nil { batch.firstDeliveryError = reason }
+                if statistics.firstError == nil { statistics.firstError = reason }
+            }
+        }
+        batch.pendingDeliveries &-= 1
+        if batch.pendingDeliveries == 0 { onBatchDelivered(batch) }
+    }
+}
+
+/// The object librdkafka's opaque points at; it outlives every callback because the
+/// producer destroys the handle (and so stops callbacks) before releasing it.
+private final class ProducerBox {
+    unowned(unsafe) var producer: Producer?
+}
+
+/// librdkafka's delivery-report callback: forwards to the owning ``Producer``.
+private func producerDeliveryReport(
+    _ rk: OpaquePointer?, _ message: UnsafePointer<rd_kafka_message_t>?, _ opaque: UnsafeMutableRawPointer?
+) {
+    guard let message, let opaque else { return }
+    let box = Unmanaged<ProducerBox>.fromOpaque(opaque).takeUnretainedValue()
+    box.producer?.deliveryReport(message)
+}
