@@ -25,8 +25,10 @@ public final class RecordBatch: @unchecked Sendable {
     @inlinable public var count: Int { storedCount }
     /// Arena bytes written so far.
     @inlinable public var bytesUsed: Int { storedBytesUsed }
-    @usableFromInline var storedCount: Int = 0
-    @usableFromInline var storedBytesUsed: Int = 0
+    // Hot fields skip the dynamic exclusivity check: a batch has one owner thread
+    // at a time (see the type's rule), and the check cost more than the append.
+    @usableFromInline @exclusivity(unchecked) var storedCount: Int = 0
+    @usableFromInline @exclusivity(unchecked) var storedBytesUsed: Int = 0
 
     /// The task that filled the batch (set by the runner; informational).
     public var taskID: Int32 = 0
@@ -35,11 +37,15 @@ public final class RecordBatch: @unchecked Sendable {
 
     /// Delivery bookkeeping, touched only by the thread that polls the producer.
     /// Records handed to the producer and not yet reported.
-    public var pendingDeliveries: Int = 0
+    @exclusivity(unchecked) public var pendingDeliveries: Int = 0
     /// Records whose delivery failed.
-    public var failedDeliveries: Int = 0
+    @exclusivity(unchecked) public var failedDeliveries: Int = 0
     /// The first delivery error's text, if any.
     public var firstDeliveryError: String?
+
+    /// One record in this many (the first of each run of them in a batch) carries
+    /// its write time in ``RecordEntry/writtenAtNanos``; the others carry 0.
+    public static let latencySampleInterval = 32
 
     /// Intrusive link for ``BatchReturnStack`` (owned by the stack while pushed).
     @usableFromInline var nextReturned: Unmanaged<RecordBatch>?
@@ -117,7 +123,9 @@ public final class RecordBatch: @unchecked Sendable {
                 headerCount: 0,
                 partition: partition,
                 timestampMs: timestampMs,
-                writtenAtNanos: MonotonicClock.nanoseconds(),
+                // One record in `latencySampleInterval` carries its write time: a
+                // clock read per record would cost more than the rest of the append.
+                writtenAtNanos: count & (RecordBatch.latencySampleInterval &- 1) == 0 ? MonotonicClock.nanoseconds() : 0,
                 owner: Unmanaged.passUnretained(self).toOpaque()
             ))
         storedBytesUsed = valueStart &+ v
@@ -178,6 +186,17 @@ public final class RecordBatch: @unchecked Sendable {
     /// The arena base, for the delivery path (valid like a view).
     @inlinable
     public var arenaBase: UnsafeMutableRawPointer { arena }
+
+    /// Calls `body` with the batch that owns the entry `pointer` points at, without
+    /// retaining it (the delivery path runs this once per record).
+    ///
+    /// Only valid for pointers obtained from ``entryPointer(at:)`` while that batch lives.
+    @inlinable
+    public static func withOwner<Result>(
+        of pointer: UnsafeMutablePointer<RecordEntry>, _ body: (RecordBatch) throws -> Result
+    ) rethrows -> Result {
+        try Unmanaged<RecordBatch>.fromOpaque(pointer.pointee.owner!)._withUnsafeGuaranteedRef(body)
+    }
 
     /// The batch that owns the entry `pointer` points at.
     ///

@@ -22,7 +22,8 @@ public struct RecordEntry {
     public var partition: Int32
     /// Kafka timestamp in milliseconds since the epoch, or 0 for "now at produce time".
     public var timestampMs: Int64
-    /// `MonotonicClock.nanoseconds()` when the record was written, for latency.
+    /// `MonotonicClock.nanoseconds()` when the record was written, for latency
+    /// sampling, or 0 when the record is not a sample (see ``RecordBatch/latencySampleInterval``).
     public var writtenAtNanos: UInt64
     /// The batch the entry belongs to (unretained: the batch owns its index).
     @usableFromInline var owner: UnsafeMutableRawPointer?

@@ -54,6 +54,13 @@ public struct ConsumedRecord {
         message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError.text(message.pointee.err)
     }
 
+    /// Whether the error says the read position fell off the partition's log (the
+    /// records there were deleted before they were read).
+    public var isOffsetOutOfRange: Bool {
+        message.pointee.err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET
+            || message.pointee.err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE
+    }
+
     /// The topic name (allocates a String).
     public var topic: String {
         message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""

@@ -71,6 +71,28 @@ public final class Consumer: @unchecked Sendable {
         try handle.metadata(timeoutMs: timeoutMs)
     }
 
+    /// The partitions of `topic`, from fresh metadata.
+    /// - Throws: ``KafkaError/topicFailed(topic:reason:)`` when the topic is unknown.
+    public func partitions(of topic: String, timeoutMs: Int) throws -> [Int32] {
+        let metadata = try handle.metadata(timeoutMs: timeoutMs)
+        guard let entry = metadata.topics.first(where: { $0.name == topic }), !entry.partitions.isEmpty else {
+            throw KafkaError.topicFailed(topic: topic, reason: "not found in the cluster's metadata")
+        }
+        if let error = entry.error { throw KafkaError.topicFailed(topic: topic, reason: error) }
+        return entry.partitions
+    }
+
+    /// The low and high watermark offsets of a partition, asked of its leader.
+    public func watermarks(topic: String, partition: Int32, timeoutMs: Int) throws -> (low: Int64, high: Int64) {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let code = rd_kafka_query_watermark_offsets(handle.pointer, topic, partition, &low, &high, Int32(timeoutMs))
+        if code != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError.topicFailed(topic: topic, reason: "watermarks of partition \(partition): \(KafkaError.text(code))")
+        }
+        return (low, high)
+    }
+
     /// Reads `partitions` of `topic` directly, without group membership.
     public func assign(topic: String, partitions: [Int32], from start: StartOffset = .beginning) throws {
         let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))

@@ -10,7 +10,8 @@ public struct DeliveryStatistics: Sendable {
     public var deliveredBytes: Int = 0
     /// The first failure's text, for reporting.
     public var firstError: String?
-    /// Write-to-acknowledgement latency of delivered records, in microseconds.
+    /// Write-to-acknowledgement latency of delivered records, in microseconds
+    /// (a sample: the records that carry a write time).
     public var latencyMicros = Histogram<UInt64>(
         lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .two)
 

@@ -26,8 +26,8 @@ public final class Producer: @unchecked Sendable {
     /// The topic records go to.
     public let topic: String
     /// Delivery counts, failures and latencies so far.
-    public internal(set) var statistics = DeliveryStatistics()
-    /// Whether to record per-record latency (one histogram update per report).
+    @exclusivity(unchecked) public internal(set) var statistics = DeliveryStatistics()
+    /// Whether to record write-to-acknowledgement latency of the sampled records.
     public var recordsLatency = true
 
     let handle: KafkaHandle
@@ -54,7 +54,7 @@ public final class Producer: @unchecked Sendable {
             throw KafkaError.topicFailed(topic: topic, reason: KafkaError.text(rd_kafka_last_error()))
         }
         topicHandle = rkt
-        box.producer = self
+        box.producer = Unmanaged.passUnretained(self)
     }
 
     deinit {
@@ -204,11 +204,20 @@ public final class Producer: @unchecked Sendable {
     func deliveryReport(_ message: UnsafePointer<rd_kafka_message_t>) {
         guard let opaque = message.pointee._private else { return }
         let entry = opaque.assumingMemoryBound(to: RecordEntry.self)
-        let batch = RecordBatch.owner(of: entry)
+        // +0 access: the pool keeps the batch alive, so no retain/release per record.
+        RecordBatch.withOwner(of: entry) { batch in
+            report(message, entry: entry, batch: batch)
+        }
+    }
+
+    @inline(__always)
+    private func report(
+        _ message: UnsafePointer<rd_kafka_message_t>, entry: UnsafeMutablePointer<RecordEntry>, batch: RecordBatch
+    ) {
         if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
             statistics.delivered &+= 1
             statistics.deliveredBytes &+= message.pointee.len &+ message.pointee.key_len
-            if recordsLatency {
+            if recordsLatency && entry.pointee.writtenAtNanos != 0 {
                 let micros = (MonotonicClock.nanoseconds() &- entry.pointee.writtenAtNanos) / 1000
                 _ = statistics.latencyMicros.record(Swift.max(micros, 1))
             }
@@ -229,7 +238,7 @@ public final class Producer: @unchecked Sendable {
 /// The object librdkafka's opaque points at; it outlives every callback because the
 /// producer destroys the handle (and so stops callbacks) before releasing it.
 private final class ProducerBox {
-    unowned(unsafe) var producer: Producer?
+    var producer: Unmanaged<Producer>?
 }
 
 /// librdkafka's delivery-report callback: forwards to the owning ``Producer``.
@@ -237,6 +246,7 @@ private func producerDeliveryReport(
     _ rk: OpaquePointer?, _ message: UnsafePointer<rd_kafka_message_t>?, _ opaque: UnsafeMutableRawPointer?
 ) {
     guard let message, let opaque else { return }
-    let box = Unmanaged<ProducerBox>.fromOpaque(opaque).takeUnretainedValue()
-    box.producer?.deliveryReport(message)
+    Unmanaged<ProducerBox>.fromOpaque(opaque)._withUnsafeGuaranteedRef { box in
+        box.producer?._withUnsafeGuaranteedRef { $0.deliveryReport(message) }
+    }
 }

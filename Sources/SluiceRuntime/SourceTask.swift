@@ -1,0 +1,68 @@
+import SluiceCore
+
+/// What a source task's ``SourceTask/poll(into:)`` call ended with.
+public enum SourcePollResult: Sendable, Equatable {
+    /// The batch filled up; more records are ready, poll again soon.
+    case batchFull
+    /// Everything available now was written (possibly nothing); the runner sends
+    /// what the batch holds and idles before the next poll when it was empty.
+    case caughtUp
+    /// The source has no more records, ever (a bounded source such as a finite datagen).
+    case endOfData
+}
+
+/// Identity and settings of one running task.
+public struct TaskContext: Sendable {
+    /// The connector's name.
+    public var connectorName: String
+    /// The task's number within its connector, `0..<tasks.max`.
+    public var taskID: Int
+    /// The task's configuration (strings, as Kafka Connect passes them).
+    public var config: [String: String]
+
+    /// Creates a context.
+    public init(connectorName: String, taskID: Int, config: [String: String]) {
+        self.connectorName = connectorName
+        self.taskID = taskID
+        self.config = config
+    }
+}
+
+/// A task that reads from an external system and writes records into batches,
+/// the Sluice form of Kafka Connect's `SourceTask`.
+///
+/// The runner calls every method on the task's own pinned thread, so a task needs
+/// no locking of its own. `poll(into:)` writes each record's bytes straight into the
+/// batch arena with ``RecordBatch/append(keyLength:valueLength:timestampMs:partition:fill:)``
+/// and returns when the batch is full or the source has nothing more for now.
+///
+/// ```swift
+/// final class Counter: SourceTask {
+///     var next = 0
+///     func poll(into batch: RecordBatch) throws -> SourcePollResult {
+///         while try batch.append(keyLength: -1, valueLength: 8, fill: { _, value in
+///             value.storeBytes(of: next, as: Int.self) }) { next += 1 }
+///         return .batchFull
+///     }
+/// }
+/// ```
+public protocol SourceTask: AnyObject {
+    /// Prepares the task; called once, on the task thread, before the first poll.
+    func start(context: TaskContext) throws
+    /// Writes the records available now into `batch`.
+    func poll(into batch: RecordBatch) throws -> SourcePollResult
+    /// Called, in batch order, once every record of `batch` is acknowledged by Kafka:
+    /// the source offsets it covers may be committed.
+    func commit(batch: RecordBatch)
+    /// Releases the task's resources; called once, on the task thread, last.
+    func stop()
+}
+
+extension SourceTask {
+    /// Does nothing.
+    public func start(context: TaskContext) throws {}
+    /// Does nothing.
+    public func commit(batch: RecordBatch) {}
+    /// Does nothing.
+    public func stop() {}
+}

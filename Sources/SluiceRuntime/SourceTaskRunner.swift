@@ -1,0 +1,249 @@
+import Atomics
+import Synchronization
+import SluiceCore
+import SluiceKafka
+
+/// Runs one ``SourceTask`` on a pinned thread and moves its batches to Kafka
+/// through the zero-copy produce path.
+///
+/// Memory is bounded by the task's ``BatchPool``: when every batch is in flight the
+/// task waits (backpressure). A batch's records are committed to the task, in batch
+/// order, only after Kafka acknowledged all of them; a batch with a failed delivery
+/// fails the task instead (nothing is committed past it).
+///
+/// ```swift
+/// let runner = try SourceTaskRunner(task: MyTask(), context: context, topic: "events",
+///                                   producerConfiguration: config, settings: .init())
+/// try runner.start()
+/// runner.join()
+/// ```
+public final class SourceTaskRunner: @unchecked Sendable {
+    /// Data-plane settings of one task.
+    public struct Settings: Sendable {
+        /// Batches in the task's pool (the memory bound is this × `batchBytes`).
+        public var batchCount: Int = 16
+        /// Arena bytes per batch.
+        public var batchBytes: Int = 1 << 20
+        /// Index entries per batch.
+        public var maxRecordsPerBatch: Int = 16_384
+        /// Direct or producer-lane hand-off.
+        public var mode: ProduceMode = .direct
+        /// CPU for the task thread, `nil` to let the scheduler choose.
+        public var taskCPU: Int?
+        /// CPU for the producer lane thread (lane mode), `nil` to let the scheduler choose.
+        public var laneCPU: Int?
+        /// How idle threads wait.
+        public var idle: IdleStrategy = .backoff()
+        /// Flush timeout at the end of the run.
+        public var flushTimeoutMs: Int = 60_000
+
+        /// Default settings.
+        public init() {}
+    }
+
+    /// The task's lifecycle state, as Kafka Connect names it.
+    public enum State: String, Sendable {
+        case unassigned = "UNASSIGNED", running = "RUNNING", failed = "FAILED", stopped = "STOPPED"
+    }
+
+    /// Source-stage counters (the task thread).
+    public let sourceCounters = StageCounters()
+    /// Produce-stage counters (the thread that calls librdkafka).
+    public let produceCounters = StageCounters()
+    /// The context the task runs with.
+    public let context: TaskContext
+
+    private let task: SourceTask
+    private let settings: Settings
+    private let pool: BatchPool
+    private let producer: Producer
+    private let ring: SPSCRing<RecordBatch>?
+    private let committer: OrderedBatchCommitter
+    private let running = ManagedAtomic<Bool>(false)
+    private let sourceDone = ManagedAtomic<Bool>(false)
+    private var threads: [PinnedThread] = []
+    private let laneDone = ManagedAtomic<Bool>(false)
+    /// The outcome; written by the task and lane threads, so behind a lock.
+    private let outcome = Mutex<(state: State, error: (any Error)?)>((.unassigned, nil))
+    private var nextBatchSequence: UInt64 = 0
+
+    /// Creates a runner; nothing runs until ``start()``.
+    /// - Throws: ``SluiceKafka/KafkaError`` when the producer cannot be created.
+    public init(
+        task: SourceTask, context: TaskContext, topic: String,
+        producerConfiguration: KafkaConfiguration, settings: Settings = Settings()
+    ) throws {
+        self.task = task
+        self.context = context
+        self.settings = settings
+        let pool = BatchPool(
+            batchCount: settings.batchCount, arenaBytes: settings.batchBytes,
+            maxRecords: settings.maxRecordsPerBatch)
+        self.pool = pool
+        let task = task
+        let committer = OrderedBatchCommitter { batch in
+            task.commit(batch: batch)
+            pool.release(batch)
+        }
+        self.committer = committer
+        ring = settings.mode == .lane ? SPSCRing(capacity: settings.batchCount) : nil
+        let counters = produceCounters
+        producer = try Producer(topic: topic, configuration: producerConfiguration) { batch in
+            StageCounters.add(batch.count - batch.failedDeliveries, to: counters.records)
+            committer.completed(batch)
+        }
+    }
+
+    /// Starts the task thread (and the lane thread in lane mode).
+    /// - Throws: ``SluiceCore/CoreError`` when a thread cannot start or be pinned.
+    public func start() throws {
+        running.store(true, ordering: .releasing)
+        outcome.withLock { $0.state = .running }
+        if settings.mode == .lane {
+            threads.append(try PinnedThread(name: "sluice-lane-\(context.taskID)", cpu: settings.laneCPU) { [self] in
+                runLane()
+            })
+        }
+        threads.append(try PinnedThread(name: "sluice-task-\(context.taskID)", cpu: settings.taskCPU) { [self] in
+            runTask()
+        })
+    }
+
+    /// Asks the task to stop after its current poll; in-flight records are still flushed.
+    public func stop() {
+        running.store(false, ordering: .releasing)
+    }
+
+    /// Waits for the threads to end; afterwards ``state``, ``error`` and
+    /// ``deliveryStatistics`` are final.
+    public func join() {
+        for thread in threads { thread.join() }
+    }
+
+    /// The state after ``join()``.
+    public var state: State { outcome.withLock { $0.state } }
+    /// Why the task failed, after ``join()``.
+    public var error: (any Error)? { outcome.withLock { $0.error } }
+    /// Delivery figures, after ``join()``.
+    public var deliveryStatistics: DeliveryStatistics { producer.statistics }
+
+    // MARK: threads
+
+    private func runTask() {
+        var idle = settings.idle
+        do {
+            try task.start(context: context)
+            defer { task.stop() }
+            try sourceLoop(idle: &idle)
+        } catch {
+            fail(error)
+        }
+        sourceDone.store(true, ordering: .releasing)
+        if settings.mode == .direct { finish() }
+    }
+
+    private func sourceLoop(idle: inout IdleStrategy) throws {
+        let direct = settings.mode == .direct
+        // In direct mode a batch comes back only through a delivery report this thread
+        // serves, so the wait blocks in rd_kafka_poll, which wakes on the first report,
+        // instead of sleeping through it in an idle strategy.
+        var poolIdle = direct ? IdleStrategy(.busySpin) : settings.idle
+        while running.load(ordering: .relaxed) {
+            let waitStart = MonotonicClock.nanoseconds()
+            guard let batch = pool.acquire(idle: &poolIdle, whileWaiting: {
+                if direct { producer.poll(timeoutMs: 1) }
+                return running.load(ordering: .relaxed)
+            }) else { return }
+            let pollStart = MonotonicClock.nanoseconds()
+            StageCounters.add(pollStart &- waitStart, to: sourceCounters.waitNanos)
+            batch.taskID = Int32(truncatingIfNeeded: context.taskID)
+            batch.batchSequence = nextBatchSequence
+            nextBatchSequence &+= 1
+            let result = try task.poll(into: batch)
+            let pollEnd = MonotonicClock.nanoseconds()
+            StageCounters.add(pollEnd &- pollStart, to: sourceCounters.busyNanos)
+            StageCounters.add(batch.count, to: sourceCounters.records)
+            StageCounters.add(1, to: sourceCounters.batches)
+            if direct {
+                try producer.produce(batch)
+                producer.poll(timeoutMs: 0)
+                StageCounters.add(MonotonicClock.nanoseconds() &- pollEnd, to: produceCounters.busyNanos)
+                StageCounters.add(1, to: produceCounters.batches)
+                try checkDeliveries()
+            } else {
+                try handOff(batch, idle: &idle)
+            }
+            switch result {
+            case .batchFull: idle.reset()
+            case .caughtUp: if batch.isEmpty { idle.idle() } else { idle.reset() }
+            case .endOfData: return
+            }
+        }
+    }
+
+    private func handOff(_ batch: RecordBatch, idle: inout IdleStrategy) throws {
+        guard let ring else { return }
+        let start = MonotonicClock.nanoseconds()
+        while !ring.tryPush(batch) {
+            // A dead lane never drains the ring: the batch is dropped undelivered,
+            // so none of its records is committed, and the task is already FAILED.
+            if laneDone.load(ordering: .acquiring) { return }
+            idle.idle()
+        }
+        StageCounters.add(MonotonicClock.nanoseconds() &- start, to: sourceCounters.waitNanos)
+    }
+
+    private func runLane() {
+        guard let ring else { return }
+        var idle = settings.idle
+        do {
+            while true {
+                let start = MonotonicClock.nanoseconds()
+                var produced = 0
+                try ring.popBatch(max: settings.batchCount) { batch in
+                    try producer.produce(batch)
+                    produced += 1
+                }
+                let served = producer.poll(timeoutMs: 0)
+                if produced > 0 {
+                    StageCounters.add(MonotonicClock.nanoseconds() &- start, to: produceCounters.busyNanos)
+                    StageCounters.add(produced, to: produceCounters.batches)
+                }
+                try checkDeliveries()
+                if produced == 0 && sourceDone.load(ordering: .acquiring) && ring.approximateCount == 0 { break }
+                idle.idle(workCount: produced + served)
+            }
+        } catch {
+            fail(error)
+        }
+        finish()
+        laneDone.store(true, ordering: .releasing)
+    }
+
+    /// Flushes what is in flight; records the final state.
+    private func finish() {
+        do {
+            try producer.flush(timeoutMs: settings.flushTimeoutMs)
+            try checkDeliveries()
+        } catch {
+            fail(error)
+        }
+        outcome.withLock { if $0.state != .failed { $0.state = .stopped } }
+    }
+
+    private func checkDeliveries() throws {
+        let statistics = producer.statistics
+        if statistics.failed > 0 {
+            throw RuntimeError.deliveryFailed(
+                taskID: context.taskID, failed: statistics.failed, reason: statistics.firstError ?? "unknown")
+        }
+    }
+
+    private func fail(_ error: Error) {
+        outcome.withLock {
+            if $0.error == nil { $0.error = error }
+            $0.state = .failed
+        }
+        running.store(false, ordering: .releasing)
+    }
+}

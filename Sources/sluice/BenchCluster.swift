@@ -1,0 +1,34 @@
+import SluiceKafka
+
+/// Cluster-side chores of a benchmark: reachability and topics.
+enum BenchCluster {
+    /// Fails within `timeoutMs` with a message naming the address when no broker answers.
+    static func checkReachable(_ configuration: KafkaConfiguration, timeoutMs: Int) throws {
+        let consumer = try Consumer(configuration: configuration.merging(.logSilenced))
+        _ = try consumer.metadata(timeoutMs: timeoutMs)
+    }
+
+    /// Creates a topic in the child broker, or through the admin API of a real
+    /// cluster (falling back to an auto-created topic where admin is not served).
+    static func createTopic(_ name: String, partitions: Int, broker: ChildBroker?, configuration: KafkaConfiguration) throws {
+        if let broker {
+            try broker.createTopic(name, partitions: partitions)
+            return
+        }
+        do {
+            try TopicAdmin(configuration: configuration).createTopic(name, partitions: partitions)
+        } catch let error as KafkaError {
+            guard case .adminNotSupported = error else { throw error }
+            FileHandleOutput.standardError.write("sluice: warning: \(error); '\(name)' will be auto-created\n")
+        }
+    }
+}
+
+extension KafkaConfiguration {
+    /// Silences librdkafka's own log lines (errors still surface as Swift errors).
+    static var logSilenced: KafkaConfiguration {
+        var config = KafkaConfiguration()
+        config["log_level"] = "0"
+        return config
+    }
+}

@@ -1,0 +1,222 @@
+import ArgumentParser
+import SluiceConnectors
+import SluiceCore
+import SluiceKafka
+import SluiceRuntime
+
+/// `sluice bench`: throughput of datagen tasks producing to Kafka, against a raw
+/// librdkafka loop measured in the same run.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure source throughput on an embedded (default) or real Kafka cluster.",
+        discussion: """
+            One run per combination of --tasks, --compression and --mode. Each run first measures
+            a raw librdkafka produce loop with the same records and producer settings (one loop
+            thread per task), then Sluice's datagen tasks, and prints records/s, MB/s, CPU seconds
+            per million records, p50/p99 delivery latency (record written -> acknowledged), peak RSS
+            and the ratio to the raw loop. With --verify the topic is read back and every
+            (task, sequence) must be there exactly once.
+            """
+    )
+
+    @Option(help: "Tasks per run, a comma-separated list (one run per value).")
+    var tasks = "1"
+
+    @Option(help: "Records per run, split across the tasks.")
+    var records = 1_000_000
+
+    @Option(help: "Value bytes per record (at least 12).")
+    var recordSize = 100
+
+    @Option(help: "Compression codecs, a comma-separated list of none, gzip, snappy, lz4, zstd.")
+    var compression = "none"
+
+    @Option(help: "Produce modes, a comma-separated list of direct, lane.")
+    var mode = "direct"
+
+    @Option(help: "Partitions of each benchmark topic.")
+    var partitions = 4
+
+    @Option(help: "A real cluster's bootstrap servers (default: an embedded cluster in a child process).")
+    var bootstrapServers: String?
+
+    @Flag(help: "Consume every topic back and check each (task, sequence) is there exactly once.")
+    var verify = false
+
+    @Option(help: "Write the results as JSON to this file.")
+    var json: String?
+
+    @Option(name: [.customShort("X"), .customLong("property")], help: "A librdkafka producer property name=value (repeatable).")
+    var properties: [String] = []
+
+    @Option(help: "CPUs for task threads, e.g. 0-3,6 (default: all this process may use).")
+    var cpus: String?
+
+    @Option(help: "Arena bytes per batch.")
+    var batchBytes = 1 << 20
+
+    @Option(help: "Batches per task (the memory bound is batch-count x batch-bytes).")
+    var batchCount = 16
+
+    @Option(help: "Distinct keys per task (0 for null keys).")
+    var keyCardinality = 1000
+
+    @Option(help: "Idle strategy of task threads: spin, yield, park, backoff.")
+    var idle = "backoff"
+
+    @Option(help: "How long to wait for the cluster to answer, in milliseconds.")
+    var connectTimeoutMs = 10_000
+
+    @Option(help: "Records produced (by both Sluice and the raw loop) before the first measured run, to warm up connections and caches; 0 for none.")
+    var warmupRecords = 300_000
+
+    @Flag(help: "Skip the raw librdkafka baseline.")
+    var skipRaw = false
+
+    static let codecs = ["none", "gzip", "snappy", "lz4", "zstd"]
+
+    func validate() throws {
+        _ = try plan()
+    }
+
+    /// Everything the flags say, checked.
+    struct Plan {
+        var taskCounts: [Int]
+        var codecs: [String]
+        var modes: [ProduceMode]
+        var cpus: CPUSet
+        var idle: IdleStrategy
+        var producer: KafkaConfiguration
+    }
+
+    func plan() throws -> Plan {
+        let taskCounts = try ListOption.positiveIntegers(tasks, flag: "--tasks")
+        let codecs = try ListOption.choices(compression, flag: "--compression", allowed: Self.codecs)
+        let modes = try ListOption.choices(mode, flag: "--mode", allowed: ProduceMode.allCases.map(\.rawValue))
+            .compactMap(ProduceMode.init(rawValue:))
+        guard records > 0 else { throw ValidationError("invalid value '\(records)' for --records: expected a positive integer") }
+        guard partitions > 0 else { throw ValidationError("invalid value '\(partitions)' for --partitions: expected a positive integer") }
+        guard recordSize >= DatagenRecordLayout.stampBytes else {
+            throw ValidationError("invalid value '\(recordSize)' for --record-size: at least \(DatagenRecordLayout.stampBytes) bytes carry the (task, sequence) stamp")
+        }
+        guard batchCount >= 2 else { throw ValidationError("invalid value '\(batchCount)' for --batch-count: expected at least 2") }
+        guard keyCardinality >= 0 else { throw ValidationError("invalid value '\(keyCardinality)' for --key-cardinality: expected 0 or more") }
+        let keyBytes = keyCardinality > 0 ? DatagenRecordLayout.keyLength : 0
+        if recordSize + keyBytes > batchBytes {
+            throw ValidationError(RecordBatchError.recordTooLarge(recordBytes: recordSize + keyBytes, arenaBytes: batchBytes).description)
+        }
+        let cpuSet: CPUSet
+        if let cpus {
+            do {
+                cpuSet = try CPUSet(parsing: cpus)
+                try cpuSet.validateAvailable()
+            } catch { throw ValidationError("--cpus: \(error)") }
+        } else {
+            cpuSet = CPUSet.available()
+        }
+        guard let idleStrategy = IdleStrategy(name: idle) else {
+            throw ValidationError("invalid value '\(idle)' for --idle: expected one of spin, yield, park, backoff")
+        }
+        var producer = KafkaConfiguration()
+        for assignment in properties {
+            do { try producer.set(assignment: assignment) } catch { throw ValidationError("\(error)") }
+        }
+        do { try producer.validate() } catch { throw ValidationError("\(error)") }
+        return Plan(taskCounts: taskCounts, codecs: codecs, modes: modes, cpus: cpuSet, idle: idleStrategy, producer: producer)
+    }
+
+    func run() throws {
+        let plan = try plan()
+        let broker: ChildBroker?
+        let servers: String
+        if let bootstrapServers {
+            broker = nil
+            servers = bootstrapServers
+        } else {
+            broker = try ChildBroker()
+            servers = broker!.bootstrapServers
+        }
+        defer { broker?.stop() }
+        var base = plan.producer
+        base["bootstrap.servers"] = servers
+        try BenchCluster.checkReachable(base, timeoutMs: connectTimeoutMs)
+        let out = FileHandleOutput.standardOutput
+        out.write("sluice bench: \(records) records of \(recordSize) bytes, \(partitions) partitions, cluster \(broker == nil ? servers : "embedded (\(servers))")\n")
+
+        var rows: [BenchRow] = []
+        var runIndex = 0
+        let runTag = String(MonotonicClock.nanoseconds() % 1_000_000_000)
+        if warmupRecords > 0 {
+            let warmup = BenchRunSetup(
+                tasks: plan.taskCounts[0], records: warmupRecords, recordSize: recordSize,
+                keyCardinality: keyCardinality, codec: "none", mode: plan.modes[0], cpus: plan.cpus,
+                idle: plan.idle, batchBytes: batchBytes, batchCount: batchCount, producer: base)
+            let topic = "sluice-warmup-\(runTag)"
+            try BenchCluster.createTopic(topic, partitions: partitions, broker: broker, configuration: base)
+            _ = try SluiceBenchRun.measure(warmup, topic: topic)
+            if !skipRaw { _ = try RawBenchRun.measure(warmup, topic: topic) }
+        }
+        for taskCount in plan.taskCounts {
+            for codec in plan.codecs {
+                for mode in plan.modes {
+                    runIndex += 1
+                    var config = base
+                    if config["compression.type"] == nil && config["compression.codec"] == nil || codec != "none" {
+                        config["compression.type"] = codec
+                    }
+                    let topics = (sluice: "sluice-bench-\(runTag)-\(runIndex)", raw: "sluice-raw-\(runTag)-\(runIndex)")
+                    for topic in [topics.sluice, topics.raw] {
+                        try BenchCluster.createTopic(topic, partitions: partitions, broker: broker, configuration: base)
+                    }
+                    let setup = BenchRunSetup(
+                        tasks: taskCount, records: records, recordSize: recordSize, keyCardinality: keyCardinality,
+                        codec: codec, mode: mode, cpus: plan.cpus, idle: plan.idle, batchBytes: batchBytes,
+                        batchCount: batchCount, producer: config)
+                    // The embedded broker verifies while the topic is written (it keeps only
+                    // the newest 5 MiB per partition); a real cluster is read back afterwards.
+                    if verify, let broker { try broker.watch(topics.sluice, expected: setup.recordsPerTask) }
+                    var row = try SluiceBenchRun.measure(setup, topic: topics.sluice)
+                    var outcome: TopicVerifier.Outcome?
+                    if verify {
+                        if let broker {
+                            outcome = try broker.result(topics.sluice)
+                        } else {
+                            outcome = try TopicVerifier(
+                                topic: topics.sluice, expected: setup.recordsPerTask, bootstrapServers: servers
+                            ).finish()
+                        }
+                    }
+                    if !skipRaw {
+                        // The same reading load on the baseline keeps the ratio fair.
+                        if verify, let broker { try broker.watch(topics.raw, expected: []) }
+                        row.raw = try RawBenchRun.measure(setup, topic: topics.raw)
+                        // Only the load matters here: the raw loop's values carry no stamps.
+                        if verify, let broker { _ = try? broker.result(topics.raw) }
+                    }
+                    if let outcome {
+                        if outcome.truncated {
+                            throw BenchError.runFailed(
+                                "verification of '\(topics.sluice)' is incomplete: the embedded broker dropped records before they were read (it keeps the newest 5 MiB of each partition); raise --partitions or lower --records")
+                        }
+                        row.lost = outcome.report.lost
+                        row.duplicates = outcome.report.duplicates + outcome.report.unexpected
+                    }
+                    rows.append(row)
+                    out.write(BenchReport.table([row]).split(separator: "\n").dropFirst().joined() + "   (run \(runIndex))\n")
+                }
+            }
+        }
+        out.write("\n" + BenchReport.table(rows))
+        if let json {
+            try BenchReport.writeJSON(rows, command: (["sluice"] + CommandLine.arguments.dropFirst()).joined(separator: " "), to: json)
+            out.write("results written to \(json)\n")
+        }
+        let failed = rows.reduce(0) { $0 + $1.failed }
+        let lost = rows.reduce(0) { $0 + ($1.lost ?? 0) }
+        let duplicates = rows.reduce(0) { $0 + ($1.duplicates ?? 0) }
+        if failed > 0 || lost > 0 || duplicates > 0 {
+            throw BenchError.runFailed("\(failed) records failed delivery, \(lost) lost, \(duplicates) duplicated")
+        }
+    }
+}

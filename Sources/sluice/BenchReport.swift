@@ -1,0 +1,57 @@
+import Foundation
+
+/// The terminal table and JSON file of `sluice bench`.
+enum BenchReport {
+    static let columns = [
+        "tasks", "compression", "mode", "records/s", "MB/s", "cpu s/M", "p50 ms", "p99 ms", "peak RSS MB",
+        "raw records/s", "ratio", "lost", "dup",
+    ]
+
+    static func cells(_ row: BenchRow) -> [String] {
+        [
+            String(row.tasks), row.compression, row.mode, format(row.recordsPerSecond, 0),
+            format(row.megabytesPerSecond, 1), format(row.cpuSecondsPerMillion, 3),
+            format(row.p50Milliseconds, 2), format(row.p99Milliseconds, 2), format(row.peakRSSMegabytes, 1),
+            row.raw.map { format($0.recordsPerSecond, 0) } ?? "-", row.ratioToRaw.map { format($0, 2) } ?? "-",
+            row.lost.map(String.init) ?? "-", row.duplicates.map(String.init) ?? "-",
+        ]
+    }
+
+    /// A fixed-width table, one line per row.
+    static func table(_ rows: [BenchRow]) -> String {
+        let body = rows.map(cells)
+        let widths = columns.indices.map { column in
+            ([columns[column]] + body.map { $0[column] }).map(\.count).max() ?? 0
+        }
+        func line(_ cells: [String]) -> String {
+            zip(cells, widths).map { cell, width in String(repeating: " ", count: width - cell.count) + cell }
+                .joined(separator: "  ")
+        }
+        return ([line(columns)] + body.map(line)).joined(separator: "\n") + "\n"
+    }
+
+    /// `{"machine": ..., "command": ..., "runs": [...]}` written to `path`.
+    static func writeJSON(_ rows: [BenchRow], command: String, to path: String) throws {
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count)
+        let document: [String: Any] = [
+            "command": command,
+            "machine": [
+                "host": String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self),
+                "cpus": ProcessInfo.processInfo.activeProcessorCount,
+                "memory_gb": Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824,
+            ],
+            "runs": rows.map { row in row.json.mapValues { $0 ?? NSNull() } },
+        ]
+        let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
+        do {
+            try data.write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw BenchError.cannotWrite(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    static func format(_ value: Double, _ decimals: Int) -> String {
+        String(format: "%.\(decimals)f", value)
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import SluiceCore
+import SluiceKafka
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `sluice broker`: an embedded Kafka cluster (librdkafka's mock cluster) in its own process.
+struct BrokerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "broker",
+        abstract: "Run an embedded Kafka cluster on loopback and print its bootstrap address.",
+        discussion: """
+            Prints one line, `bootstrap.servers=HOST:PORT[,...]`, then serves until SIGINT or SIGTERM.
+            With --control-stdin it also reads commands, one per line, and answers `ok` or `error: ...`:
+              create TOPIC PARTITIONS [REPLICATION_FACTOR]
+              down BROKER_ID | up BROKER_ID
+            and exits when stdin closes (so it never outlives the process that started it).
+            """
+    )
+
+    @Option(help: "Number of brokers (ids 1...N).")
+    var brokers: Int = 1
+
+    @Option(name: .customLong("topic"), help: "Create a topic: NAME:PARTITIONS[:REPLICATION_FACTOR] (repeatable).")
+    var topics: [String] = []
+
+    @Flag(help: "Read control commands from stdin and exit when it closes.")
+    var controlStdin = false
+
+    func validate() throws {
+        guard brokers >= 1 && brokers <= 64 else {
+            throw ValidationError("invalid value '\(brokers)' for --brokers: expected 1...64")
+        }
+        for topic in topics { _ = try TopicSpec(parsing: topic) }
+    }
+
+    func run() throws {
+        // Block the stop signals in every thread so that sigwait below receives them.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+
+        let cluster = try EmbeddedKafka(brokers: brokers)
+        for topic in topics {
+            let spec = try TopicSpec(parsing: topic)
+            try cluster.createTopic(spec.name, partitions: spec.partitions, replicationFactor: spec.replicationFactor)
+        }
+        FileHandleOutput.standardOutput.write("bootstrap.servers=\(cluster.bootstrapServers)\n")
+        if controlStdin {
+            let control = BrokerControl(cluster: cluster)
+            // Detached: it ends with the process.
+            _ = try PinnedThread(name: "broker-control") { control.serve() }
+        }
+        var received: Int32 = 0
+        sigwait(&stopSignals, &received)
+        withExtendedLifetime(cluster) {}
+    }
+}
+
+/// `NAME:PARTITIONS[:REPLICATION_FACTOR]`.
+struct TopicSpec: Equatable {
+    var name: String
+    var partitions: Int
+    var replicationFactor: Int
+
+    init(parsing text: String) throws {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2 || parts.count == 3, !parts[0].isEmpty,
+            let partitions = Int(parts[1]), partitions >= 1,
+            let factor = parts.count == 3 ? Int(parts[2]) : 1, factor >= 1
+        else {
+            throw ValidationError("invalid value '\(text)' for --topic: expected NAME:PARTITIONS[:REPLICATION_FACTOR] with positive numbers")
+        }
+        name = parts[0]
+        self.partitions = partitions
+        replicationFactor = factor
+    }
+}

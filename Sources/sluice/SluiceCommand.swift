@@ -1,0 +1,34 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `sluice`: the command line of the Sluice data-plane engine.
+struct SluiceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sluice",
+        abstract: "A Kafka Connect-style data-plane engine: benchmarks, an embedded Kafka cluster, workers.",
+        subcommands: [BenchCommand.self, BrokerCommand.self]
+    )
+}
+
+/// Runs the command; any error is printed as one line on stderr with a non-zero exit.
+@main
+enum SluiceMain {
+    static func main() {
+        do {
+            var command = try SluiceCommand.parseAsRoot()
+            try command.run()
+        } catch {
+            let code = SluiceCommand.exitCode(for: error)
+            if code == .success || error is CleanExit {
+                SluiceCommand.exit(withError: error)
+            }
+            let message = SluiceCommand.message(for: error)
+                .split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "\(error)"
+            let trimmed = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
+            FileHandleOutput.standardError.write("sluice: error: \(trimmed)\n")
+            exit(code.rawValue == 0 ? 1 : code.rawValue)
+        }
+    }
+}
