@@ -1,4 +1,5 @@
 import CRdKafka
+import SluiceCore
 
 /// Messages returned by one ``Consumer/poll(into:maxMessages:timeoutMs:)``, as views.
 ///
@@ -79,6 +80,23 @@ public struct ConsumedRecord {
     /// The value bytes, or `nil` for a null value.
     public var value: UnsafeRawBufferPointer? {
         message.pointee.payload.map { UnsafeRawBufferPointer(start: $0, count: message.pointee.len) }
+    }
+
+    /// The record's headers, copied out (allocates; not for hot paths).
+    public var headers: [RecordHeader] {
+        var list: OpaquePointer?
+        guard rd_kafka_message_headers(message, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
+        var result: [RecordHeader] = []
+        var index = 0
+        var name: UnsafePointer<CChar>?
+        var value: UnsafeRawPointer?
+        var size = 0
+        while rd_kafka_header_get_all(list, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+            let text = name.map { String(cString: $0) } ?? ""
+            result.append(RecordHeader(name: text, value: value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }))
+            index += 1
+        }
+        return result
     }
 
     /// The timestamp in milliseconds since the epoch, or `nil` when absent.
