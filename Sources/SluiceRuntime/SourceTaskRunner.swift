@@ -81,10 +81,9 @@ public final class SourceTaskRunner: @unchecked Sendable {
             maxRecords: settings.maxRecordsPerBatch)
         self.pool = pool
         let task = task
-        let committer = OrderedBatchCommitter { batch in
-            task.commit(batch: batch)
-            pool.release(batch)
-        }
+        let committer = OrderedBatchCommitter(
+            commit: { batch in task.commit(batch: batch) },
+            release: { batch in pool.release(batch) })
         self.committer = committer
         ring = settings.mode == .lane ? SPSCRing(capacity: settings.batchCount) : nil
         let counters = produceCounters

@@ -15,10 +15,11 @@ import TransferWorkloads
 let benchmarks: @Sendable () -> Void = {
     // These shared 2-core machines move ±40 % between runs (DESIGN.md), so a
     // regression is a change of more than half. The batched-lock variants swing
-    // more than that on their own (their lock hand-offs are bimodal), and they are
-    // context rather than targets, so they get a looser band.
+    // 3x from run to run on their own (whoever wins the lock hand-off keeps it),
+    // and they are context rather than targets: recorded, never failed (an empty
+    // tolerance checks nothing, where a missing one would check for equality).
     let tolerance = BenchmarkThresholds(relative: [.p50: 50, .p90: 50])
-    let looseTolerance = BenchmarkThresholds(relative: [.p50: 75, .p90: 75])
+    let unchecked = BenchmarkThresholds()
     Benchmark.defaultConfiguration = .init(
         metrics: [.throughput, .wallClock],
         warmupIterations: 2,
@@ -38,7 +39,7 @@ let benchmarks: @Sendable () -> Void = {
     for route in routes {
         var configuration = Benchmark.defaultConfiguration
         if case .lockedBatched = route {
-            configuration.thresholds = [.throughput: looseTolerance, .wallClock: looseTolerance]
+            configuration.thresholds = [.throughput: unchecked, .wallClock: unchecked]
         }
         Benchmark(route.description, configuration: configuration) { benchmark in
             let result = try TwoThreadTransfer(route: route, items: benchmark.scaledIterations.count).run()

@@ -1,0 +1,62 @@
+import SluiceConnectors
+import SluiceCore
+import SluiceRuntime
+import Foundation
+import Testing
+
+@Suite("Datagen")
+struct DatagenTests {
+    @Test("records have the configured size, a stamp and cycling keys")
+    func layout() throws {
+        let task = DatagenTask()
+        try task.start(context: TaskContext(
+            connectorName: "d", taskID: 7, config: ["record.size": "40", "key.cardinality": "3", "iterations": "10"]))
+        let batch = RecordBatch(arenaBytes: 1 << 16, maxRecords: 100)
+        #expect(try task.poll(into: batch) == .endOfData)
+        #expect(batch.count == 10)
+        for i in 0..<10 {
+            let view = batch[i]
+            #expect(view.value?.count == 40)
+            let stamp = try #require(DatagenRecordLayout.stamp(of: view.value!))
+            #expect(stamp.taskID == 7)
+            #expect(stamp.sequence == UInt64(i))
+            #expect(String(decoding: view.key!, as: UTF8.self) == String(format: "%010d", i % 3))
+        }
+    }
+
+    @Test("a full batch ends the poll and the next poll continues the sequence")
+    func continues() throws {
+        let task = DatagenTask(config: { var c = DatagenConfig(); c.recordSize = 100; c.iterations = 25; return c }())
+        try task.start(context: TaskContext(connectorName: "d", taskID: 0, config: [:]))
+        let batch = RecordBatch(arenaBytes: 1100, maxRecords: 100)
+        #expect(try task.poll(into: batch) == .batchFull)
+        #expect(batch.count == 10)
+        batch.reset()
+        #expect(try task.poll(into: batch) == .batchFull)
+        #expect(DatagenRecordLayout.stamp(of: batch[0].value!)?.sequence == 10)
+    }
+
+    @Test("bad settings name the key", arguments: [
+        ["record.size": "8"], ["record.size": "big"], ["key.cardinality": "-1"], ["iterations": "x"],
+    ])
+    func badConfig(config: [String: String]) {
+        #expect(throws: RuntimeError.self) { try DatagenConfig(config: config) }
+    }
+
+    @Test("the verifier counts lost, duplicated and foreign records")
+    func verifier() {
+        var verifier = DatagenVerifier(expected: [3, 2])
+        func feed(_ task: UInt32, _ sequence: UInt64) {
+            var bytes = [UInt8](repeating: 0, count: 16)
+            bytes.withUnsafeMutableBytes { DatagenRecordLayout.writeStamp(taskID: task, sequence: sequence, into: $0) }
+            bytes.withUnsafeBytes { verifier.observe(value: $0) }
+        }
+        feed(0, 0); feed(0, 1); feed(0, 1); feed(1, 0); feed(1, 5); feed(9, 0)
+        verifier.observe(value: nil)
+        let report = verifier.report
+        #expect(report.duplicates == 1)
+        #expect(report.unexpected == 3)
+        #expect(report.lost == 2)  // (0, 2) and (1, 1)
+        #expect(report.seen == 7)
+    }
+}
