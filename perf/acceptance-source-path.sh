@@ -14,10 +14,10 @@ mkdir -p "$out"
 bin=.build/release/sluice
 run() { local name=$1; shift; echo "== $name: sluice bench $*" | tee -a "$out/summary.txt"; "$bin" bench "$@" --json "$out/$name.json" | tee -a "$out/summary.txt"; }
 { echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r), $(date -u)"; } > "$out/summary.txt"
-run ratio-keyed   --tasks 1,1,1 --compression none,lz4,zstd --records 2000000
-run ratio-unkeyed --tasks 1,1,1 --compression none --records 2000000 --key-cardinality 0
+run ratio-keyed   --tasks 1,2 --compression none,lz4,zstd --records 2000000 --repeat 3
+run ratio-unkeyed --tasks 1 --compression none --records 2000000 --key-cardinality 0 --repeat 3
 run verified      --tasks 1,2 --compression none,lz4,zstd --records 500000 --partitions 16 --verify
 run rss-1m        --tasks 1 --records 1000000 --skip-raw
 run rss-10m       --tasks 1 --records 10000000 --skip-raw
-run modes         --tasks 1,2 --mode direct,lane --records 2000000
+run modes         --tasks 1,2 --mode direct,lane --records 2000000 --repeat 3
 echo "results in $out"

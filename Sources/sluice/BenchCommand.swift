@@ -71,6 +71,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Records produced (by both Sluice and the raw loop) before the first measured run, to warm up connections and caches; 0 for none.")
     var warmupRecords = 300_000
 
+    @Option(help: "Measurements per row, Sluice and the raw loop alternating which goes first; the row shows the medians.")
+    var `repeat` = 1
+
     @Flag(help: "Skip the raw librdkafka baseline.")
     var skipRaw = false
 
@@ -95,6 +98,7 @@ struct BenchCommand: ParsableCommand {
         let codecs = try ListOption.choices(compression, flag: "--compression", allowed: Self.codecs)
         let modes = try ListOption.choices(mode, flag: "--mode", allowed: ProduceMode.allCases.map(\.rawValue))
             .compactMap(ProduceMode.init(rawValue:))
+        guard `repeat` >= 1 else { throw ValidationError("invalid value '\(`repeat`)' for --repeat: expected a positive integer") }
         guard records > 0 else { throw ValidationError("invalid value '\(records)' for --records: expected a positive integer") }
         guard partitions > 0 else { throw ValidationError("invalid value '\(partitions)' for --partitions: expected a positive integer") }
         guard recordSize >= DatagenRecordLayout.stampBytes else {
@@ -145,65 +149,34 @@ struct BenchCommand: ParsableCommand {
         out.write("sluice bench: \(records) records of \(recordSize) bytes, \(partitions) partitions, cluster \(broker == nil ? servers : "embedded (\(servers))")\n")
 
         var rows: [BenchRow] = []
-        var runIndex = 0
-        let runTag = String(MonotonicClock.nanoseconds() % 1_000_000_000)
+        var session = BenchSession(
+            broker: broker, bootstrapServers: servers, partitions: partitions, verify: verify, skipRaw: skipRaw,
+            repeats: `repeat`, tag: String(MonotonicClock.nanoseconds() % 1_000_000_000))
         if warmupRecords > 0 {
             let warmup = BenchRunSetup(
                 tasks: plan.taskCounts[0], records: warmupRecords, recordSize: recordSize,
                 keyCardinality: keyCardinality, codec: "none", mode: plan.modes[0], cpus: plan.cpus,
                 idle: plan.idle, batchBytes: batchBytes, batchCount: batchCount, producer: base)
-            let topic = "sluice-warmup-\(runTag)"
-            try BenchCluster.createTopic(topic, partitions: partitions, broker: broker, configuration: base)
-            _ = try SluiceBenchRun.measure(warmup, topic: topic)
-            if !skipRaw { _ = try RawBenchRun.measure(warmup, topic: topic) }
+            var quiet = session
+            quiet.verify = false
+            _ = try quiet.sluice(warmup)
+            if !skipRaw { _ = try quiet.raw(warmup) }
+            session.skipTopics(quiet)
         }
         for taskCount in plan.taskCounts {
             for codec in plan.codecs {
                 for mode in plan.modes {
-                    runIndex += 1
                     var config = base
                     if config["compression.type"] == nil && config["compression.codec"] == nil || codec != "none" {
                         config["compression.type"] = codec
-                    }
-                    let topics = (sluice: "sluice-bench-\(runTag)-\(runIndex)", raw: "sluice-raw-\(runTag)-\(runIndex)")
-                    for topic in [topics.sluice, topics.raw] {
-                        try BenchCluster.createTopic(topic, partitions: partitions, broker: broker, configuration: base)
                     }
                     let setup = BenchRunSetup(
                         tasks: taskCount, records: records, recordSize: recordSize, keyCardinality: keyCardinality,
                         codec: codec, mode: mode, cpus: plan.cpus, idle: plan.idle, batchBytes: batchBytes,
                         batchCount: batchCount, producer: config)
-                    // The embedded broker verifies while the topic is written (it keeps only
-                    // the newest 5 MiB per partition); a real cluster is read back afterwards.
-                    if verify, let broker { try broker.watch(topics.sluice, expected: setup.recordsPerTask) }
-                    var row = try SluiceBenchRun.measure(setup, topic: topics.sluice)
-                    var outcome: TopicVerifier.Outcome?
-                    if verify {
-                        if let broker {
-                            outcome = try broker.result(topics.sluice)
-                        } else {
-                            outcome = try TopicVerifier(
-                                topic: topics.sluice, expected: setup.recordsPerTask, bootstrapServers: servers
-                            ).finish()
-                        }
-                    }
-                    if !skipRaw {
-                        // The same reading load on the baseline keeps the ratio fair.
-                        if verify, let broker { try broker.watch(topics.raw, expected: []) }
-                        row.raw = try RawBenchRun.measure(setup, topic: topics.raw)
-                        // Only the load matters here: the raw loop's values carry no stamps.
-                        if verify, let broker { _ = try? broker.result(topics.raw) }
-                    }
-                    if let outcome {
-                        if outcome.truncated {
-                            throw BenchError.runFailed(
-                                "verification of '\(topics.sluice)' is incomplete: the embedded broker dropped records before they were read (it keeps the newest 5 MiB of each partition); raise --partitions or lower --records")
-                        }
-                        row.lost = outcome.report.lost
-                        row.duplicates = outcome.report.duplicates + outcome.report.unexpected
-                    }
+                    let row = try session.row(setup)
                     rows.append(row)
-                    out.write(BenchReport.table([row]).split(separator: "\n").dropFirst().joined() + "   (run \(runIndex))\n")
+                    out.write(BenchReport.table([row]).split(separator: "\n").dropFirst().joined() + "   (run \(rows.count))\n")
                 }
             }
         }

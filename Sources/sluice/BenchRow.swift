@@ -1,6 +1,7 @@
 /// One row of `sluice bench`'s results: one (tasks, compression, mode) combination.
 struct BenchRow: Sendable {
     var workers = 1
+    var repeats = 1
     var tasks: Int
     var compression: String
     var mode: String
@@ -37,7 +38,7 @@ struct BenchRow: Sendable {
             "record_size": recordSize, "records": records, "seconds": seconds,
             "records_per_sec": recordsPerSecond, "mb_per_sec": megabytesPerSecond,
             "cpu_sec_per_million": cpuSecondsPerMillion, "p50_ms": p50Milliseconds, "p99_ms": p99Milliseconds,
-            "peak_rss_mb": peakRSSMegabytes, "failed": failed,
+            "peak_rss_mb": peakRSSMegabytes, "failed": failed, "repeats": repeats,
             "raw_records_per_sec": raw?.recordsPerSecond, "raw_cpu_sec_per_million": raw?.cpuSecondsPerMillion,
             "ratio_to_raw": ratioToRaw, "lost": lost, "duplicates": duplicates,
         ]

@@ -36,6 +36,18 @@ struct DatagenTests {
         #expect(DatagenRecordLayout.stamp(of: batch[0].value!)?.sequence == 10)
     }
 
+    @Test("values longer than the filler are filled completely")
+    func longValues() throws {
+        let task = DatagenTask(config: { var c = DatagenConfig(); c.recordSize = 200_000; c.iterations = 1; return c }())
+        try task.start(context: TaskContext(connectorName: "d", taskID: 0, config: [:]))
+        let batch = RecordBatch(arenaBytes: 300_000, maxRecords: 2)
+        batch.arenaBase.initializeMemory(as: UInt8.self, repeating: 0, count: 300_000)
+        #expect(try task.poll(into: batch) == .endOfData)
+        let value = try #require(batch[0].value)
+        #expect(value.count == 200_000)
+        #expect(!value[12...].contains(0), "every filler byte is a letter or a space")
+    }
+
     @Test("bad settings name the key", arguments: [
         ["record.size": "8"], ["record.size": "big"], ["key.cardinality": "-1"], ["iterations": "x"],
     ])

@@ -12,7 +12,10 @@ import SluiceRuntime
 /// `bytesPerSecond` counts key and value bytes written into the arenas and
 /// `recordsPerSecond` the records, both timed around the fill loop.
 let benchmarks: @Sendable () -> Void = {
-    let tolerance = BenchmarkThresholds(relative: [.p50: 50, .p90: 50])
+    // These shared 2-core machines move ±40 % between runs (DESIGN.md): a
+    // regression is half the rate (50 % less) or twice the time (100 % more).
+    let rate = BenchmarkThresholds(relative: [.p50: 50, .p90: 50])
+    let time = BenchmarkThresholds(relative: [.p50: 100, .p90: 100])
     Benchmark.defaultConfiguration = .init(
         metrics: [.throughput, .wallClock, FillMetric.bytesPerSecond, FillMetric.recordsPerSecond],
         warmupIterations: 1,
@@ -20,8 +23,8 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(4),
         maxIterations: 30,
         thresholds: [
-            .throughput: tolerance, .wallClock: tolerance,
-            FillMetric.bytesPerSecond: tolerance, FillMetric.recordsPerSecond: tolerance,
+            .throughput: rate, .wallClock: time,
+            FillMetric.bytesPerSecond: rate, FillMetric.recordsPerSecond: rate,
         ]
     )
 

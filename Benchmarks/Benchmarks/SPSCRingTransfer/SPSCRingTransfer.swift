@@ -5,32 +5,41 @@ import TransferWorkloads
 /// lock-protected queues, in one suite so one run measures them all.
 ///
 /// Every benchmark moves `scaledIterations.count` (1 M) items per iteration through
-/// ``TwoThreadTransfer`` (producer and consumer pinned to the first two CPUs, busy-spin
-/// waits, queue capacity 4096), so `throughput` reads directly as items/s (`*` in
-/// the table: scaled by 1 M). The ring's producer publishes chunks of 256 with
-/// `push(contentsOf:)` and its consumer takes up to 256 per `popBatch(max:)`. The
-/// baseline locks once per item on each side; the batched-lock variants lock once
-/// per 256-item chunk and are not the baseline. The ratio ring / baseline is
-/// measured in one process by `RingVersusMutex` (`ring-ratio.sh`).
+/// ``TwoThreadTransfer`` (producer and consumer pinned to the first two CPUs,
+/// busy-spin waits, queue capacity 4096), so `throughput` reads directly as
+/// items/s (`*` in the table: scaled by 1 M). The ring's producer publishes
+/// chunks of 256 with `push(contentsOf:)` and its consumer takes up to 256 per
+/// `popBatch(max:)`. The baseline locks once per item on each side. Context, not targets: the ring one
+/// item per `tryPush`/`tryPop`, and the locks taken once per 256-item chunk.
+/// `itemsPerSecond` is the same rate timed inside the threads, without thread
+/// start-up. The ratio ring / baseline is measured in one process by
+/// `RingVersusMutex` (`ring-ratio.sh`).
 let benchmarks: @Sendable () -> Void = {
-    // These shared 2-core machines move ±40 % between runs (DESIGN.md), so a
-    // regression is a change of more than half. The batched-lock variants swing
-    // 3x from run to run on their own (whoever wins the lock hand-off keeps it),
-    // and they are context rather than targets: recorded, never failed (an empty
+    // On these shared 2-core VMs some whole runs of the two-thread benchmarks (and
+    // only those) came out 3-5x slower at p90 with no other process running and no
+    // steal time; a two-thread transfer is only as fast as the cache-to-cache path
+    // between the two vCPUs, and where the host places them cannot be seen from
+    // inside (the likely cause). So the checked-in thresholds catch only gross
+    // regressions (a fifth of the rate: 80 % less rate, 400 % more time); the
+    // targets themselves (ring >= 50 M items/s and >= 3x the mutex queue) are
+    // checked by `ring-ratio.sh --check`, which measures both in one process.
+    // The batched-lock variants are context: recorded, never failed (an empty
     // tolerance checks nothing, where a missing one would check for equality).
-    let tolerance = BenchmarkThresholds(relative: [.p50: 50, .p90: 50])
+    let rate = BenchmarkThresholds(relative: [.p50: 80, .p90: 80])
+    let time = BenchmarkThresholds(relative: [.p50: 400, .p90: 400])
     let unchecked = BenchmarkThresholds()
     Benchmark.defaultConfiguration = .init(
-        metrics: [.throughput, .wallClock],
+        metrics: [.throughput, .wallClock, TransferMetric.itemsPerSecond],
         warmupIterations: 2,
         scalingFactor: .mega,
         maxDuration: .seconds(3),
         maxIterations: 50,
-        thresholds: [.throughput: tolerance, .wallClock: tolerance]
+        thresholds: [.throughput: rate, TransferMetric.itemsPerSecond: rate, .wallClock: time]
     )
 
     let routes: [TransferRoute] = [
         .spscRingBatched(chunk: 256),
+        .spscRingPerItem,
         .lockedPerItem(.mutex),
         .lockedPerItem(.pthreadMutex),
         .lockedBatched(.mutex, chunk: 256),
@@ -39,11 +48,18 @@ let benchmarks: @Sendable () -> Void = {
     for route in routes {
         var configuration = Benchmark.defaultConfiguration
         if case .lockedBatched = route {
-            configuration.thresholds = [.throughput: unchecked, .wallClock: unchecked]
+            configuration.thresholds = [.throughput: unchecked, TransferMetric.itemsPerSecond: unchecked, .wallClock: unchecked]
         }
         Benchmark(route.description, configuration: configuration) { benchmark in
             let result = try TwoThreadTransfer(route: route, items: benchmark.scaledIterations.count).run()
-            blackHole(result)
+            benchmark.measurement(TransferMetric.itemsPerSecond, Int(result.itemsPerSecond))
         }
     }
+}
+
+/// The transfer's own rate, timed inside the two threads from the start gate to
+/// the last item (``TransferResult/nanoseconds``), so without thread start-up and
+/// join; already per second, so not scaled.
+enum TransferMetric {
+    static let itemsPerSecond = BenchmarkMetric.custom("itemsPerSecond", polarity: .prefersLarger, useScalingFactor: false)
 }

@@ -1,12 +1,13 @@
 // Measures SPSCRing against a mutex-protected queue in one process, so that their
-// ratio comes from one run on one machine state (package-benchmark reports the two
-// suites' figures separately, minutes apart).
+// ratio comes from one run on one machine state (package-benchmark reports each
+// benchmark on its own, measured one after another).
 //
-//   swift run -c release RingVersusMutex [--items N] [--rounds R] [--chunk C] [--check]
+//   ./ring-ratio.sh [--items N] [--rounds R] [--chunk C] [--check]
+//   (or: swift run -c release RingVersusMutex ...)
 //
 // Each round moves `items` Ints between two pinned threads through every route, in
 // an order that rotates from round to round; the summary gives the median items/s
-// of each route and the median of the per-round ratios ring / per-item lock. With
+// of each route and the median of the per-round ratios ring / other route. With
 // `--check` the exit status is 1 when a target is missed: the ring at least
 // 50 M items/s, and at least 3 times the faster per-item lock baseline.
 import TransferWorkloads
@@ -76,10 +77,13 @@ func median(_ values: [Double]) -> Double {
 let options = Options(arguments: CommandLine.arguments)
 let ring = TransferRoute.spscRingBatched(chunk: options.chunk)
 let baselines: [TransferRoute] = [.lockedPerItem(.mutex), .lockedPerItem(.pthreadMutex)]
-// Not baselines: the same locks taken once per chunk, to show how much of the
-// ring's lead batching alone buys.
-let batchedLocks: [TransferRoute] = [.lockedBatched(.mutex, chunk: options.chunk), .lockedBatched(.pthreadMutex, chunk: options.chunk)]
-let routes = [ring] + baselines + batchedLocks
+// Context, not targets: the ring one item at a time, and the locks taken once per
+// chunk; together they show how much of the ring's lead is batching and how much
+// is having no lock.
+let context: [TransferRoute] = [
+    .spscRingPerItem, .lockedBatched(.mutex, chunk: options.chunk), .lockedBatched(.pthreadMutex, chunk: options.chunk),
+]
+let routes = [ring] + baselines + context
 
 let probe = TwoThreadTransfer(route: ring, items: options.items)
 let pinning = probe.producerCPU.map { "producer on CPU \($0), consumer on CPU \(probe.consumerCPU!)" } ?? "threads not pinned (one CPU)"
@@ -104,20 +108,21 @@ do {
         var line = "round \(round + 1):"
         for route in routes { line += "  \(route): \(millions(thisRound[route]!))/s" }
         print(line)
-        for baseline in baselines {
-            ratios[baseline, default: []].append(thisRound[ring]! / thisRound[baseline]!)
+        for other in routes where other != ring {
+            ratios[other, default: []].append(thisRound[ring]! / thisRound[other]!)
         }
     }
 
     print("")
     print("median items/s over \(options.rounds) rounds")
     for route in routes {
-        let label = batchedLocks.contains(route) ? "  (batched lock, not the baseline)" : ""
+        let label = context.contains(route) ? "  (context, not a target)" : ""
         print("  \(route.description.padding(to: 46)) \(millions(median(rates[route]!)).leftPadded(to: 9)) items/s\(label)")
     }
-    print("ratio ring / per-item lock (median of per-round ratios)")
-    for baseline in baselines {
-        print("  ring / \(baseline.description.padding(to: 39)) \(fixed(median(ratios[baseline]!), places: 2).leftPadded(to: 9))x")
+    print("ratio \(ring) / other (median of per-round ratios)")
+    for other in routes where other != ring {
+        let label = context.contains(other) ? "  (context)" : "  (baseline)"
+        print("  ring / \(other.description.padding(to: 39)) \(fixed(median(ratios[other]!), places: 2).leftPadded(to: 9))x\(label)")
     }
 
     let ringRate = median(rates[ring]!)

@@ -11,6 +11,10 @@ public enum TransferRoute: Sendable, Hashable, CustomStringConvertible {
     /// ``SluiceCore/SPSCRing``: the producer publishes chunks of `chunk` items with
     /// `push(contentsOf:)`, the consumer takes up to `chunk` with `popBatch(max:_:)`.
     case spscRingBatched(chunk: Int)
+    /// ``SluiceCore/SPSCRing`` one item per `tryPush` and per `tryPop`: not a target,
+    /// it separates what the ring gains from batching from what it gains from
+    /// having no lock.
+    case spscRingPerItem
     /// The baseline: a lock-protected queue locked once per item pushed and once per
     /// item popped.
     case lockedPerItem(Lock)
@@ -24,6 +28,7 @@ public enum TransferRoute: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .spscRingBatched(chunk): return "spsc-ring-batch-\(chunk)"
+        case .spscRingPerItem: return "spsc-ring-per-item"
         case let .lockedPerItem(lock): return "\(lock.rawValue)-queue-lock-per-item"
         case let .lockedBatched(lock, chunk): return "\(lock.rawValue)-queue-lock-per-\(chunk)-items"
         }

@@ -79,6 +79,8 @@ public struct TwoThreadTransfer: Sendable {
         switch route {
         case let .spscRingBatched(chunk):
             return batchedSides(SPSCRing<Int>(capacity: capacity), chunk: chunk)
+        case .spscRingPerItem:
+            return perItemSides(SPSCRing<Int>(capacity: capacity))
         case .lockedPerItem(.mutex):
             return perItemSides(MutexQueue<Int>(capacity: capacity))
         case .lockedPerItem(.pthreadMutex):
@@ -129,7 +131,7 @@ public struct TwoThreadTransfer: Sendable {
 
     /// The producer pushes `0..<items` one `tryPush` at a time; the consumer takes
     /// them one `tryPop` at a time.
-    private func perItemSides<Queue: LockedQueue<Int>>(_ queue: Queue) -> Sides {
+    private func perItemSides<Queue: ItemQueue<Int>>(_ queue: Queue) -> Sides {
         let items = items
         let idle = idle
         let produce: @Sendable () -> Void = {

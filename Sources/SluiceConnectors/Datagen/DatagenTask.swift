@@ -46,11 +46,15 @@ public final class DatagenTask: SourceTask {
                     let sequence = self.sequence
                     let appended = try batch.append(keyLength: keyLength, valueLength: size) { key, value in
                         if keyLength > 0 { key.copyMemory(from: UnsafeRawBufferPointer(digits)) }
-                        let start = fillerSpan > 0 ? Int(truncatingIfNeeded: (sequence &* 61) % UInt64(fillerSpan)) : 0
-                        let copy = Swift.min(size, fillerBytes.count) - DatagenRecordLayout.stampBytes
-                        if copy > 0 {
-                            UnsafeMutableRawBufferPointer(rebasing: value[DatagenRecordLayout.stampBytes...])
-                                .baseAddress!.copyMemory(from: fillerBytes.baseAddress! + start, byteCount: copy)
+                        // Filler after the stamp, from a window that moves with the sequence;
+                        // values longer than the filler repeat it.
+                        var at = DatagenRecordLayout.stampBytes
+                        var from = fillerSpan > 0 ? Int(truncatingIfNeeded: (sequence &* 61) % UInt64(fillerSpan)) : 0
+                        while at < size {
+                            let copy = Swift.min(size - at, fillerBytes.count - from)
+                            (value.baseAddress! + at).copyMemory(from: fillerBytes.baseAddress! + from, byteCount: copy)
+                            at += copy
+                            from = 0
                         }
                         DatagenRecordLayout.writeStamp(taskID: taskID, sequence: sequence, into: value)
                     }
