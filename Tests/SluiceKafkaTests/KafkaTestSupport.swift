@@ -44,17 +44,21 @@ enum KafkaTestSupport {
         return (producer, returned)
     }
 
-    /// Reads `partitions` of `topic` from the beginning until `count` records (or
-    /// `timeoutMs` without progress) and returns the values as strings.
+    /// Reads `partitions` of `topic` from the beginning until the end offsets seen
+    /// when it started (or `timeoutMs` without progress) and returns the values.
     static func consumeValues(
         topic: String, partitions: [Int32], count: Int, cluster: EmbeddedKafka, timeoutMs: Int = 20_000
     ) throws -> [String] {
         let consumer = try Consumer(configuration: producerConfig(cluster))
+        var end = 0
+        for partition in partitions {
+            end += Int(try consumer.watermarks(topic: topic, partition: partition, timeoutMs: 10_000).high)
+        }
         try consumer.assign(topic: topic, partitions: partitions, from: .beginning)
         let batch = ConsumedBatch(capacity: 5_000)
         var values: [String] = []
         var lastProgress = MonotonicClock.nanoseconds()
-        while values.count < count {
+        while values.count < max(count, end) {
             try consumer.poll(into: batch, timeoutMs: 100)
             for i in 0..<batch.count where batch[i].error == nil {
                 values.append(String(decoding: batch[i].value.map { Array($0) } ?? [], as: UTF8.self))

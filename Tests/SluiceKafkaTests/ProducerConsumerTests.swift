@@ -62,7 +62,7 @@ struct ProducerConsumerTests {
         var phase = 0
         let (producer, _) = try KafkaTestSupport.produce(
             count: count, topic: "failover", cluster: cluster,
-            extra: ["enable.idempotence": "true", "message.timeout.ms": "60000"]
+            extra: ["message.timeout.ms": "60000"]
         ) { written in
             // Down for about 1.5 s while records keep being queued, then back up.
             if phase == 0 && written >= count / 3 {
@@ -77,8 +77,11 @@ struct ProducerConsumerTests {
         #expect(producer.statistics.delivered == count)
         let values = try KafkaTestSupport.consumeValues(
             topic: "failover", partitions: [0, 1, 2], count: count, cluster: cluster)
-        #expect(Set(values).count == count)
-        #expect(values.count == count, "idempotent producer: no duplicates")
+        let expected = Set((0..<count).map { "value-\($0)" })
+        let missing = expected.subtracting(values)
+        #expect(missing.isEmpty, "\(missing.count) acknowledged records missing, e.g. \(missing.sorted().prefix(3))")
+        // At-least-once: retries after the outage may duplicate, never lose.
+        #expect(values.count >= count)
     }
 
     @Test("deliveries that fail are counted on the producer and the batch, not dropped")
