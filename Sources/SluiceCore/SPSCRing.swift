@@ -15,7 +15,8 @@ import Atomics
 /// - The batch calls (`push(contentsOf:)`, `popBatch(max:_:)`) publish one index
 ///   store for many elements.
 ///
-/// Thread-safety rule (why this type is `@unchecked Sendable`): at any moment at most
+/// Thread-safety rule (why this type is `@unchecked Sendable` when its elements are
+/// `Sendable`): at any moment at most
 /// one thread calls the producer side (`tryPush`, `push(contentsOf:)`) and at most one
 /// thread calls the consumer side (`tryPop`, `popBatch`). Which threads those are may
 /// change only across a synchronising hand-off (for example a thread join).
@@ -25,7 +26,7 @@ import Atomics
 /// _ = ring.tryPush(42)          // producer thread
 /// let value = ring.tryPop()     // consumer thread
 /// ```
-public final class SPSCRing<Element>: @unchecked Sendable {
+public final class SPSCRing<Element> {
     /// The number of elements the ring holds when full (a power of two).
     public let capacity: Int
     @usableFromInline let mask: Int
@@ -171,3 +172,5 @@ public final class SPSCRing<Element>: @unchecked Sendable {
         return taken
     }
 }
+
+extension SPSCRing: @unchecked Sendable where Element: Sendable {}

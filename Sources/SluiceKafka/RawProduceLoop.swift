@@ -42,7 +42,7 @@ public enum RawProduceLoop {
         var source = payload
         while source.count < recordSize + 1 { source.append(contentsOf: payload.isEmpty ? [0] : payload) }
         let keyLength = keys.first?.count ?? 0
-        let keyTable = keys.isEmpty ? [0] : keys.flatMap { $0 }
+        let keyTable: [UInt8] = keys.isEmpty ? [0] : Array(keys.joined())
         let keyCount = Swift.max(keys.count, 1)
         let span = source.count - recordSize
         try source.withUnsafeBytes { bytes in

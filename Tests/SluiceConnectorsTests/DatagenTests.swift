@@ -48,6 +48,14 @@ struct DatagenTests {
         #expect(!value[12...].contains(0), "every filler byte is a letter or a space")
     }
 
+    @Test("settings made in code are checked before the first poll")
+    func presetChecked() {
+        var config = DatagenConfig()
+        config.recordSize = 4
+        let task = DatagenTask(config: config)
+        #expect(throws: RuntimeError.self) { try task.start(context: TaskContext(connectorName: "d", taskID: 0, config: [:])) }
+    }
+
     @Test("bad settings name the key", arguments: [
         ["record.size": "8"], ["record.size": "big"], ["key.cardinality": "-1"], ["iterations": "x"],
     ])

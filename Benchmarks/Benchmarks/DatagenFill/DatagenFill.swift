@@ -46,7 +46,7 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.measurement(FillMetric.bytesPerSecond, Int(Double(bytes) * 1e9 / elapsed))
             benchmark.measurement(FillMetric.recordsPerSecond, Int(Double(records) * 1e9 / elapsed))
         } setup: {
-            try DatagenFill(recordSize: recordSize)
+            try DatagenBatchCycle(recordSize: recordSize)
         }
     }
 }
@@ -58,7 +58,7 @@ enum FillMetric {
 }
 
 /// A started datagen task and the batches it fills in turn.
-final class DatagenFill {
+final class DatagenBatchCycle {
     /// Batches cycled through, as in a task's pool.
     static let batchCount = 16
 

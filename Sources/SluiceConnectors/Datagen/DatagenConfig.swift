@@ -37,6 +37,22 @@ public struct DatagenConfig: Sendable, Equatable {
         return parsed
     }
 
+    /// Checks settings made in code, as ``init(config:)`` checks parsed ones.
+    /// - Throws: ``SluiceRuntime/RuntimeError/invalidConfig(name:value:reason:)`` naming the setting.
+    public func validate() throws {
+        if recordSize < DatagenRecordLayout.stampBytes {
+            throw RuntimeError.invalidConfig(
+                name: "record.size", value: String(recordSize),
+                reason: "must be at least \(DatagenRecordLayout.stampBytes) (the value starts with a task and sequence stamp)")
+        }
+        if keyCardinality < 0 {
+            throw RuntimeError.invalidConfig(name: "key.cardinality", value: String(keyCardinality), reason: "must be at least 0")
+        }
+        if iterations < 0 {
+            throw RuntimeError.invalidConfig(name: "iterations", value: String(iterations), reason: "must be at least 0")
+        }
+    }
+
     /// The config keys that express these settings.
     public var asConfig: [String: String] {
         ["record.size": String(recordSize), "key.cardinality": String(keyCardinality), "iterations": String(iterations)]

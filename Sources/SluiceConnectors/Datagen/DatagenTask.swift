@@ -31,6 +31,8 @@ public final class DatagenTask: SourceTask {
 
     public func start(context: TaskContext) throws {
         if !presetConfig { config = try DatagenConfig(config: context.config) }
+        // poll writes the stamp without bounds checks in release builds: refuse here.
+        try config.validate()
         taskID = UInt32(truncatingIfNeeded: context.taskID)
     }
 
