@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "SluiceCore",
             dependencies: [
-                "CSluiceSystem",
+                "CSluiceSystem", "CLZ4", "CZstd",
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
@@ -51,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "SluiceConnectors",
-            dependencies: ["SluiceCore", "SluiceRuntime"]
+            dependencies: ["SluiceCore", "SluiceKafka", "SluiceRuntime", .product(name: "Atomics", package: "swift-atomics")]
         ),
         .executableTarget(
             name: "sluice",

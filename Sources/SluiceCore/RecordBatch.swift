@@ -35,6 +35,13 @@ public final class RecordBatch: @unchecked Sendable {
     /// A per-task sequence number for the batch, so offsets commit in batch order.
     public var batchSequence: UInt64 = 0
 
+    /// The task-defined source partition the batch's records came from (for example
+    /// a file's index), or -1. A task starts a new batch when the partition changes.
+    public var sourcePartition: Int = -1
+    /// The source offset after the batch's last record (for example a byte position),
+    /// committed once every record of the batch is acknowledged.
+    public var sourceOffset: Int64 = -1
+
     /// Delivery bookkeeping, touched only by the thread that polls the producer.
     /// Records handed to the producer and not yet reported.
     @exclusivity(unchecked) public var pendingDeliveries: Int = 0
@@ -73,6 +80,8 @@ public final class RecordBatch: @unchecked Sendable {
         storedBytesUsed = 0
         pendingDeliveries = 0
         failedDeliveries = 0
+        sourcePartition = -1
+        sourceOffset = -1
         firstDeliveryError = nil
     }
 

@@ -4,6 +4,12 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
     case deliveryFailed(taskID: Int, failed: Int, reason: String)
     /// A configuration value is missing or malformed.
     case invalidConfig(name: String, value: String, reason: String)
+    /// `connector.class` names no known connector.
+    case unknownConnectorClass(String, known: [String])
+    /// A connector config has invalid settings (all of them are listed).
+    case invalidConnectorConfig(connector: String, problems: [ConfigProblem])
+    /// The offsets file cannot be written or read.
+    case offsetStorage(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -11,6 +17,13 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
             return "task \(taskID): \(failed) records were not delivered: \(reason)"
         case let .invalidConfig(name, value, reason):
             return "invalid value '\(value)' for '\(name)': \(reason)"
+        case let .unknownConnectorClass(name, known):
+            return "unknown connector.class '\(name)'; known classes: \(known.joined(separator: ", "))"
+        case let .invalidConnectorConfig(connector, problems):
+            return "connector '\(connector)' has \(problems.count) invalid setting\(problems.count == 1 ? "" : "s"): "
+                + problems.map(\.message).joined(separator: "; ")
+        case let .offsetStorage(path, reason):
+            return "offsets file '\(path)': \(reason)"
         }
     }
 }

@@ -19,12 +19,15 @@ public struct TaskContext: Sendable {
     public var taskID: Int
     /// The task's configuration (strings, as Kafka Connect passes them).
     public var config: [String: String]
+    /// Committed source offsets by source partition name, to resume from.
+    public var offsets: [String: Int64]
 
     /// Creates a context.
-    public init(connectorName: String, taskID: Int, config: [String: String]) {
+    public init(connectorName: String, taskID: Int, config: [String: String], offsets: [String: Int64] = [:]) {
         self.connectorName = connectorName
         self.taskID = taskID
         self.config = config
+        self.offsets = offsets
     }
 }
 
@@ -56,6 +59,9 @@ public protocol SourceTask: AnyObject {
     func commit(batch: RecordBatch)
     /// Releases the task's resources; called once, on the task thread, last.
     func stop()
+    /// The name under which offsets of ``RecordBatch/sourcePartition`` `index` are
+    /// stored (for example the file path), or `nil` when the task keeps no offsets.
+    func sourcePartitionName(_ index: Int) -> String?
 }
 
 extension SourceTask {
@@ -65,4 +71,6 @@ extension SourceTask {
     public func commit(batch: RecordBatch) {}
     /// Does nothing.
     public func stop() {}
+    /// No offsets.
+    public func sourcePartitionName(_ index: Int) -> String? { nil }
 }

@@ -68,10 +68,12 @@ public final class SourceTaskRunner: @unchecked Sendable {
     private var nextBatchSequence: UInt64 = 0
 
     /// Creates a runner; nothing runs until ``start()``.
+    /// - Parameter offsets: where acknowledged source offsets go (in batch order), if anywhere.
     /// - Throws: ``SluiceKafka/KafkaError`` when the producer cannot be created.
     public init(
         task: SourceTask, context: TaskContext, topic: String,
-        producerConfiguration: KafkaConfiguration, settings: Settings = Settings()
+        producerConfiguration: KafkaConfiguration, settings: Settings = Settings(),
+        offsets: OffsetFile? = nil
     ) throws {
         self.task = task
         self.context = context
@@ -81,8 +83,14 @@ public final class SourceTaskRunner: @unchecked Sendable {
             maxRecords: settings.maxRecordsPerBatch)
         self.pool = pool
         let task = task
+        let connector = context.connectorName
         let committer = OrderedBatchCommitter(
-            commit: { batch in task.commit(batch: batch) },
+            commit: { batch in
+                task.commit(batch: batch)
+                if let offsets, batch.sourceOffset >= 0, let name = task.sourcePartitionName(batch.sourcePartition) {
+                    offsets.record(connector: connector, partition: name, offset: batch.sourceOffset)
+                }
+            },
             release: { batch in pool.release(batch) })
         self.committer = committer
         ring = settings.mode == .lane ? SPSCRing(capacity: settings.batchCount) : nil

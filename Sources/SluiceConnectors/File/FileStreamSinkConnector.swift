@@ -1,0 +1,50 @@
+import SluiceKafka
+import SluiceRuntime
+
+/// Writes record values as lines to a file, compatible with Kafka Connect's
+/// `FileStreamSinkConnector` (`file`, `topics`). `.lz4` and `.zst` file names are
+/// written compressed (one frame per flush, so the file is always readable).
+public final class FileStreamSinkConnector: SinkConnector {
+    public let configDef = ConfigDef()
+        .define("file", .string, documentation: "The file to append to.")
+        .define("topics", .list, default: "", documentation: "Topics to read.")
+    private var config: [String: String] = [:]
+
+    public init() {}
+
+    public func start(config: [String: String]) throws { self.config = config }
+
+    /// One task: a file has one writer.
+    public func taskConfigs(maxTasks: Int) -> [[String: String]] { [config] }
+
+    public func makeTask() -> SinkTask { FileStreamSinkTask() }
+}
+
+/// Appends each record's value and a newline to the file; `flush` fsyncs.
+public final class FileStreamSinkTask: SinkTask {
+    private var appender: FileAppender?
+    private static let newline: [UInt8] = [0x0A]
+
+    public init() {}
+
+    public func start(context: TaskContext) throws {
+        guard let path = context.config["file"], !path.isEmpty else {
+            throw RuntimeError.invalidConfig(name: "file", value: "", reason: "a file is required")
+        }
+        appender = try FileAppender(path: path)
+    }
+
+    public func put(_ batch: ConsumedBatch) throws {
+        guard let appender else { return }
+        for i in 0..<batch.count {
+            let record = batch[i]
+            guard record.error == nil else { continue }
+            if let value = record.value { try appender.append(value) }
+            try Self.newline.withUnsafeBytes { try appender.append($0) }
+        }
+    }
+
+    public func flush() throws { try appender?.flush() }
+}
+
+import SluiceCore

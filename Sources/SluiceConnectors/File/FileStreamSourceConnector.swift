@@ -1,0 +1,50 @@
+import SluiceRuntime
+
+/// Reads lines of text files into a topic, compatible with Kafka Connect's
+/// `FileStreamSourceConnector` (`file`, `topic`, `batch.size`) and extended with
+/// `files` (a comma-separated list) split across up to `tasks.max` tasks. Plain,
+/// `.lz4` and `.zst` files are read transparently.
+public final class FileStreamSourceConnector: SourceConnector {
+    public let configDef = ConfigDef()
+        .define("file", .string, default: "", documentation: "The file to read (or use files).")
+        .define("files", .list, default: "", documentation: "Comma-separated files, split across tasks.")
+        .define("topic", .string, documentation: "The topic to write to.")
+        .define("batch.size", .int, default: "2000", minimum: 1, documentation: "Most lines per poll.")
+    private var files: [String] = []
+    private var config: [String: String] = [:]
+
+    public init() {}
+
+    public func start(config: [String: String]) throws {
+        self.config = config
+        files = Self.files(in: config)
+        if files.isEmpty {
+            throw RuntimeError.invalidConnectorConfig(
+                connector: config["name"] ?? "?",
+                problems: [ConfigProblem(name: "file", value: nil, message: "Set \"file\" or \"files\" to at least one file.")])
+        }
+    }
+
+    static func files(in config: [String: String]) -> [String] {
+        var result: [String] = []
+        if let file = config["file"], !file.isEmpty { result.append(file) }
+        if let list = config["files"] {
+            result += list.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        return result
+    }
+
+    public func taskConfigs(maxTasks: Int) -> [[String: String]] {
+        let count = max(1, min(maxTasks, files.count))
+        return (0..<count).map { task in
+            var taskConfig = config
+            taskConfig["file"] = nil
+            taskConfig["files"] = stride(from: task, to: files.count, by: count).map { files[$0] }.joined(separator: ",")
+            return taskConfig
+        }
+    }
+
+    public func makeTask() -> SourceTask { FileStreamSourceTask() }
+}
+
+import Foundation

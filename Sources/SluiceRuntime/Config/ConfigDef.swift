@@ -1,0 +1,119 @@
+/// The settings a connector accepts: name, type, default, allowed values and
+/// documentation, like Kafka Connect's `ConfigDef`.
+///
+/// ``validate(_:)`` reports **every** invalid setting at once, so a user fixes a config
+/// in one round.
+///
+/// ```swift
+/// let definition = ConfigDef()
+///     .define("file", .string, documentation: "The file to read")
+///     .define("batch.size", .int, default: "2000", documentation: "Lines per batch")
+/// let problems = definition.validate(["batch.size": "many"])   // file missing, batch.size not an int
+/// ```
+public struct ConfigDef: Sendable {
+    /// A setting's type.
+    public enum ValueType: String, Sendable {
+        case string, int, long, boolean, list, password
+    }
+
+    /// One setting.
+    public struct Key: Sendable {
+        public var name: String
+        public var type: ValueType
+        /// `nil`: required.
+        public var defaultValue: String?
+        /// Allowed values (empty: any).
+        public var allowed: [String]
+        /// Smallest allowed number, for `int` and `long`.
+        public var minimum: Int64?
+        public var documentation: String
+    }
+
+    /// The settings, in definition order.
+    public private(set) var keys: [Key] = []
+
+    /// Creates an empty definition.
+    public init() {}
+
+    /// Adds a setting.
+    public func define(
+        _ name: String, _ type: ValueType, default defaultValue: String? = nil, allowed: [String] = [],
+        minimum: Int64? = nil, documentation: String
+    ) -> ConfigDef {
+        var copy = self
+        copy.keys.append(Key(
+            name: name, type: type, defaultValue: defaultValue, allowed: allowed, minimum: minimum,
+            documentation: documentation))
+        return copy
+    }
+
+    /// Every problem with `config`, one per bad setting (empty when valid).
+    public func validate(_ config: [String: String]) -> [ConfigProblem] {
+        var problems: [ConfigProblem] = []
+        for key in keys {
+            guard let value = config[key.name] ?? key.defaultValue else {
+                problems.append(ConfigProblem(name: key.name, value: nil, message: "Missing required configuration \"\(key.name)\" which has no default value."))
+                continue
+            }
+            if let message = Self.check(value, against: key) {
+                problems.append(ConfigProblem(name: key.name, value: value, message: message))
+            }
+        }
+        return problems
+    }
+
+    /// The value of `name` in `config`, or its default.
+    public func value(_ name: String, in config: [String: String]) -> String? {
+        config[name] ?? keys.first { $0.name == name }?.defaultValue
+    }
+
+    private static func check(_ value: String, against key: Key) -> String? {
+        switch key.type {
+        case .int, .long:
+            guard let number = Int64(value.trimmingCharacters(in: " ")) else {
+                return "Invalid value \(value) for configuration \(key.name): Not a number of type \(key.type == .int ? "INT" : "LONG")"
+            }
+            if key.type == .int && (number < Int64(Int32.min) || number > Int64(Int32.max)) {
+                return "Invalid value \(value) for configuration \(key.name): Not a number of type INT"
+            }
+            if let minimum = key.minimum, number < minimum {
+                return "Invalid value \(value) for configuration \(key.name): Value must be at least \(minimum)"
+            }
+        case .boolean:
+            guard ["true", "false"].contains(value.lowercased()) else {
+                return "Invalid value \(value) for configuration \(key.name): Expected value to be either true or false"
+            }
+        case .string, .list, .password:
+            break
+        }
+        if !key.allowed.isEmpty && !key.allowed.contains(value) {
+            return "Invalid value \(value) for configuration \(key.name): String must be one of: \(key.allowed.joined(separator: ", "))"
+        }
+        return nil
+    }
+}
+
+/// One invalid setting, as Kafka Connect's validation reports it.
+public struct ConfigProblem: Sendable, Equatable, CustomStringConvertible {
+    public var name: String
+    public var value: String?
+    public var message: String
+
+    /// Creates a problem report for setting `name`.
+    public init(name: String, value: String?, message: String) {
+        self.name = name
+        self.value = value
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+extension String {
+    func trimmingCharacters(in character: Character) -> String {
+        var slice = Substring(self)
+        while slice.first == character { slice.removeFirst() }
+        while slice.last == character { slice.removeLast() }
+        return String(slice)
+    }
+}

@@ -1,0 +1,56 @@
+import SluiceCore
+import SluiceKafka
+
+/// A worker's settings, read from the `worker.properties` Kafka Connect users have.
+///
+/// | key | meaning | default |
+/// | --- | --- | --- |
+/// | `bootstrap.servers` | the Kafka cluster | required |
+/// | `offset.storage.file.filename` | source offsets (standalone) | required with a source connector |
+/// | `offset.flush.interval.ms` | how often offsets are written and sink offsets committed | 10000 |
+/// | `worker.cpus` | CPUs for task threads, e.g. `0-3` | all allowed |
+/// | `producer.*`, `consumer.*` | librdkafka properties for source or sink tasks | — |
+public struct WorkerConfig: Sendable {
+    public var bootstrapServers: String
+    public var offsetsPath: String?
+    public var flushIntervalMs: Int
+    public var cpus: CPUSet
+    public var producer: KafkaConfiguration
+    public var consumer: KafkaConfiguration
+
+    /// Reads and checks the settings; every problem is reported at once.
+    public init(properties: [String: String]) throws {
+        var problems: [ConfigProblem] = []
+        bootstrapServers = properties["bootstrap.servers"] ?? ""
+        if bootstrapServers.isEmpty {
+            problems.append(ConfigProblem(name: "bootstrap.servers", value: nil, message: "Missing required configuration \"bootstrap.servers\" which has no default value."))
+        }
+        offsetsPath = properties["offset.storage.file.filename"]
+        let interval = properties["offset.flush.interval.ms"] ?? "10000"
+        flushIntervalMs = Int(interval) ?? 10_000
+        if Int(interval) == nil || flushIntervalMs <= 0 {
+            problems.append(ConfigProblem(name: "offset.flush.interval.ms", value: interval, message: "Invalid value \(interval) for configuration offset.flush.interval.ms: expected a positive number of milliseconds"))
+        }
+        cpus = CPUSet.available()
+        if let text = properties["worker.cpus"] {
+            do {
+                cpus = try CPUSet(parsing: text)
+                try cpus.validateAvailable()
+            } catch {
+                problems.append(ConfigProblem(name: "worker.cpus", value: text, message: "\(error)"))
+            }
+        }
+        producer = KafkaConfiguration(bootstrapServers: bootstrapServers)
+        consumer = KafkaConfiguration(bootstrapServers: bootstrapServers)
+        for (key, value) in properties.sorted(by: { $0.key < $1.key }) {
+            if key.hasPrefix("producer.") { producer[String(key.dropFirst(9))] = value }
+            if key.hasPrefix("consumer.") { consumer[String(key.dropFirst(9))] = value }
+        }
+        for (label, config) in [("producer", producer), ("consumer", consumer)] {
+            do { try config.validate() } catch let KafkaError.invalidProperty(name, value, reason) {
+                problems.append(ConfigProblem(name: "\(label).\(name)", value: value, message: "Invalid value \(value) for configuration \(label).\(name): \(reason)"))
+            }
+        }
+        if !problems.isEmpty { throw RuntimeError.invalidConnectorConfig(connector: "worker", problems: problems) }
+    }
+}

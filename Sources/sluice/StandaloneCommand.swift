@@ -1,0 +1,66 @@
+import ArgumentParser
+import SluiceConnectors
+import SluiceKafka
+import SluiceRuntime
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `sluice standalone worker.properties connector.json [...]`: the shape of `connect-standalone`.
+struct StandaloneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "standalone",
+        abstract: "Run connectors in this process, with source offsets in a local file.",
+        discussion: """
+            The worker file is a Kafka Connect worker.properties (bootstrap.servers,
+            offset.storage.file.filename, offset.flush.interval.ms, worker.cpus, producer.* and
+            consumer.* librdkafka properties). Each connector file is Kafka Connect connector JSON
+            ({"name": ..., "config": {...}} or a bare config) or a .properties file. SIGINT or
+            SIGTERM stops the tasks, writes the offsets of everything delivered, and exits 0.
+            """
+    )
+
+    @Argument(help: "The worker properties file.")
+    var workerProperties: String
+
+    @Argument(help: "Connector config files (JSON or .properties).")
+    var connectors: [String] = []
+
+    func run() throws {
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+
+        var properties = try PropertiesFile.load(path: workerProperties)
+        if properties["producer.log_level"] == nil { properties["producer.log_level"] = "3" }
+        let config = try WorkerConfig(properties: properties)
+        let worker = try StandaloneWorker(config: config, registry: BuiltinConnectors.registry)
+        for path in connectors {
+            try worker.add(ConnectorConfigFile.load(path: path))
+        }
+        try worker.start()
+        let err = FileHandleOutput.standardError
+        err.write("sluice standalone: \(connectors.count) connector\(connectors.count == 1 ? "" : "s") running against \(config.bootstrapServers)\n")
+        // Wait for a stop signal, reporting each task that fails meanwhile.
+        var received: Int32 = 0
+        var reported = Set<String>()
+        var timeout = timespec(tv_sec: 1, tv_nsec: 0)
+        while true {
+            let signal = sigtimedwait(&stopSignals, nil, &timeout)
+            if signal > 0 { received = signal; break }
+            for task in worker.taskStates where task.state == .failed {
+                let key = "\(task.connector)/\(task.task)"
+                if reported.insert(key).inserted {
+                    err.write("sluice standalone: \(task.connector) task \(task.task) FAILED: \(task.error.map { "\($0)" } ?? "unknown")\n")
+                }
+            }
+        }
+        err.write("sluice standalone: stopping (signal \(received))\n")
+        try worker.stop()
+        for task in worker.taskStates where task.state == .failed && !reported.contains("\(task.connector)/\(task.task)") {
+            err.write("sluice standalone: \(task.connector) task \(task.task) FAILED: \(task.error.map { "\($0)" } ?? "unknown")\n")
+        }
+    }
+}

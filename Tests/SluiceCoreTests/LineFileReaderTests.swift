@@ -1,0 +1,81 @@
+import Foundation
+import SluiceCore
+import Testing
+
+@Suite("LineFileReader and FileAppender")
+struct LineFileReaderTests {
+    static func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("sluice-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(name)").path
+    }
+
+    static func readAll(_ reader: LineFileReader) throws -> [(String, Int64)] {
+        var lines: [(String, Int64)] = []
+        try reader.forEachLine { line, after in
+            lines.append((String(decoding: line, as: UTF8.self), after))
+            return true
+        }
+        return lines
+    }
+
+    @Test("lines written through the appender read back with their positions", arguments: ["plain.txt", "frames.lz4", "frames.zst"])
+    func roundTrip(name: String) throws {
+        let path = Self.temporaryPath(name)
+        defer { unlink(path) }
+        let appender = try FileAppender(path: path)
+        let lines = (0..<5000).map { "line \($0) " + String(repeating: "x", count: $0 % 37) }
+        for (index, line) in lines.enumerated() {
+            try Array((line + "\n").utf8).withUnsafeBytes { try appender.append($0) }
+            if index == 2500 { try appender.flush() }  // two frames for compressed files
+        }
+        try appender.flush()
+        let reader = try LineFileReader(path: path, bufferBytes: 4096)
+        let read = try Self.readAll(reader)
+        #expect(read.map(\.0) == lines)
+        let expectedEnd = Int64(lines.reduce(0) { $0 + $1.utf8.count + 1 })
+        #expect(read.last?.1 == expectedEnd)
+
+        // Resuming at a position returns exactly the lines after it.
+        let resumeAt = read[1234].1
+        let resumed = try Self.readAll(try LineFileReader(path: path, from: resumeAt, bufferBytes: 4096))
+        #expect(resumed.map(\.0) == Array(lines[1235...]))
+    }
+
+    @Test("a growing file is followed; a partial last line waits for its newline")
+    func follows() throws {
+        let path = Self.temporaryPath("grow.txt")
+        defer { unlink(path) }
+        FileManager.default.createFile(atPath: path, contents: Data("a\nb".utf8))
+        let reader = try LineFileReader(path: path)
+        #expect(try Self.readAll(reader).map(\.0) == ["a"])
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("c\nd\n".utf8))
+        try handle.close()
+        #expect(try Self.readAll(reader).map(\.0) == ["bc", "d"])
+    }
+
+    @Test("a corrupt compressed file is an error with the file and byte offset", arguments: ["bad.zst", "bad.lz4"])
+    func corrupt(name: String) throws {
+        let path = Self.temporaryPath(name)
+        defer { unlink(path) }
+        let appender = try FileAppender(path: path)
+        try Array(String(repeating: "hello world\n", count: 1000).utf8).withUnsafeBytes { try appender.append($0) }
+        try appender.flush()
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        for i in 20..<min(60, bytes.count) { bytes[i] ^= 0xFF }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect {
+            _ = try Self.readAll(try LineFileReader(path: path))
+        } throws: { error in
+            guard case let FileError.corrupt(errorPath, offset, _) = error else { return false }
+            return errorPath == path && offset >= 0 && "\(error)".contains("is corrupt at byte")
+        }
+    }
+
+    @Test("a missing file names itself")
+    func missing() {
+        #expect(throws: FileError.io(path: "/nonexistent/x.txt", operation: "open", errno: ENOENT)) {
+            try LineFileReader(path: "/nonexistent/x.txt")
+        }
+    }
+}
