@@ -1,0 +1,202 @@
+import Foundation
+import SluiceCore
+import SluiceKafka
+import Testing
+
+@Suite("sluice standalone")
+struct StandaloneCommandTests {
+    static func lines(_ count: Int, prefix: String = "line") -> [String] {
+        (0..<count).map { "\(prefix) \($0) " + String(repeating: "abc", count: $0 % 17) }
+    }
+
+    /// Writes `lines` to `path` (compressed by its name) with the same appender the sink uses.
+    static func writeLines(_ lines: [String], to path: String) throws {
+        let appender = try FileAppender(path: path)
+        try Array(lines.map { $0 + "\n" }.joined().utf8).withUnsafeBytes { try appender.append($0) }
+        try appender.flush()
+    }
+
+    static func readLines(_ path: String) throws -> [String] {
+        var result: [String] = []
+        try LineFileReader(path: path).forEachLine { line, _ in
+            result.append(String(decoding: line, as: UTF8.self))
+            return true
+        }
+        return result
+    }
+
+    /// Starts `sluice standalone` in the background.
+    static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = SluiceProcess.executable
+        process.arguments = ["standalone"] + arguments
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    static func waitUntil(seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(100_000)
+        }
+        return try condition()
+    }
+
+    @Test("file -> Kafka -> file is line-for-line identical, for plain, lz4 and zstd files", arguments: ["txt", "lz4", "zst"])
+    func roundTrip(ext: String) throws {
+        let folder = try TemporaryFolder()
+        let broker = try BrokerProcess(topics: ["lines:1"])
+        let lines = Self.lines(20_000)
+        try Self.writeLines(lines, to: folder.file("in.\(ext)"))
+        try folder.write("worker.properties", """
+            bootstrap.servers=\(broker.bootstrapServers)
+            offset.storage.file.filename=\(folder.file("offsets.json"))
+            offset.flush.interval.ms=500
+            """)
+        try folder.write("source.json", #"{"name": "src", "config": {"connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector", "file": "\#(folder.file("in.\(ext)"))", "topic": "lines"}}"#)
+        try folder.write("sink.properties", "name=sink\nconnector.class=FileStreamSink\ntopics=lines\nfile=\(folder.file("out.\(ext)"))\n")
+        let process = try Self.start([folder.file("worker.properties"), folder.file("source.json"), folder.file("sink.properties")])
+        let done = try Self.waitUntil(seconds: 60) {
+            try FileManager.default.fileExists(atPath: folder.file("out.\(ext)")) && Self.readLines(folder.file("out.\(ext)")).count >= lines.count
+        }
+        process.terminate()
+        process.waitUntilExit()
+        #expect(done)
+        #expect(process.terminationStatus == 0)
+        #expect(try Self.readLines(folder.file("out.\(ext)")) == lines)
+        let offsets = try String(contentsOfFile: folder.file("offsets.json"), encoding: .utf8)
+        let size = lines.reduce(0) { $0 + $1.utf8.count + 1 }
+        #expect(offsets.contains("\(size)"), "offsets: \(offsets)")
+    }
+
+    @Test("compressed files interoperate with the lz4 and zstd command-line tools", arguments: [("lz4", "lz4"), ("zst", "zstd")])
+    func interoperates(ext: String, tool: String) throws {
+        let folder = try TemporaryFolder()
+        let lines = Self.lines(3_000)
+        try Self.writeLines(lines, to: folder.file("ours.\(ext)"))
+        let decode = Process()
+        decode.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
+        // lz4 takes "input output"; zstd takes "input -o output".
+        let output = { (path: String) in tool == "zstd" ? ["-o", path] : [path] }
+        decode.arguments = ["-d", "-q", "-f", folder.file("ours.\(ext)")] + output(folder.file("ours.txt"))
+        try decode.run()
+        decode.waitUntilExit()
+        #expect(decode.terminationStatus == 0)
+        #expect(try String(contentsOfFile: folder.file("ours.txt"), encoding: .utf8) == lines.map { $0 + "\n" }.joined())
+        let encode = Process()
+        encode.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
+        encode.arguments = ["-q", "-f", folder.file("ours.txt")] + output(folder.file("theirs.\(ext)"))
+        try encode.run()
+        encode.waitUntilExit()
+        #expect(try Self.readLines(folder.file("theirs.\(ext)")) == lines)
+    }
+
+    @Test("kill -9 mid-run and a restart: every line arrives at least once")
+    func killAndRestart() throws {
+        let folder = try TemporaryFolder()
+        let broker = try BrokerProcess(topics: ["killed:2"])
+        let lines = Self.lines(400_000, prefix: "k")
+        try Self.writeLines(lines, to: folder.file("in.txt"))
+        try folder.write("worker.properties", """
+            bootstrap.servers=\(broker.bootstrapServers)
+            offset.storage.file.filename=\(folder.file("offsets.json"))
+            offset.flush.interval.ms=200
+            producer.linger.ms=50
+            """)
+        try folder.write("source.json", #"{"name": "src", "config": {"connector.class": "FileStreamSource", "file": "\#(folder.file("in.txt"))", "topic": "killed", "batch.size": "500"}}"#)
+        let arguments = [folder.file("worker.properties"), folder.file("source.json")]
+
+        var config = KafkaConfiguration(bootstrapServers: broker.bootstrapServers)
+        config["log_level"] = "0"
+        let consumer = try Consumer(configuration: config)
+        try consumer.assign(topic: "killed", partitions: [0, 1], from: .beginning)
+        let batch = ConsumedBatch(capacity: 10_000)
+        var seen = Set<String>()
+        var total = 0
+        func drain() throws {
+            while try consumer.poll(into: batch, timeoutMs: 50) > 0 {
+                for i in 0..<batch.count where batch[i].error == nil {
+                    seen.insert(String(decoding: batch[i].value ?? UnsafeRawBufferPointer(start: nil, count: 0), as: UTF8.self))
+                    total += 1
+                }
+            }
+        }
+
+        let first = try Self.start(arguments)
+        // Kill it once some, but not all, records are in Kafka and offsets were written.
+        let partial = try Self.waitUntil(seconds: 60) {
+            try drain()
+            return seen.count > 20_000 && FileManager.default.fileExists(atPath: folder.file("offsets.json"))
+        }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        try drain()
+        #expect(partial)
+        #expect(seen.count < lines.count, "the kill must come before the end to test anything")
+
+        let second = try Self.start(arguments)
+        let complete = try Self.waitUntil(seconds: 90) {
+            try drain()
+            return seen.count >= lines.count
+        }
+        second.terminate()
+        second.waitUntilExit()
+        #expect(complete)
+        #expect(seen == Set(lines), "missing: \(Set(lines).subtracting(seen).count)")
+        #expect(second.terminationStatus == 0)
+    }
+
+    @Test("bad connector configs are one-line errors naming every problem", arguments: [
+        (#"{"name": "x", "config": {"connector.class": "com.example.Nope"}}"#, "unknown connector.class 'com.example.Nope'; known classes: datagen, FileStreamSource, FileStreamSink, null"),
+        (#"{"name": "x", "config": {"connector.class": "FileStreamSink", "tasks.max": "zero"}}"#, "connector 'x' has 3 invalid settings"),
+        ("{\n \"name\": \"x\",\n  nope\n}", "is not valid JSON: error at line 3, column 3"),
+        (#"{"config": {"connector.class": "null"}}"#, "has no connector \"name\""),
+    ])
+    func badConnector(json: String, message: String) throws {
+        let folder = try TemporaryFolder()
+        try folder.write("worker.properties", "bootstrap.servers=127.0.0.1:1\noffset.storage.file.filename=\(folder.file("o.json"))\n")
+        try folder.write("c.json", json)
+        let outcome = try SluiceProcess.run(["standalone", folder.file("worker.properties"), folder.file("c.json")], timeout: 30)
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains(message), "stderr: \(outcome.stderr)")
+        #expect(outcome.stderr.split(separator: "\n").count == 1, "stderr: \(outcome.stderr)")
+    }
+
+    @Test("an unwritable offsets file or an unreadable worker file is a clear error")
+    func badWorker() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("worker.properties", "bootstrap.servers=127.0.0.1:1\noffset.storage.file.filename=/nonexistent-dir/o.json\n")
+        try folder.write("c.json", #"{"name": "x", "config": {"connector.class": "datagen", "topic": "t"}}"#)
+        let outcome = try SluiceProcess.run(["standalone", folder.file("worker.properties"), folder.file("c.json")], timeout: 30)
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("offsets file '/nonexistent-dir/o.json'"), "stderr: \(outcome.stderr)")
+        let missing = try SluiceProcess.run(["standalone", folder.file("nope.properties")], timeout: 30)
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("cannot read '\(folder.file("nope.properties"))'"), "stderr: \(missing.stderr)")
+    }
+
+    @Test("a corrupt .zst source fails its task with the file and byte offset")
+    func corruptSource() throws {
+        let folder = try TemporaryFolder()
+        let broker = try BrokerProcess(topics: ["c:1"])
+        try Self.writeLines(Self.lines(5_000), to: folder.file("bad.zst"))
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: folder.file("bad.zst"))))
+        for i in 30..<80 { bytes[i] ^= 0x5A }
+        try Data(bytes).write(to: URL(fileURLWithPath: folder.file("bad.zst")))
+        try folder.write("worker.properties", "bootstrap.servers=\(broker.bootstrapServers)\noffset.storage.file.filename=\(folder.file("o.json"))\n")
+        try folder.write("c.json", #"{"name": "corrupt", "config": {"connector.class": "FileStreamSource", "file": "\#(folder.file("bad.zst"))", "topic": "c"}}"#)
+        let process = Process()
+        process.executableURL = SluiceProcess.executable
+        process.arguments = ["standalone", folder.file("worker.properties"), folder.file("c.json")]
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        sleep(3)
+        process.terminate()
+        process.waitUntilExit()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("corrupt task 0 FAILED: '\(folder.file("bad.zst"))' is corrupt at byte"), "stderr: \(text)")
+    }
+}
