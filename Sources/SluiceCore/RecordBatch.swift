@@ -35,6 +35,10 @@ public final class RecordBatch: @unchecked Sendable {
     /// A per-task sequence number for the batch, so offsets commit in batch order.
     public var batchSequence: UInt64 = 0
 
+    /// The topic of every record in the batch, or `nil` for the producer's own topic
+    /// (a transform such as RegexRouter may route records elsewhere).
+    public var topic: String?
+
     /// The task-defined source partition the batch's records came from (for example
     /// a file's index), or -1. A task starts a new batch when the partition changes.
     public var sourcePartition: Int = -1
@@ -82,6 +86,7 @@ public final class RecordBatch: @unchecked Sendable {
         failedDeliveries = 0
         sourcePartition = -1
         sourceOffset = -1
+        topic = nil
         firstDeliveryError = nil
     }
 

@@ -64,6 +64,7 @@ public final class Producer: @unchecked Sendable {
         _ = rd_kafka_poll(handle.pointer, 0)
         (rd_kafka_opaque(handle.pointer).map { Unmanaged<ProducerBox>.fromOpaque($0).takeUnretainedValue() })?.producer = nil
         rd_kafka_topic_destroy(topicHandle)
+        for other in otherTopics.values { rd_kafka_topic_destroy(other) }
     }
 
     /// Fetches metadata, failing with ``KafkaError/unreachable(bootstrapServers:timeoutMs:reason:)``
@@ -86,6 +87,7 @@ public final class Producer: @unchecked Sendable {
             return
         }
         let arena = batch.arenaBase
+        let topicHandle = try batch.topic.map(handle(forTopic:)) ?? self.topicHandle
         var position = 0
         while position < total {
             let entry = batch.entryPointer(at: position)
@@ -100,7 +102,7 @@ public final class Producer: @unchecked Sendable {
                     UnsafeMutableRawPointer(entry))
                 if status != 0 { code = rd_kafka_last_error() }
             } else {
-                code = produceWithHeaders(entry, arena: arena)
+                code = produceWithHeaders(entry, arena: arena, topic: topicHandle)
             }
             if code == RD_KAFKA_RESP_ERR_NO_ERROR {
                 position += 1
@@ -124,8 +126,21 @@ public final class Producer: @unchecked Sendable {
     }
 
     /// The slow path for records with headers or an explicit timestamp.
+    /// Handles of topics other than ``topic`` that batches were routed to.
+    private var otherTopics: [String: OpaquePointer] = [:]
+
+    private func handle(forTopic name: String) throws -> OpaquePointer {
+        if name == topic { return topicHandle }
+        if let existing = otherTopics[name] { return existing }
+        guard let rkt = rd_kafka_topic_new(handle.pointer, name, nil) else {
+            throw KafkaError.topicFailed(topic: name, reason: KafkaError.text(rd_kafka_last_error()))
+        }
+        otherTopics[name] = rkt
+        return rkt
+    }
+
     private func produceWithHeaders(
-        _ entry: UnsafeMutablePointer<RecordEntry>, arena: UnsafeMutableRawPointer
+        _ entry: UnsafeMutablePointer<RecordEntry>, arena: UnsafeMutableRawPointer, topic topicHandle: OpaquePointer
     ) -> rd_kafka_resp_err_t {
         var headers: OpaquePointer?
         if entry.pointee.headerCount > 0 {

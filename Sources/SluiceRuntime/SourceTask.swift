@@ -62,6 +62,8 @@ public protocol SourceTask: AnyObject {
     /// The name under which offsets of ``RecordBatch/sourcePartition`` `index` are
     /// stored (for example the file path), or `nil` when the task keeps no offsets.
     func sourcePartitionName(_ index: Int) -> String?
+    /// What the bytes the task writes mean, for converters and transforms.
+    var valueFormat: SourceValueFormat { get }
 }
 
 extension SourceTask {
@@ -73,4 +75,6 @@ extension SourceTask {
     public func stop() {}
     /// No offsets.
     public func sourcePartitionName(_ index: Int) -> String? { nil }
+    /// Opaque bytes.
+    public var valueFormat: SourceValueFormat { .bytes }
 }

@@ -66,6 +66,8 @@ public final class SourceTaskRunner: @unchecked Sendable {
     /// The outcome; written by the task and lane threads, so behind a lock.
     private let outcome = Mutex<(state: State, error: (any Error)?)>((.unassigned, nil))
     private var nextBatchSequence: UInt64 = 0
+    /// Converters and transforms, when the connector's settings need them.
+    private let processor: SourceRecordProcessor?
 
     /// Creates a runner; nothing runs until ``start()``.
     /// - Parameter offsets: where acknowledged source offsets go (in batch order), if anywhere.
@@ -94,6 +96,8 @@ public final class SourceTaskRunner: @unchecked Sendable {
             release: { batch in pool.release(batch) })
         self.committer = committer
         ring = settings.mode == .lane ? SPSCRing(capacity: settings.batchCount) : nil
+        let processor = try SourceRecordProcessor(topic: topic, format: task.valueFormat, config: context.config)
+        self.processor = processor.isNeeded ? processor : nil
         let counters = produceCounters
         producer = try Producer(topic: topic, configuration: producerConfiguration) { batch in
             StageCounters.add(batch.count - batch.failedDeliveries, to: counters.records)
@@ -163,28 +167,46 @@ public final class SourceTaskRunner: @unchecked Sendable {
             }) else { return }
             let pollStart = MonotonicClock.nanoseconds()
             StageCounters.add(pollStart &- waitStart, to: sourceCounters.waitNanos)
-            batch.taskID = Int32(truncatingIfNeeded: context.taskID)
-            batch.batchSequence = nextBatchSequence
-            nextBatchSequence &+= 1
             let result = try task.poll(into: batch)
             let pollEnd = MonotonicClock.nanoseconds()
             StageCounters.add(pollEnd &- pollStart, to: sourceCounters.busyNanos)
             StageCounters.add(batch.count, to: sourceCounters.records)
             StageCounters.add(1, to: sourceCounters.batches)
-            if direct {
-                try producer.produce(batch)
-                producer.poll(timeoutMs: 0)
-                StageCounters.add(MonotonicClock.nanoseconds() &- pollEnd, to: produceCounters.busyNanos)
-                StageCounters.add(1, to: produceCounters.batches)
-                try checkDeliveries()
+            let wroteNothing = batch.isEmpty
+            if let processor {
+                // Off the zero-copy path: converted copies go out, the input comes home now.
+                try processor.process(batch, acquire: {
+                    pool.acquire(idle: &poolIdle, whileWaiting: {
+                        if direct { producer.poll(timeoutMs: 1) }
+                        return running.load(ordering: .relaxed)
+                    })
+                }, emit: { output in try send(output, idle: &idle) })
+                pool.release(batch)
             } else {
-                try handOff(batch, idle: &idle)
+                try send(batch, idle: &idle)
             }
             switch result {
             case .batchFull: idle.reset()
-            case .caughtUp: if batch.isEmpty { idle.idle() } else { idle.reset() }
+            case .caughtUp: if wroteNothing { idle.idle() } else { idle.reset() }
             case .endOfData: return
             }
+        }
+    }
+
+    /// Numbers `batch` in commit order and hands it to librdkafka (direct) or the lane.
+    private func send(_ batch: RecordBatch, idle: inout IdleStrategy) throws {
+        batch.taskID = Int32(truncatingIfNeeded: context.taskID)
+        batch.batchSequence = nextBatchSequence
+        nextBatchSequence &+= 1
+        if settings.mode == .direct {
+            let start = MonotonicClock.nanoseconds()
+            try producer.produce(batch)
+            producer.poll(timeoutMs: 0)
+            StageCounters.add(MonotonicClock.nanoseconds() &- start, to: produceCounters.busyNanos)
+            StageCounters.add(1, to: produceCounters.batches)
+            try checkDeliveries()
+        } else {
+            try handOff(batch, idle: &idle)
         }
     }
 

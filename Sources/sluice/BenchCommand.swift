@@ -65,6 +65,15 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Idle strategy of task threads: spin, yield, park, backoff.")
     var idle = "backoff"
 
+    @Option(help: "Datagen values: bytes (binary stamp and filler) or json (objects).")
+    var valueFormat = "bytes"
+
+    @Option(help: "Pipelines, a comma-separated list: zero-copy (records go out as written) and/or converted (through the --connector-config converters and transforms).")
+    var pipeline = "zero-copy"
+
+    @Option(name: [.customShort("C"), .customLong("connector-config")], help: "A connector setting name=value for the converted pipeline, e.g. value.converter=JsonConverter (repeatable; default: a JsonConverter and one InsertField).")
+    var connectorConfig: [String] = []
+
     @Option(help: "How long to wait for the cluster to answer, in milliseconds.")
     var connectTimeoutMs = 10_000
 
@@ -91,6 +100,8 @@ struct BenchCommand: ParsableCommand {
         var cpus: CPUSet
         var idle: IdleStrategy
         var producer: KafkaConfiguration
+        /// Connector settings per pipeline (empty: the zero-copy path).
+        var pipelines: [[String: String]]
     }
 
     func plan() throws -> Plan {
@@ -122,12 +133,35 @@ struct BenchCommand: ParsableCommand {
         guard let idleStrategy = IdleStrategy(name: idle) else {
             throw ValidationError("invalid value '\(idle)' for --idle: expected one of spin, yield, park, backoff")
         }
+        guard valueFormat == "bytes" || valueFormat == "json" else {
+            throw ValidationError("invalid value '\(valueFormat)' for --value-format: expected bytes or json")
+        }
+        let pipelines = try ListOption.choices(pipeline, flag: "--pipeline", allowed: ["zero-copy", "converted"])
+        if verify && (valueFormat == "json" || pipelines.contains("converted")) {
+            throw ValidationError("--verify reads the binary datagen stamp: use it with --value-format bytes and --pipeline zero-copy")
+        }
+        var converted: [String: String] = [:]
+        for assignment in connectorConfig {
+            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
+                throw ValidationError("invalid value '\(assignment)' for --connector-config: expected name=value")
+            }
+            converted[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
+        }
+        if converted.isEmpty {
+            converted = [
+                "value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "false",
+                "transforms": "stamp", "transforms.stamp.type": "org.apache.kafka.connect.transforms.InsertField$Value",
+                "transforms.stamp.static.field": "source", "transforms.stamp.static.value": "sluice-bench",
+            ]
+        }
         var producer = KafkaConfiguration()
         for assignment in properties {
             do { try producer.set(assignment: assignment) } catch { throw ValidationError("\(error)") }
         }
         do { try producer.validate() } catch { throw ValidationError("\(error)") }
-        return Plan(taskCounts: taskCounts, codecs: codecs, modes: modes, cpus: cpuSet, idle: idleStrategy, producer: producer)
+        return Plan(
+            taskCounts: taskCounts, codecs: codecs, modes: modes, cpus: cpuSet, idle: idleStrategy, producer: producer,
+            pipelines: pipelines.map { $0 == "converted" ? converted : [:] })
     }
 
     func run() throws {
@@ -156,7 +190,8 @@ struct BenchCommand: ParsableCommand {
             let warmup = BenchRunSetup(
                 tasks: plan.taskCounts[0], records: warmupRecords, recordSize: recordSize,
                 keyCardinality: keyCardinality, codec: "none", mode: plan.modes[0], cpus: plan.cpus,
-                idle: plan.idle, batchBytes: batchBytes, batchCount: batchCount, producer: base)
+                idle: plan.idle, batchBytes: batchBytes, batchCount: batchCount, producer: base,
+                valueFormat: valueFormat, connectorConfig: plan.pipelines[0])
             var quiet = session
             quiet.verify = false
             _ = try quiet.sluice(warmup)
@@ -166,6 +201,7 @@ struct BenchCommand: ParsableCommand {
         for taskCount in plan.taskCounts {
             for codec in plan.codecs {
                 for mode in plan.modes {
+                  for pipeline in plan.pipelines {
                     var config = base
                     if config["compression.type"] == nil && config["compression.codec"] == nil || codec != "none" {
                         config["compression.type"] = codec
@@ -173,10 +209,11 @@ struct BenchCommand: ParsableCommand {
                     let setup = BenchRunSetup(
                         tasks: taskCount, records: records, recordSize: recordSize, keyCardinality: keyCardinality,
                         codec: codec, mode: mode, cpus: plan.cpus, idle: plan.idle, batchBytes: batchBytes,
-                        batchCount: batchCount, producer: config)
+                        batchCount: batchCount, producer: config, valueFormat: valueFormat, connectorConfig: pipeline)
                     let row = try session.row(setup)
                     rows.append(row)
                     out.write(BenchReport.table([row]).split(separator: "\n").dropFirst().joined() + "   (run \(rows.count))\n")
+                  }
                 }
             }
         }

@@ -15,6 +15,13 @@ struct BenchRunSetup {
     var batchBytes: Int
     var batchCount: Int
     var producer: KafkaConfiguration
+    /// `bytes` or `json` datagen values.
+    var valueFormat = "bytes"
+    /// Connector settings (converters, transforms); empty for the zero-copy path.
+    var connectorConfig: [String: String] = [:]
+
+    /// The mode column: the hand-off, and `+conv` off the zero-copy path.
+    var label: String { mode.rawValue + (connectorConfig.isEmpty ? "" : "+conv") + (valueFormat == "json" ? "/json" : "") }
 
     /// Records each task writes: the total split as evenly as possible.
     var recordsPerTask: [Int] {

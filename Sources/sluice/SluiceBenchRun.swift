@@ -19,15 +19,17 @@ enum SluiceBenchRun {
             config.recordSize = setup.recordSize
             config.keyCardinality = setup.keyCardinality
             config.iterations = share
+            config.valueFormat = setup.valueFormat
             var taskSettings = settings
             taskSettings.taskCPU = setup.cpus.cpu(forThread: taskID)
             taskSettings.laneCPU = setup.cpus.cpu(forThread: taskID + setup.tasks)
-            let context = TaskContext(connectorName: "bench", taskID: taskID, config: config.asConfig)
+            let context = TaskContext(
+                connectorName: "bench", taskID: taskID, config: config.asConfig.merging(setup.connectorConfig) { $1 })
             runners.append(try SourceTaskRunner(
                 task: DatagenTask(config: config), context: context, topic: topic,
                 producerConfiguration: setup.producer, settings: taskSettings))
         }
-        let label = "sluice \(setup.tasks) task\(setup.tasks == 1 ? "" : "s") \(setup.codec) \(setup.mode.rawValue)"
+        let label = "sluice \(setup.tasks) task\(setup.tasks == 1 ? "" : "s") \(setup.codec) \(setup.label)"
         let progress = ProgressLine(label: label, total: setup.records) { [runners] in
             runners.reduce(0) { $0 + $1.produceCounters.records.load(ordering: .relaxed) }
         }
@@ -50,7 +52,7 @@ enum SluiceBenchRun {
         }
         let delivered = statistics.delivered
         return BenchRow(
-            tasks: setup.tasks, compression: setup.codec, mode: setup.mode.rawValue,
+            tasks: setup.tasks, compression: setup.codec, mode: setup.label,
             recordSize: setup.recordSize, records: setup.records, seconds: seconds,
             recordsPerSecond: Double(delivered) / seconds,
             megabytesPerSecond: Double(delivered * setup.bytesPerRecord) / seconds / 1_000_000,

@@ -26,6 +26,9 @@ struct StandaloneCommand: ParsableCommand {
     @Argument(help: "Connector config files (JSON or .properties).")
     var connectors: [String] = []
 
+    @Flag(help: "Exit once every source task has ended (bounded sources, e.g. files with follow=false) and its records are delivered.")
+    var exitWhenSourcesEnd = false
+
     func run() throws {
         var stopSignals = sigset_t()
         sigemptyset(&stopSignals)
@@ -41,6 +44,11 @@ struct StandaloneCommand: ParsableCommand {
             try worker.add(ConnectorConfigFile.load(path: path))
         }
         try worker.start()
+        if exitWhenSourcesEnd {
+            worker.waitForSources()
+            try worker.stop()
+            return
+        }
         let err = FileHandleOutput.standardError
         err.write("sluice standalone: \(connectors.count) connector\(connectors.count == 1 ? "" : "s") running against \(config.bootstrapServers)\n")
         // Wait for a stop signal, reporting each task that fails meanwhile.

@@ -14,6 +14,8 @@ public struct DatagenConfig: Sendable, Equatable {
     public var keyCardinality: Int = 1000
     /// Records this task writes before it ends; 0 for no end.
     public var iterations: Int = 0
+    /// `bytes` (a binary stamp, then filler) or `json` (`{"task":…,"seq":…,"payload":"…"}`).
+    public var valueFormat: String = "bytes"
 
     /// Default settings.
     public init() {}
@@ -24,6 +26,8 @@ public struct DatagenConfig: Sendable, Equatable {
         recordSize = try Self.integer(config, "record.size", default: 100, minimum: DatagenRecordLayout.stampBytes)
         keyCardinality = try Self.integer(config, "key.cardinality", default: 1000, minimum: 0)
         iterations = try Self.integer(config, "iterations", default: 0, minimum: 0)
+        valueFormat = config["value.format"] ?? "bytes"
+        try validate()
     }
 
     private static func integer(_ config: [String: String], _ name: String, default value: Int, minimum: Int) throws -> Int {
@@ -48,6 +52,9 @@ public struct DatagenConfig: Sendable, Equatable {
         if keyCardinality < 0 {
             throw RuntimeError.invalidConfig(name: "key.cardinality", value: String(keyCardinality), reason: "must be at least 0")
         }
+        if valueFormat != "bytes" && valueFormat != "json" {
+            throw RuntimeError.invalidConfig(name: "value.format", value: valueFormat, reason: "expected bytes or json")
+        }
         if iterations < 0 {
             throw RuntimeError.invalidConfig(name: "iterations", value: String(iterations), reason: "must be at least 0")
         }
@@ -55,6 +62,7 @@ public struct DatagenConfig: Sendable, Equatable {
 
     /// The config keys that express these settings.
     public var asConfig: [String: String] {
-        ["record.size": String(recordSize), "key.cardinality": String(keyCardinality), "iterations": String(iterations)]
+        ["record.size": String(recordSize), "key.cardinality": String(keyCardinality), "iterations": String(iterations),
+         "value.format": valueFormat]
     }
 }

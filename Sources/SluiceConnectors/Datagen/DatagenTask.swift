@@ -36,7 +36,11 @@ public final class DatagenTask: SourceTask {
         taskID = UInt32(truncatingIfNeeded: context.taskID)
     }
 
+    /// Binary values are opaque bytes; `value.format=json` values are JSON objects.
+    public var valueFormat: SourceValueFormat { config.valueFormat == "json" ? .json : .bytes }
+
     public func poll(into batch: RecordBatch) throws -> SourcePollResult {
+        if config.valueFormat == "json" { return try pollJSON(into: batch) }
         let size = config.recordSize
         let keyLength = config.keyCardinality > 0 ? DatagenRecordLayout.keyLength : -1
         let fillerSpan = filler.count - size
@@ -66,6 +70,38 @@ public final class DatagenTask: SourceTask {
                 }
                 return .endOfData
             }
+        }
+    }
+
+    /// Writes `{"task":T,"seq":S,"payload":"…"}` values padded to about `record.size` bytes.
+    private func pollJSON(into batch: RecordBatch) throws -> SourcePollResult {
+        let limit = config.iterations > 0 ? UInt64(config.iterations) : UInt64.max
+        let keyLength = config.keyCardinality > 0 ? DatagenRecordLayout.keyLength : -1
+        var text: [UInt8] = []
+        text.reserveCapacity(config.recordSize + 64)
+        return try keyDigits.withUnsafeMutableBytes { digits in
+            while sequence < limit {
+                text.removeAll(keepingCapacity: true)
+                text.append(contentsOf: #"{"task":"#.utf8)
+                text.append(contentsOf: String(taskID).utf8)
+                text.append(contentsOf: #","seq":"#.utf8)
+                text.append(contentsOf: String(sequence).utf8)
+                text.append(contentsOf: #","payload":""#.utf8)
+                let room = Swift.max(0, config.recordSize - text.count - 2)
+                let start = Int(sequence % UInt64(filler.count - room - 1 > 0 ? filler.count - room - 1 : 1))
+                text.append(contentsOf: filler[start..<(start + Swift.min(room, filler.count - start))])
+                text.append(contentsOf: #""}"#.utf8)
+                let appended = try text.withUnsafeBytes { value in
+                    try batch.append(keyLength: keyLength, valueLength: value.count) { key, region in
+                        if keyLength > 0 { key.copyMemory(from: UnsafeRawBufferPointer(digits)) }
+                        region.copyMemory(from: value)
+                    }
+                }
+                if !appended { return .batchFull }
+                sequence &+= 1
+                if keyLength > 0 { advanceKey(digits) }
+            }
+            return .endOfData
         }
     }
 

@@ -10,6 +10,7 @@ public final class FileStreamSourceConnector: SourceConnector {
         .define("files", .list, default: "", documentation: "Comma-separated files, split across tasks.")
         .define("topic", .string, documentation: "The topic to write to.")
         .define("batch.size", .int, default: "2000", minimum: 1, documentation: "Most lines per poll.")
+        .define("follow", .boolean, default: "true", documentation: "Keep reading as the files grow (false: end at their end).")
     private var files: [String] = []
     private var config: [String: String] = [:]
 

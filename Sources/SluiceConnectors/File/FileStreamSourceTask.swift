@@ -11,6 +11,8 @@ public final class FileStreamSourceTask: SourceTask {
     private var current = 0
     private var batchSize = 2000
     private var offsets: [String: Int64] = [:]
+    private var follow = true
+    private var finished: Set<Int> = []
 
     public init() {}
 
@@ -18,8 +20,12 @@ public final class FileStreamSourceTask: SourceTask {
         files = FileStreamSourceConnector.files(in: context.config)
         batchSize = Int(context.config["batch.size"] ?? "2000") ?? 2000
         offsets = context.offsets
+        follow = (context.config["follow"] ?? "true").lowercased() != "false"
         readers = files.map { _ in nil }
     }
+
+    /// Lines are text (Kafka Connect's FileStreamSource uses a STRING schema).
+    public var valueFormat: SourceValueFormat { .string }
 
     public func sourcePartitionName(_ index: Int) -> String? {
         files.indices.contains(index) ? files[index] : nil
@@ -44,10 +50,11 @@ public final class FileStreamSourceTask: SourceTask {
                 return true
             }
             if full { return .batchFull }
+            if !follow { finished.insert(index) }
             current = (current + 1) % files.count
             if lines > 0 { return .caughtUp }
         }
-        return .caughtUp
+        return !follow && finished.count == files.count ? .endOfData : .caughtUp
     }
 
     /// The reader of file `index`, opened at its committed offset on first use.

@@ -1,0 +1,68 @@
+/// A record's key or value once it leaves the zero-copy path: the schemaless data
+/// model that converters and transforms work on, like Kafka Connect's schemaless values.
+public indirect enum ConnectValue: Equatable, Sendable {
+    case null
+    case boolean(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case bytes([UInt8])
+    case array([ConnectValue])
+    /// Named fields in order (Kafka Connect's `Struct`, or a `Map` from JSON).
+    case object([ConnectField])
+
+    /// The fields of an object, or `nil`.
+    public var fields: [ConnectField]? {
+        if case let .object(fields) = self { return fields }
+        return nil
+    }
+
+    /// The value of field `name` of an object.
+    public subscript(field name: String) -> ConnectValue? {
+        fields?.first { $0.name == name }?.value
+    }
+
+    /// A short name of the value's kind, for error messages.
+    public var kindName: String {
+        switch self {
+        case .null: return "null"
+        case .boolean: return "boolean"
+        case .int: return "integer"
+        case .double: return "double"
+        case .string: return "string"
+        case .bytes: return "bytes"
+        case .array: return "array"
+        case .object: return "object"
+        }
+    }
+}
+
+/// One named field of a ``ConnectValue/object(_:)``.
+public struct ConnectField: Equatable, Sendable {
+    public var name: String
+    public var value: ConnectValue
+
+    /// Creates a field.
+    public init(_ name: String, _ value: ConnectValue) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A record outside the zero-copy path, as transforms see it.
+public struct ConnectRecord: Sendable, Equatable {
+    public var topic: String
+    public var partition: Int32
+    public var key: ConnectValue
+    public var value: ConnectValue
+    public var timestampMs: Int64
+
+    /// Creates a record.
+    public init(topic: String, partition: Int32 = -1, key: ConnectValue, value: ConnectValue, timestampMs: Int64 = 0) {
+        self.topic = topic
+        self.partition = partition
+        self.key = key
+        self.value = value
+        self.timestampMs = timestampMs
+    }
+}

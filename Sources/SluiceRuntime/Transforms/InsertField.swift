@@ -1,0 +1,43 @@
+/// Kafka Connect's `InsertField$Value` (and `$Key`): adds the record's topic,
+/// partition or timestamp, or a static value, as fields of an object value.
+public struct InsertField: Transformation {
+    /// Which part of the record to change.
+    public enum Part: Sendable { case key, value }
+
+    public var part: Part
+    public var topicField: String?
+    public var partitionField: String?
+    public var timestampField: String?
+    public var staticField: String?
+    public var staticValue: String?
+
+    /// Creates the transform; at least one field must be named.
+    public init(part: Part, topicField: String? = nil, partitionField: String? = nil, timestampField: String? = nil,
+                staticField: String? = nil, staticValue: String? = nil) {
+        self.part = part
+        self.topicField = topicField
+        self.partitionField = partitionField
+        self.timestampField = timestampField
+        self.staticField = staticField
+        self.staticValue = staticValue
+    }
+
+    public func apply(_ record: inout ConnectRecord) throws -> Bool {
+        let target = part == .value ? record.value : record.key
+        if target == .null { return true }  // tombstones pass unchanged, as in Kafka Connect
+        guard var fields = target.fields else {
+            throw ConversionError.unsupported("InsertField only works on object values without a schema; got a \(target.kindName)")
+        }
+        func put(_ name: String?, _ value: ConnectValue) {
+            guard let name, !name.isEmpty else { return }
+            fields.removeAll { $0.name == name }
+            fields.append(ConnectField(name, value))
+        }
+        put(topicField, .string(record.topic))
+        put(partitionField, record.partition >= 0 ? .int(Int64(record.partition)) : .null)
+        put(timestampField, .int(record.timestampMs))
+        put(staticField, staticValue.map(ConnectValue.string) ?? .null)
+        if part == .value { record.value = .object(fields) } else { record.key = .object(fields) }
+        return true
+    }
+}

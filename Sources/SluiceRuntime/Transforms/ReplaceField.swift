@@ -1,0 +1,42 @@
+/// Kafka Connect's `ReplaceField$Value` (and `$Key`): keeps only `include`d fields,
+/// drops `exclude`d ones, and renames (`renames=old:new,...`).
+public struct ReplaceField: Transformation {
+    public var part: InsertField.Part
+    public var include: [String]
+    public var exclude: [String]
+    public var renames: [String: String]
+
+    /// Creates the transform.
+    public init(part: InsertField.Part, include: [String] = [], exclude: [String] = [], renames: [String: String] = [:]) {
+        self.part = part
+        self.include = include
+        self.exclude = exclude
+        self.renames = renames
+    }
+
+    /// Parses `old:new,old2:new2`.
+    public static func parseRenames(_ text: String) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: ":", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: " ") }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw RuntimeError.invalidConfig(name: "renames", value: text, reason: "expected old:new pairs separated by commas")
+            }
+            result[parts[0]] = parts[1]
+        }
+        return result
+    }
+
+    public func apply(_ record: inout ConnectRecord) throws -> Bool {
+        let target = part == .value ? record.value : record.key
+        if target == .null { return true }
+        guard let fields = target.fields else {
+            throw ConversionError.unsupported("ReplaceField only works on object values without a schema; got a \(target.kindName)")
+        }
+        let kept = fields.filter { field in
+            (include.isEmpty || include.contains(field.name)) && !exclude.contains(field.name)
+        }.map { ConnectField(renames[$0.name] ?? $0.name, $0.value) }
+        if part == .value { record.value = .object(kept) } else { record.key = .object(kept) }
+        return true
+    }
+}

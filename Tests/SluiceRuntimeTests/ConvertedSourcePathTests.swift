@@ -1,0 +1,131 @@
+import SluiceCore
+import SluiceKafka
+import SluiceRuntime
+import Synchronization
+import Testing
+
+/// A text source: "line 0", "line 1", ...; the offset of a batch is its last line number + 1.
+final class TextSource: SourceTask, @unchecked Sendable {
+    let total: Int
+    private var next = 0
+    let committedOffset = Mutex<Int64>(-1)
+
+    init(total: Int) { self.total = total }
+
+    var valueFormat: SourceValueFormat { .string }
+    func sourcePartitionName(_ index: Int) -> String? { "text" }
+
+    func poll(into batch: RecordBatch) throws -> SourcePollResult {
+        while next < total {
+            let bytes = Array("line \(next)".utf8)
+            guard try batch.append(keyLength: -1, valueLength: bytes.count, fill: { _, v in v.copyBytes(from: bytes) }) else {
+                return .batchFull
+            }
+            next += 1
+            batch.sourcePartition = 0
+            batch.sourceOffset = Int64(next)
+        }
+        return .endOfData
+    }
+
+    func commit(batch: RecordBatch) {
+        if batch.sourceOffset >= 0 { committedOffset.withLock { $0 = batch.sourceOffset } }
+    }
+}
+
+@Suite("Converters and transforms on the source path")
+struct ConvertedSourcePathTests {
+    func run(_ config: [String: String], total: Int, topic: String, cluster: EmbeddedKafka) throws -> (TextSource, SourceTaskRunner) {
+        var producer = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        producer["log_level"] = "0"
+        var settings = SourceTaskRunner.Settings()
+        settings.batchBytes = 8 * 1024
+        settings.maxRecordsPerBatch = 256
+        let source = TextSource(total: total)
+        let runner = try SourceTaskRunner(
+            task: source, context: TaskContext(connectorName: "text", taskID: 0, config: config),
+            topic: topic, producerConfiguration: producer, settings: settings)
+        try runner.start()
+        runner.join()
+        return (source, runner)
+    }
+
+    func values(topic: String, count: Int, cluster: EmbeddedKafka) throws -> [String] {
+        var config = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        config["log_level"] = "0"
+        let consumer = try Consumer(configuration: config)
+        try consumer.assign(topic: topic, partitions: [0])
+        let batch = ConsumedBatch(capacity: 1000)
+        var result: [String] = []
+        for _ in 0..<200 where result.count < count {
+            try consumer.poll(into: batch, timeoutMs: 50)
+            for i in 0..<batch.count where batch[i].error == nil {
+                result.append(String(decoding: batch[i].value!, as: UTF8.self))
+            }
+        }
+        return result
+    }
+
+    @Test("a JsonConverter and a RegexRouter: values in Kafka Connect's envelope, on the routed topic")
+    func jsonAndRouter() throws {
+        let cluster = try EmbeddedKafka()
+        try cluster.createTopic("raw", partitions: 1)
+        try cluster.createTopic("routed-raw", partitions: 1)
+        let (source, runner) = try run([
+            "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "transforms": "route", "transforms.route.type": "org.apache.kafka.connect.transforms.RegexRouter",
+            "transforms.route.regex": "(.*)", "transforms.route.replacement": "routed-$1",
+        ], total: 3000, topic: "raw", cluster: cluster)
+        #expect(runner.state == .stopped, "\(runner.error.map { "\($0)" } ?? "")")
+        #expect(runner.deliveryStatistics.delivered == 3000)
+        #expect(source.committedOffset.withLock { $0 } == 3000)
+        let values = try values(topic: "routed-raw", count: 3000, cluster: cluster)
+        #expect(values.count == 3000)
+        #expect(values.first == #"{"schema":{"type":"string","optional":false},"payload":"line 0"}"#)
+        #expect(values.last == #"{"schema":{"type":"string","optional":false},"payload":"line 2999"}"#)
+    }
+
+    @Test("a Filter that drops everything still commits the source offsets")
+    func filterAll() throws {
+        let cluster = try EmbeddedKafka()
+        try cluster.createTopic("dropped", partitions: 1)
+        let (source, runner) = try run([
+            "transforms": "drop", "transforms.drop.type": "org.apache.kafka.connect.transforms.Filter",
+            "transforms.drop.predicate": "all", "predicates": "all",
+            "predicates.all.type": "org.apache.kafka.connect.transforms.predicates.TopicNameMatches", "predicates.all.pattern": ".*",
+        ], total: 1000, topic: "dropped", cluster: cluster)
+        #expect(runner.state == .stopped)
+        #expect(runner.deliveryStatistics.delivered == 0)
+        #expect(source.committedOffset.withLock { $0 } == 1000)
+    }
+
+    @Test("a transform that cannot apply fails the task, or skips the record with errors.tolerance=all")
+    func tolerance() throws {
+        let cluster = try EmbeddedKafka()
+        let insert = [
+            "transforms": "i", "transforms.i.type": "org.apache.kafka.connect.transforms.InsertField$Value",
+            "transforms.i.static.field": "x", "transforms.i.static.value": "y",
+        ]
+        let (_, failed) = try run(insert, total: 10, topic: "strict", cluster: cluster)
+        #expect(failed.state == .failed)
+        #expect("\(failed.error.map { "\($0)" } ?? "")".contains("InsertField only works on object values"))
+        var tolerant = insert
+        tolerant["errors.tolerance"] = "all"
+        let (source, skipped) = try run(tolerant, total: 10, topic: "tolerant", cluster: cluster)
+        #expect(skipped.state == .stopped)
+        #expect(skipped.deliveryStatistics.delivered == 0)
+        #expect(source.committedOffset.withLock { $0 } == 10)
+    }
+
+    @Test("bad converter or transform settings are refused when the runner is made")
+    func badSettings() throws {
+        let cluster = try EmbeddedKafka()
+        var producer = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        producer["log_level"] = "0"
+        #expect(throws: RuntimeError.self) {
+            try SourceTaskRunner(
+                task: TextSource(total: 1), context: TaskContext(connectorName: "t", taskID: 0, config: ["value.converter": "Avro"]),
+                topic: "t", producerConfiguration: producer)
+        }
+    }
+}

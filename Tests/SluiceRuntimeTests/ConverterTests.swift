@@ -1,0 +1,142 @@
+import SluiceRuntime
+import Testing
+
+@Suite("Converters")
+struct ConverterTests {
+    func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    func read(_ converter: any Converter, _ text: String?) throws -> ConnectValue {
+        guard let text else { return try converter.toValue(nil) }
+        return try Array(text.utf8).withUnsafeBytes { try converter.toValue($0) }
+    }
+
+    @Test("StringConverter and ByteArrayConverter pass bytes through")
+    func passThrough() throws {
+        #expect(try StringConverter().toBytes(.string("héllo")) == bytes("héllo"))
+        #expect(try read(StringConverter(), "héllo") == .string("héllo"))
+        #expect(try StringConverter().toBytes(.null) == nil)
+        #expect(try ByteArrayConverter().toBytes(.bytes([1, 2, 3])) == [1, 2, 3])
+        #expect(try read(ByteArrayConverter(), nil) == .null)
+        #expect(throws: ConversionError.self) { try ByteArrayConverter().toBytes(.int(3)) }
+    }
+
+    @Test("JsonConverter with schemas writes Kafka Connect's envelope and reads it back")
+    func jsonWithSchemas() throws {
+        let converter = JsonConverter(schemasEnabled: true)
+        let text = String(decoding: try converter.toBytes(.string("a \"line\""))!, as: UTF8.self)
+        #expect(text == #"{"schema":{"type":"string","optional":false},"payload":"a \"line\""}"#)
+        let object = ConnectValue.object([ConnectField("id", .int(7)), ConnectField("ok", .boolean(true))])
+        let written = String(decoding: try converter.toBytes(object)!, as: UTF8.self)
+        #expect(written == #"{"schema":{"type":"struct","optional":false,"fields":[{"type":"int64","optional":false,"field":"id"},{"type":"boolean","optional":false,"field":"ok"}]},"payload":{"id":7,"ok":true}}"#)
+        #expect(try read(converter, written) == object)
+    }
+
+    @Test("JsonConverter without schemas reads and writes plain JSON")
+    func jsonPlain() throws {
+        let converter = JsonConverter(schemasEnabled: false)
+        #expect(String(decoding: try converter.toBytes(.object([ConnectField("a", .double(1.5))]))!, as: UTF8.self) == #"{"a":1.5}"#)
+        #expect(try read(converter, #"{"b": [1, "x", null], "a": false}"#)
+            == .object([ConnectField("b", .array([.int(1), .string("x"), .null])), ConnectField("a", .boolean(false))]))
+        #expect(try read(JsonConverter(schemasEnabled: false), #" {"s": "a\n\"b\" \u00e9", "n": -1.5e2, "i": -42} "#)
+            == .object([ConnectField("s", .string("a\n\"b\" é")), ConnectField("n", .double(-150)), ConnectField("i", .int(-42))]))
+    }
+
+    @Test("bad JSON and a missing envelope are conversion errors")
+    func jsonErrors() throws {
+        for bad in ["{oops", "[1,", "\"open", "{\"a\" 1}", "1 2", "tru"] {
+            #expect(throws: ConversionError.self, "\(bad)") { try read(JsonConverter(schemasEnabled: false), bad) }
+        }
+        #expect(throws: ConversionError.self) { try read(JsonConverter(schemasEnabled: true), #"{"a": 1}"#) }
+    }
+
+    @Test("converters are made from Kafka Connect settings")
+    func factory() throws {
+        let config = ["value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "false"]
+        let converter = try ConverterFactory.make(prefix: "value.converter", config: config, defaultName: "StringConverter")
+        #expect((converter as? JsonConverter)?.schemasEnabled == false)
+        #expect(try ConverterFactory.make(prefix: "key.converter", config: [:], defaultName: "StringConverter") is StringConverter)
+        #expect(throws: RuntimeError.self) {
+            try ConverterFactory.make(prefix: "value.converter", config: ["value.converter": "com.example.Avro"], defaultName: "x")
+        }
+    }
+}
+
+@Suite("Transforms")
+struct TransformTests {
+    let record = ConnectRecord(
+        topic: "logs-app", partition: 2, key: .null,
+        value: .object([ConnectField("msg", .string("hi")), ConnectField("level", .string("info")), ConnectField("secret", .string("x"))]),
+        timestampMs: 1000)
+
+    @Test("RegexRouter renames matching topics only")
+    func router() throws {
+        var config = ["transforms": "r", "transforms.r.type": "org.apache.kafka.connect.transforms.RegexRouter",
+                      "transforms.r.regex": "logs-(.*)", "transforms.r.replacement": "archive-$1"]
+        var copy = record
+        #expect(try TransformChain(config: config).apply(&copy))
+        #expect(copy.topic == "archive-app")
+        config["transforms.r.regex"] = "metrics-(.*)"
+        copy = record
+        _ = try TransformChain(config: config).apply(&copy)
+        #expect(copy.topic == "logs-app")
+    }
+
+    @Test("InsertField adds topic, partition, timestamp and static fields")
+    func insert() throws {
+        let chain = try TransformChain(config: [
+            "transforms": "i", "transforms.i.type": "org.apache.kafka.connect.transforms.InsertField$Value",
+            "transforms.i.topic.field": "t", "transforms.i.partition.field": "p", "transforms.i.timestamp.field": "ts",
+            "transforms.i.static.field": "dc", "transforms.i.static.value": "eu",
+        ])
+        var copy = record
+        _ = try chain.apply(&copy)
+        #expect(copy.value[field: "t"] == .string("logs-app"))
+        #expect(copy.value[field: "p"] == .int(2))
+        #expect(copy.value[field: "ts"] == .int(1000))
+        #expect(copy.value[field: "dc"] == .string("eu"))
+        var text = ConnectRecord(topic: "x", key: .null, value: .string("plain"))
+        #expect(throws: ConversionError.self) { try chain.apply(&text) }
+    }
+
+    @Test("ReplaceField includes, excludes and renames")
+    func replace() throws {
+        var copy = record
+        _ = try TransformChain(config: [
+            "transforms": "x", "transforms.x.type": "org.apache.kafka.connect.transforms.ReplaceField$Value",
+            "transforms.x.exclude": "secret", "transforms.x.renames": "msg:message",
+        ]).apply(&copy)
+        #expect(copy.value == .object([ConnectField("message", .string("hi")), ConnectField("level", .string("info"))]))
+        copy = record
+        _ = try TransformChain(config: [
+            "transforms": "x", "transforms.x.type": "ReplaceField$Value", "transforms.x.include": "level",
+        ]).apply(&copy)
+        #expect(copy.value == .object([ConnectField("level", .string("info"))]))
+        #expect(throws: RuntimeError.self) {
+            try TransformChain(config: ["transforms": "x", "transforms.x.type": "ReplaceField$Value", "transforms.x.renames": "nocolon"])
+        }
+    }
+
+    @Test("Filter with TopicNameMatches drops matching records; negate keeps only them")
+    func filter() throws {
+        var config = [
+            "transforms": "f", "transforms.f.type": "org.apache.kafka.connect.transforms.Filter", "transforms.f.predicate": "isLog",
+            "predicates": "isLog", "predicates.isLog.type": "org.apache.kafka.connect.transforms.predicates.TopicNameMatches",
+            "predicates.isLog.pattern": "logs-.*",
+        ]
+        var copy = record
+        #expect(try !TransformChain(config: config).apply(&copy))
+        var other = ConnectRecord(topic: "orders", key: .null, value: .null)
+        #expect(try TransformChain(config: config).apply(&other))
+        config["transforms.f.negate"] = "true"
+        #expect(try TransformChain(config: config).apply(&copy))
+        #expect(try !TransformChain(config: config).apply(&other))
+    }
+
+    @Test("unknown transforms and predicates are named")
+    func unknown() {
+        #expect(throws: RuntimeError.self) { try TransformChain(config: ["transforms": "a", "transforms.a.type": "com.example.Mask"]) }
+        #expect(throws: RuntimeError.self) {
+            try TransformChain(config: ["transforms": "f", "transforms.f.type": "Filter", "transforms.f.predicate": "nope"])
+        }
+    }
+}

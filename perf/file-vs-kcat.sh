@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# File source -> embedded Kafka and embedded Kafka -> file sink, Sluice against kcat
+# on the same data and the same cluster, in one run (issue 3's targets).
+#   SIZE_MB (default 200) of 100-byte lines; results in perf/results/<date>-<host>-file-vs-kcat.txt
+set -euo pipefail
+cd "$(dirname "$0")/.."
+make -s release >/dev/null
+command -v kcat >/dev/null || { apt-get install -y -qq kcat >/dev/null; }
+bin=$PWD/.build/release/sluice
+size_mb=${SIZE_MB:-200}
+work=$(mktemp -d /tmp/sluice-perf-XXXXXX)
+out="perf/results/$(date +%Y-%m-%d)-$(hostname)-file-vs-kcat.txt"
+trap 'kill $broker_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+
+lines=$((size_mb * 1024 * 1024 / 100))
+python3 - "$work/in.txt" "$lines" <<'PY'
+import sys
+path, n = sys.argv[1], int(sys.argv[2])
+with open(path, "w") as f:
+    for i in range(n):
+        f.write(("%012d " % i) + "x" * 86 + "\n")   # 100 bytes with the newline
+PY
+split -n l/4 -d "$work/in.txt" "$work/part-"
+# The mock broker keeps 5 MiB per partition: the sink topics get enough partitions to hold it all.
+sink_partitions=$(( size_mb / 2 + 16 ))
+"$bin" broker --topic kcat-src:4 --topic sluice-src1:4 --topic sluice-src4:4 \
+  --topic kcat-sink:$sink_partitions --topic sluice-sink:$sink_partitions > "$work/broker.out" &
+broker_pid=$!
+for _ in $(seq 50); do grep -q bootstrap "$work/broker.out" 2>/dev/null && break; sleep 0.1; done
+bs=$(sed -n 's/bootstrap.servers=//p' "$work/broker.out")
+printf 'bootstrap.servers=%s\noffset.storage.file.filename=%s/offsets.json\noffset.flush.interval.ms=1000\n' "$bs" "$work" > "$work/worker.properties"
+
+now() { date +%s.%N; }
+rate() { python3 -c "print(f'{$1/($3-$2):,.0f}')"; }
+{
+echo "machine: $(nproc) cores, $(date -u), $size_mb MB of 100-byte lines ($lines lines)"
+
+t0=$(now); kcat -P -b "$bs" -t kcat-src -l "$work/in.txt"; t1=$(now)
+echo "kcat -P -l, 1 file:                 $(rate $lines $t0 $t1) records/s"
+
+cat > "$work/src1.json" <<J
+{"name": "src1", "config": {"connector.class": "FileStreamSource", "file": "$work/in.txt", "topic": "sluice-src1", "follow": "false", "batch.size": "100000"}}
+J
+t0=$(now); "$bin" standalone --exit-when-sources-end "$work/worker.properties" "$work/src1.json"; t1=$(now)
+echo "sluice FileStreamSource, 1 task:    $(rate $lines $t0 $t1) records/s"
+
+cat > "$work/src4.json" <<J
+{"name": "src4", "config": {"connector.class": "FileStreamSource", "files": "$work/part-00,$work/part-01,$work/part-02,$work/part-03", "tasks.max": "4", "topic": "sluice-src4", "follow": "false", "batch.size": "100000"}}
+J
+t0=$(now); "$bin" standalone --exit-when-sources-end "$work/worker.properties" "$work/src4.json"; t1=$(now)
+echo "sluice FileStreamSource, 4 files, tasks.max=4: $(rate $lines $t0 $t1) records/s"
+
+# Sink direction: fill a topic that holds everything (through Sluice, whose
+# deliveries are all acknowledged), then read it to a file with each tool.
+cat > "$work/fill.json" <<J
+{"name": "fill", "config": {"connector.class": "FileStreamSource", "file": "$work/in.txt", "topic": "sluice-sink", "follow": "false", "batch.size": "100000"}}
+J
+"$bin" standalone --exit-when-sources-end "$work/worker.properties" "$work/fill.json"
+t0=$(now); kcat -C -b "$bs" -t sluice-sink -o beginning -e -q -D '\n' > "$work/kcat-out.txt"; t1=$(now)
+echo "kcat -C to a file:                  $(rate $lines $t0 $t1) records/s ($(wc -l < "$work/kcat-out.txt") lines)"
+
+cat > "$work/sink.json" <<J
+{"name": "sink", "config": {"connector.class": "FileStreamSink", "topics": "sluice-sink", "file": "$work/sluice-out.txt"}}
+J
+expected=$(stat -c %s "$work/in.txt")
+t0=$(now); "$bin" standalone "$work/worker.properties" "$work/sink.json" 2>/dev/null & sink_pid=$!
+deadline=$(( $(date +%s) + 300 ))
+while [ "$(stat -c %s "$work/sluice-out.txt" 2>/dev/null || echo 0)" -lt "$expected" ] && [ "$(date +%s)" -lt $deadline ]; do sleep 0.05; done; t1=$(now)
+kill -TERM $sink_pid; wait $sink_pid || true
+echo "sluice FileStreamSink to a file:    $(rate $lines $t0 $t1) records/s ($(wc -l < "$work/sluice-out.txt") lines)"
+} | tee "$out"
