@@ -60,13 +60,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "TickerSource",
+            dependencies: ["SluiceCore", "SluiceKafka", "SluiceRuntime"],
+            path: "Examples/TickerSource"
+        ),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "SluiceCore"]),
         .testTarget(name: "SluiceRuntimeTests", dependencies: ["SluiceRuntime", "SluiceKafka", "SluiceCore"]),
         .testTarget(name: "SluiceConnectorsTests", dependencies: ["SluiceConnectors", "SluiceRuntime", "SluiceCore"]),
         .testTarget(
             name: "SluiceCLITests",
-            dependencies: ["sluice", "SluiceKafka", "SluiceCore"]
+            dependencies: ["sluice", "TickerSource", "SluiceKafka", "SluiceCore"]
         ),
     ]
 )

@@ -16,8 +16,19 @@ final class SourceRecordProcessor {
     /// Records that failed and were skipped under `errors.tolerance=all`.
     private(set) var skipped = 0
     let tolerateErrors: Bool
+    /// `errors.deadletterqueue.topic.name`: where skipped records go, as they were written.
+    let deadLetterTopic: String?
+    /// `errors.deadletterqueue.context.headers.enable`: add Kafka Connect's `__connect.errors.*` headers.
+    let contextHeaders: Bool
+    let connectorName: String
+    let taskID: Int
 
-    init(topic: String, format: SourceValueFormat, config: [String: String]) throws {
+    init(topic: String, format: SourceValueFormat, config: [String: String], connectorName: String = "", taskID: Int = 0) throws {
+        self.connectorName = connectorName
+        self.taskID = taskID
+        let dlq = config["errors.deadletterqueue.topic.name"] ?? ""
+        deadLetterTopic = dlq.isEmpty ? nil : dlq
+        contextHeaders = (config["errors.deadletterqueue.context.headers.enable"] ?? "false") == "true"
         defaultTopic = topic
         self.format = format
         keyConverter = try ConverterFactory.make(prefix: "key.converter", config: config, defaultName: "ByteArrayConverter")
@@ -29,6 +40,20 @@ final class SourceRecordProcessor {
     /// Whether records must leave the zero-copy path.
     var isNeeded: Bool {
         !transforms.isEmpty || !keyConverter.isPassThrough || !valueConverter.isPassThrough
+    }
+
+    /// Kafka Connect's dead-letter headers for a record that failed at `stage`.
+    private func errorHeaders(_ error: Error, stage: String) -> [RecordHeader] {
+        guard contextHeaders else { return [] }
+        func header(_ name: String, _ value: String) -> RecordHeader {
+            RecordHeader(name: "__connect.errors." + name, value: Array(value.utf8))
+        }
+        return [
+            header("topic", defaultTopic), header("stage", stage),
+            header("exception.class.name", String(reflecting: type(of: error))),
+            header("exception.message", "\(error)"),
+            header("connector.name", connectorName), header("task.id", String(taskID)),
+        ]
     }
 
     /// Keys are text unless the task writes opaque bytes.
@@ -63,24 +88,38 @@ final class SourceRecordProcessor {
         for position in 0..<input.count {
             let view = input[position]
             var record: ConnectRecord
+            var stage = "VALUE_CONVERTER"
             do {
                 record = ConnectRecord(
                     topic: defaultTopic, partition: view.entry.partition,
                     key: key(of: view.key), value: try value(of: view.value), timestampMs: view.entry.timestampMs)
+                stage = "TRANSFORMATION"
                 guard try transforms.apply(&record) else { continue }
+                stage = "KEY_CONVERTER"
                 let key = try keyConverter.toBytes(record.key)
+                stage = "VALUE_CONVERTER"
                 let value = try valueConverter.toBytes(record.value)
                 let topic = record.topic == defaultTopic ? nil : record.topic
                 var batch = try next(topic: topic)
                 let headers = view.headers
-                while try !append(key: key, value: value, headers: headers, record: record, to: batch) {
+                while try !append(key: key, value: value, headers: headers, timestampMs: record.timestampMs, partition: record.partition, to: batch) {
                     try emit(batch)
                     output = nil
                     batch = try next(topic: topic)
                 }
             } catch let error as ConversionError where tolerateErrors {
-                _ = error
                 skipped += 1
+                guard let deadLetterTopic else { continue }
+                // The record goes to the dead-letter topic as the task wrote it.
+                let headers = view.headers + errorHeaders(error, stage: stage)
+                let key = view.key.map { Array($0) }
+                let value = view.value.map { Array($0) }
+                var batch = try next(topic: deadLetterTopic)
+                while try !append(key: key, value: value, headers: headers, timestampMs: view.entry.timestampMs, partition: -1, to: batch) {
+                    try emit(batch)
+                    output = nil
+                    batch = try next(topic: deadLetterTopic)
+                }
             }
         }
         let last = try output ?? next(topic: nil)
@@ -89,14 +128,16 @@ final class SourceRecordProcessor {
         try emit(last)
     }
 
-    private func append(key: [UInt8]?, value: [UInt8]?, headers: [RecordHeader], record: ConnectRecord, to batch: RecordBatch) throws -> Bool {
+    private func append(
+        key: [UInt8]?, value: [UInt8]?, headers: [RecordHeader], timestampMs: Int64, partition: Int32, to batch: RecordBatch
+    ) throws -> Bool {
         func with<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) throws -> R) rethrows -> R {
             guard let bytes else { return try body(nil) }
             return try bytes.withUnsafeBytes { try body($0) }
         }
         return try with(key) { k in
             try with(value) { v in
-                try batch.append(key: k, value: v, headers: headers, timestampMs: record.timestampMs, partition: record.partition)
+                try batch.append(key: k, value: v, headers: headers, timestampMs: timestampMs, partition: partition)
             }
         }
     }

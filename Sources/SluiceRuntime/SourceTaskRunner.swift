@@ -96,7 +96,9 @@ public final class SourceTaskRunner: @unchecked Sendable {
             release: { batch in pool.release(batch) })
         self.committer = committer
         ring = settings.mode == .lane ? SPSCRing(capacity: settings.batchCount) : nil
-        let processor = try SourceRecordProcessor(topic: topic, format: task.valueFormat, config: context.config)
+        let processor = try SourceRecordProcessor(
+            topic: topic, format: task.valueFormat, config: context.config,
+            connectorName: context.connectorName, taskID: context.taskID)
         self.processor = processor.isNeeded ? processor : nil
         let counters = produceCounters
         producer = try Producer(topic: topic, configuration: producerConfiguration) { batch in

@@ -117,6 +117,41 @@ struct ConvertedSourcePathTests {
         #expect(source.committedOffset.withLock { $0 } == 10)
     }
 
+    @Test("records that fail go to the dead-letter topic as written, with Kafka Connect's context headers")
+    func deadLetterQueue() throws {
+        let cluster = try EmbeddedKafka()
+        try cluster.createTopic("dlq", partitions: 1)
+        let (source, runner) = try run([
+            "transforms": "i", "transforms.i.type": "org.apache.kafka.connect.transforms.InsertField$Value",
+            "transforms.i.static.field": "x", "transforms.i.static.value": "y",
+            "errors.tolerance": "all", "errors.deadletterqueue.topic.name": "dlq",
+            "errors.deadletterqueue.context.headers.enable": "true",
+        ], total: 50, topic: "poisoned", cluster: cluster)
+        #expect(runner.state == .stopped)
+        #expect(runner.deliveryStatistics.delivered == 50, "every record reaches the dead-letter topic")
+        #expect(source.committedOffset.withLock { $0 } == 50)
+        var config = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        config["log_level"] = "0"
+        let consumer = try Consumer(configuration: config)
+        try consumer.assign(topic: "dlq", partitions: [0])
+        let batch = ConsumedBatch(capacity: 100)
+        var records: [(String, [RecordHeader])] = []
+        for _ in 0..<100 where records.count < 50 {
+            try consumer.poll(into: batch, timeoutMs: 50)
+            for i in 0..<batch.count where batch[i].error == nil {
+                records.append((String(decoding: batch[i].value!, as: UTF8.self), batch[i].headers))
+            }
+        }
+        #expect(records.count == 50)
+        #expect(records.first?.0 == "line 0")
+        let headers = Dictionary(uniqueKeysWithValues: (records.first?.1 ?? []).map { ($0.name, String(decoding: $0.value ?? [], as: UTF8.self)) })
+        #expect(headers["__connect.errors.topic"] == "poisoned")
+        #expect(headers["__connect.errors.stage"] == "TRANSFORMATION")
+        #expect(headers["__connect.errors.connector.name"] == "text")
+        #expect(headers["__connect.errors.task.id"] == "0")
+        #expect(headers["__connect.errors.exception.message"]?.contains("InsertField only works on object values") == true)
+    }
+
     @Test("bad converter or transform settings are refused when the runner is made")
     func badSettings() throws {
         let cluster = try EmbeddedKafka()
