@@ -56,6 +56,22 @@ struct DatagenTests {
         #expect(throws: RuntimeError.self) { try task.start(context: TaskContext(connectorName: "d", taskID: 0, config: [:])) }
     }
 
+    @Test("max.records.per.sec holds the task to its rate")
+    func rateLimit() throws {
+        let task = DatagenTask()
+        try task.start(context: TaskContext(connectorName: "d", taskID: 0, config: ["max.records.per.sec": "2000", "record.size": "16"]))
+        let batch = RecordBatch(arenaBytes: 1 << 20, maxRecords: 10_000)
+        let start = MonotonicClock.nanoseconds()
+        var written = 0
+        while MonotonicClock.nanoseconds() - start < 500_000_000 {
+            batch.reset()
+            #expect(try task.poll(into: batch) != .endOfData)
+            written += batch.count
+            usleep(1_000)
+        }
+        #expect(written >= 800 && written <= 1_100, "about 1000 records in 0.5 s at 2000/s, got \(written)")
+    }
+
     @Test("bad settings name the key", arguments: [
         ["record.size": "8"], ["record.size": "big"], ["key.cardinality": "-1"], ["iterations": "x"],
     ])

@@ -14,6 +14,8 @@ public struct DatagenConfig: Sendable, Equatable {
     public var keyCardinality: Int = 1000
     /// Records this task writes before it ends; 0 for no end.
     public var iterations: Int = 0
+    /// Records per second this task writes at most; 0 for no limit.
+    public var maxRecordsPerSecond: Int = 0
     /// `bytes` (a binary stamp, then filler) or `json` (`{"task":…,"seq":…,"payload":"…"}`).
     public var valueFormat: String = "bytes"
 
@@ -27,6 +29,7 @@ public struct DatagenConfig: Sendable, Equatable {
         keyCardinality = try Self.integer(config, "key.cardinality", default: 1000, minimum: 0)
         iterations = try Self.integer(config, "iterations", default: 0, minimum: 0)
         valueFormat = config["value.format"] ?? "bytes"
+        maxRecordsPerSecond = try Self.integer(config, "max.records.per.sec", default: 0, minimum: 0)
         try validate()
     }
 
@@ -63,6 +66,6 @@ public struct DatagenConfig: Sendable, Equatable {
     /// The config keys that express these settings.
     public var asConfig: [String: String] {
         ["record.size": String(recordSize), "key.cardinality": String(keyCardinality), "iterations": String(iterations),
-         "value.format": valueFormat]
+         "value.format": valueFormat, "max.records.per.sec": String(maxRecordsPerSecond)]
     }
 }

@@ -39,7 +39,26 @@ public final class DatagenTask: SourceTask {
     /// Binary values are opaque bytes; `value.format=json` values are JSON objects.
     public var valueFormat: SourceValueFormat { config.valueFormat == "json" ? .json : .bytes }
 
+    /// When the rate limit started counting.
+    private var rateStart: UInt64 = 0
+
     public func poll(into batch: RecordBatch) throws -> SourcePollResult {
+        guard config.maxRecordsPerSecond > 0 else { return try pollUnlimited(into: batch) }
+        // Allow what the elapsed time permits (at most a batch), then wait for the runner's next poll.
+        let now = MonotonicClock.nanoseconds()
+        if rateStart == 0 { rateStart = now }
+        let allowed = UInt64(Double(now - rateStart) / 1e9 * Double(config.maxRecordsPerSecond)) + 1
+        guard sequence < allowed else { return .caughtUp }
+        let savedIterations = config.iterations
+        let cap = sequence + min(allowed - sequence, UInt64(batch.recordCapacity))
+        config.iterations = savedIterations > 0 ? Int(min(UInt64(savedIterations), cap)) : Int(cap)
+        defer { config.iterations = savedIterations }
+        let result = try pollUnlimited(into: batch)
+        if result == .endOfData && (savedIterations == 0 || sequence < UInt64(savedIterations)) { return .caughtUp }
+        return result
+    }
+
+    private func pollUnlimited(into batch: RecordBatch) throws -> SourcePollResult {
         if config.valueFormat == "json" { return try pollJSON(into: batch) }
         let size = config.recordSize
         let keyLength = config.keyCardinality > 0 ? DatagenRecordLayout.keyLength : -1
