@@ -12,6 +12,9 @@ public protocol SinkTask: AnyObject {
     func start(context: TaskContext) throws
     /// Writes (or buffers) the records of `batch`.
     func put(_ batch: ConsumedBatch) throws
+    /// Writes (or buffers) records that went through the connector's converters and
+    /// transforms (used instead of `put(_:)` when the connector configures any).
+    func put(records: [ConnectRecord]) throws
     /// Makes everything put so far durable.
     func flush() throws
     /// Releases the task's resources; called once, last.
@@ -19,6 +22,12 @@ public protocol SinkTask: AnyObject {
 }
 
 extension SinkTask {
+    /// Refuses: the task only takes records as stored in Kafka.
+    public func put(records: [ConnectRecord]) throws {
+        throw RuntimeError.invalidConfig(
+            name: "value.converter", value: "", reason: "this sink writes records as stored in Kafka; remove its converters and transforms")
+    }
+
     /// Does nothing.
     public func start(context: TaskContext) throws {}
     /// Does nothing.

@@ -33,6 +33,10 @@ public final class SinkTaskRunner: @unchecked Sendable {
     private let running = ManagedAtomic<Bool>(false)
     private let outcome = Mutex<(state: SourceTaskRunner.State, error: (any Error)?)>((.unassigned, nil))
     private var thread: PinnedThread?
+    /// Converters and transforms, when the connector configures any.
+    private let processor: SinkRecordProcessor?
+    /// The dead-letter producer and its batches, when a dead-letter topic is set.
+    private let deadLetters: (producer: Producer, pool: BatchPool)?
 
     /// Creates a runner for `task` reading `topics`; nothing runs until ``start()``.
     public init(
@@ -48,6 +52,16 @@ public final class SinkTaskRunner: @unchecked Sendable {
         config["enable.auto.commit"] = "false"
         if config["auto.offset.reset"] == nil { config["auto.offset.reset"] = "earliest" }
         consumer = try Consumer(configuration: config)
+        let processor = try SinkRecordProcessor(config: context.config, connectorName: context.connectorName, taskID: context.taskID)
+        self.processor = processor.isNeeded ? processor : nil
+        if let topic = processor.deadLetterTopic, processor.isNeeded {
+            var producerConfig = KafkaConfiguration(bootstrapServers: consumerConfiguration.bootstrapServers)
+            producerConfig["log_level"] = consumerConfiguration["log_level"] ?? "3"
+            let pool = BatchPool(batchCount: 2, arenaBytes: 4 << 20, maxRecords: 16_384)
+            deadLetters = (try Producer(topic: topic, configuration: producerConfig) { pool.release($0) }, pool)
+        } else {
+            deadLetters = nil
+        }
     }
 
     /// Subscribes and starts the task thread.
@@ -84,7 +98,11 @@ public final class SinkTaskRunner: @unchecked Sendable {
                 let got = try consumer.poll(into: batch, timeoutMs: 100)
                 if got > 0 {
                     let start = MonotonicClock.nanoseconds()
-                    try task.put(batch)
+                    if let processor {
+                        try task.put(records: try processor.convert(batch, deadLetter: sendToDeadLetters))
+                    } else {
+                        try task.put(batch)
+                    }
                     StageCounters.add(MonotonicClock.nanoseconds() &- start, to: counters.busyNanos)
                     StageCounters.add(got, to: counters.records)
                     unflushed += got
@@ -109,6 +127,42 @@ public final class SinkTaskRunner: @unchecked Sendable {
 
     private func flushAndCommit() throws {
         try task.flush()
+        try flushDeadLetters()
         try consumer.commit()
+    }
+
+    /// The dead-letter batch being filled.
+    private var deadLetterBatch: RecordBatch?
+
+    private func sendToDeadLetters(_ record: ConsumedRecord, headers: [RecordHeader]) throws {
+        guard let deadLetters else { return }
+        while true {
+            if deadLetterBatch == nil {
+                var idle = IdleStrategy(.busySpin)
+                deadLetterBatch = deadLetters.pool.acquire(idle: &idle) {
+                    deadLetters.producer.poll(timeoutMs: 1)
+                    return true
+                }
+            }
+            let appended = try deadLetterBatch!.append(
+                key: record.key, value: record.value, headers: headers, timestampMs: record.timestampMs ?? 0)
+            if appended { return }
+            try deadLetters.producer.produce(deadLetterBatch!)
+            deadLetterBatch = nil
+        }
+    }
+
+    /// Delivers every dead letter before the offsets that skipped them are committed.
+    private func flushDeadLetters() throws {
+        guard let deadLetters else { return }
+        if let batch = deadLetterBatch {
+            deadLetterBatch = nil
+            try deadLetters.producer.produce(batch)
+        }
+        try deadLetters.producer.flush(timeoutMs: 60_000)
+        let statistics = deadLetters.producer.statistics
+        if statistics.failed > 0 {
+            throw RuntimeError.deliveryFailed(taskID: context.taskID, failed: statistics.failed, reason: "dead-letter topic: \(statistics.firstError ?? "unknown")")
+        }
     }
 }

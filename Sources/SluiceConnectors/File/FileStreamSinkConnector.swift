@@ -44,6 +44,23 @@ public final class FileStreamSinkTask: SinkTask {
         }
     }
 
+    /// Converted records: text as is, bytes raw, null as `null`, anything else as JSON.
+    public func put(records: [ConnectRecord]) throws {
+        guard let appender else { return }
+        var line: [UInt8] = []
+        for record in records {
+            line.removeAll(keepingCapacity: true)
+            switch record.value {
+            case let .string(text): line.append(contentsOf: text.utf8)
+            case let .bytes(bytes): line.append(contentsOf: bytes)
+            case .null: line.append(contentsOf: "null".utf8)
+            default: JSONText.write(record.value, into: &line)
+            }
+            line.append(0x0A)
+            try line.withUnsafeBytes { try appender.append($0) }
+        }
+    }
+
     public func flush() throws { try appender?.flush() }
 }
 

@@ -31,4 +31,8 @@ public final class NullSinkTask: SinkTask {
     public func put(_ batch: ConsumedBatch) throws {
         records.wrappingIncrement(by: batch.count, ordering: .relaxed)
     }
+
+    public func put(records converted: [ConnectRecord]) throws {
+        records.wrappingIncrement(by: converted.count, ordering: .relaxed)
+    }
 }

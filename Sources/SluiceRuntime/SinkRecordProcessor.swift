@@ -1,0 +1,77 @@
+import SluiceCore
+import SluiceKafka
+
+/// Reads consumed records through the sink connector's converters and transforms,
+/// like Kafka Connect's sink path: bytes → key and value converters → transforms →
+/// `SinkTask.put(records:)`. Records that fail go, under `errors.tolerance=all`, to
+/// the dead-letter topic as they were stored, with Kafka Connect's
+/// `__connect.errors.*` headers when `errors.deadletterqueue.context.headers.enable=true`.
+final class SinkRecordProcessor {
+    let keyConverter: any Converter
+    let valueConverter: any Converter
+    let transforms: TransformChain
+    let tolerateErrors: Bool
+    let deadLetterTopic: String?
+    let contextHeaders: Bool
+    let connectorName: String
+    let taskID: Int
+    /// Records skipped under `errors.tolerance=all`.
+    private(set) var skipped = 0
+
+    init(config: [String: String], connectorName: String, taskID: Int) throws {
+        keyConverter = try ConverterFactory.make(prefix: "key.converter", config: config, defaultName: "ByteArrayConverter")
+        valueConverter = try ConverterFactory.make(prefix: "value.converter", config: config, defaultName: "ByteArrayConverter")
+        transforms = try TransformChain(config: config)
+        tolerateErrors = (config["errors.tolerance"] ?? "none") == "all"
+        let dlq = config["errors.deadletterqueue.topic.name"] ?? ""
+        deadLetterTopic = dlq.isEmpty ? nil : dlq
+        contextHeaders = (config["errors.deadletterqueue.context.headers.enable"] ?? "false") == "true"
+        self.connectorName = connectorName
+        self.taskID = taskID
+    }
+
+    /// Whether records need this path (anything but pass-through converters and no transforms).
+    var isNeeded: Bool {
+        !transforms.isEmpty || !keyConverter.isPassThrough || !valueConverter.isPassThrough
+    }
+
+    /// The converted records of `batch`; failed ones are handed to `deadLetter`
+    /// (with their headers) when tolerated, or thrown.
+    func convert(_ batch: ConsumedBatch, deadLetter: (ConsumedRecord, [RecordHeader]) throws -> Void) throws -> [ConnectRecord] {
+        var records: [ConnectRecord] = []
+        records.reserveCapacity(batch.count)
+        for i in 0..<batch.count {
+            let consumed = batch[i]
+            guard consumed.error == nil else { continue }
+            var stage = "KEY_CONVERTER"
+            do {
+                let key = try keyConverter.toValue(consumed.key)
+                stage = "VALUE_CONVERTER"
+                let value = try valueConverter.toValue(consumed.value)
+                stage = "TRANSFORMATION"
+                var record = ConnectRecord(
+                    topic: consumed.topic, partition: consumed.partition, key: key, value: value,
+                    timestampMs: consumed.timestampMs ?? 0)
+                if try transforms.apply(&record) { records.append(record) }
+            } catch let error as ConversionError where tolerateErrors {
+                skipped += 1
+                guard deadLetterTopic != nil else { continue }
+                var headers = consumed.headers
+                if contextHeaders {
+                    func header(_ name: String, _ value: String) -> RecordHeader {
+                        RecordHeader(name: "__connect.errors." + name, value: Array(value.utf8))
+                    }
+                    headers += [
+                        header("topic", consumed.topic), header("partition", String(consumed.partition)),
+                        header("offset", String(consumed.offset)), header("stage", stage),
+                        header("exception.class.name", String(reflecting: type(of: error))),
+                        header("exception.message", "\(error)"),
+                        header("connector.name", connectorName), header("task.id", String(taskID)),
+                    ]
+                }
+                try deadLetter(consumed, headers)
+            }
+        }
+        return records
+    }
+}
