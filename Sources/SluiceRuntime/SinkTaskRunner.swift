@@ -7,8 +7,9 @@ import Synchronization
 /// group (`connect-<connector name>`, as Kafka Connect names it).
 ///
 /// Consumer offsets are committed only after the task's ``SinkTask/flush()``
-/// returned, every `flushIntervalMs` and when the task stops, so a crash replays at
-/// most one flush interval of records (at-least-once).
+/// returned: every `flushIntervalMs`, whenever a poll finds the topic drained, and when
+/// the task stops, so a crash replays at most one flush interval of records
+/// (at-least-once).
 public final class SinkTaskRunner: @unchecked Sendable {
     /// Settings of one sink task.
     public struct Settings: Sendable {
@@ -108,7 +109,9 @@ public final class SinkTaskRunner: @unchecked Sendable {
                     unflushed += got
                 }
                 let now = MonotonicClock.nanoseconds()
-                if unflushed > 0 && now &- lastFlush >= UInt64(settings.flushIntervalMs) * 1_000_000 {
+                // Flush on the interval, and as soon as the topic is drained, so the tail
+                // of a burst is durable (and its offsets committed) without waiting.
+                if unflushed > 0 && (got == 0 || now &- lastFlush >= UInt64(settings.flushIntervalMs) * 1_000_000) {
                     try flushAndCommit()
                     unflushed = 0
                     lastFlush = now
