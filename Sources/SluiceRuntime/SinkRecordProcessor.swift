@@ -13,6 +13,8 @@ final class SinkRecordProcessor {
     let tolerateErrors: Bool
     let deadLetterTopic: String?
     let contextHeaders: Bool
+    /// `errors.log.enable`: describe each failed record on stderr.
+    let logErrors: Bool
     let connectorName: String
     let taskID: Int
     /// Records skipped under `errors.tolerance=all`.
@@ -26,6 +28,7 @@ final class SinkRecordProcessor {
         let dlq = config["errors.deadletterqueue.topic.name"] ?? ""
         deadLetterTopic = dlq.isEmpty ? nil : dlq
         contextHeaders = (config["errors.deadletterqueue.context.headers.enable"] ?? "false") == "true"
+        logErrors = (config["errors.log.enable"] ?? "false") == "true"
         self.connectorName = connectorName
         self.taskID = taskID
     }
@@ -55,6 +58,9 @@ final class SinkRecordProcessor {
                 if try transforms.apply(&record) { records.append(record) }
             } catch let error as ConversionError where tolerateErrors {
                 skipped += 1
+                if logErrors {
+                    ErrorLog.write("connector \(connectorName) task \(taskID): skipped \(consumed.topic)-\(consumed.partition)@\(consumed.offset) at stage \(stage): \(error)")
+                }
                 guard deadLetterTopic != nil else { continue }
                 var headers = consumed.headers
                 if contextHeaders {

@@ -36,6 +36,9 @@ public final class SinkTaskRunner: @unchecked Sendable {
     private var thread: PinnedThread?
     /// Converters and transforms, when the connector configures any.
     private let processor: SinkRecordProcessor?
+    private let retry: RetryPolicy
+    /// Calls of `put` and `flush` that were retried.
+    public let retries = ManagedAtomic<Int>(0)
     /// The dead-letter producer and its batches, when a dead-letter topic is set.
     private let deadLetters: (producer: Producer, pool: BatchPool)?
 
@@ -53,6 +56,7 @@ public final class SinkTaskRunner: @unchecked Sendable {
         config["enable.auto.commit"] = "false"
         if config["auto.offset.reset"] == nil { config["auto.offset.reset"] = "earliest" }
         consumer = try Consumer(configuration: config)
+        retry = try RetryPolicy(config: context.config)
         let processor = try SinkRecordProcessor(config: context.config, connectorName: context.connectorName, taskID: context.taskID)
         self.processor = processor.isNeeded ? processor : nil
         if let topic = processor.deadLetterTopic, processor.isNeeded {
@@ -100,9 +104,10 @@ public final class SinkTaskRunner: @unchecked Sendable {
                 if got > 0 {
                     let start = MonotonicClock.nanoseconds()
                     if let processor {
-                        try task.put(records: try processor.convert(batch, deadLetter: sendToDeadLetters))
+                        let records = try processor.convert(batch, deadLetter: sendToDeadLetters)
+                        try retrying { try task.put(records: records) }
                     } else {
-                        try task.put(batch)
+                        try retrying { try task.put(batch) }
                     }
                     StageCounters.add(MonotonicClock.nanoseconds() &- start, to: counters.busyNanos)
                     StageCounters.add(got, to: counters.records)
@@ -128,8 +133,14 @@ public final class SinkTaskRunner: @unchecked Sendable {
         }
     }
 
+    /// Runs a task call under the connector's retry policy.
+    private func retrying(_ body: () throws -> Void) throws {
+        let (_, count) = try retry.run(keepTrying: { running.load(ordering: .relaxed) }, body)
+        if count > 0 { retries.wrappingIncrement(by: count, ordering: .relaxed) }
+    }
+
     private func flushAndCommit() throws {
-        try task.flush()
+        try retrying { try task.flush() }
         try flushDeadLetters()
         try consumer.commit()
     }

@@ -20,6 +20,8 @@ final class SourceRecordProcessor {
     let deadLetterTopic: String?
     /// `errors.deadletterqueue.context.headers.enable`: add Kafka Connect's `__connect.errors.*` headers.
     let contextHeaders: Bool
+    /// `errors.log.enable`: describe each failed record on stderr.
+    let logErrors: Bool
     let connectorName: String
     let taskID: Int
 
@@ -29,6 +31,7 @@ final class SourceRecordProcessor {
         let dlq = config["errors.deadletterqueue.topic.name"] ?? ""
         deadLetterTopic = dlq.isEmpty ? nil : dlq
         contextHeaders = (config["errors.deadletterqueue.context.headers.enable"] ?? "false") == "true"
+        logErrors = (config["errors.log.enable"] ?? "false") == "true"
         defaultTopic = topic
         self.format = format
         keyConverter = try ConverterFactory.make(prefix: "key.converter", config: config, defaultName: "ByteArrayConverter")
@@ -109,6 +112,9 @@ final class SourceRecordProcessor {
                 }
             } catch let error as ConversionError where tolerateErrors {
                 skipped += 1
+                if logErrors {
+                    ErrorLog.write("connector \(connectorName) task \(taskID): skipped a record for topic \(defaultTopic) at stage \(stage): \(error)")
+                }
                 guard let deadLetterTopic else { continue }
                 // The record goes to the dead-letter topic as the task wrote it.
                 let headers = view.headers + errorHeaders(error, stage: stage)

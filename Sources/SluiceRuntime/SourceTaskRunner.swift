@@ -68,6 +68,9 @@ public final class SourceTaskRunner: @unchecked Sendable {
     private var nextBatchSequence: UInt64 = 0
     /// Converters and transforms, when the connector's settings need them.
     private let processor: SourceRecordProcessor?
+    private let retry: RetryPolicy
+    /// Polls that were retried after a ``RetriableError``.
+    public let retries = ManagedAtomic<Int>(0)
 
     /// Creates a runner; nothing runs until ``start()``.
     /// - Parameter offsets: where acknowledged source offsets go (in batch order), if anywhere.
@@ -96,6 +99,7 @@ public final class SourceTaskRunner: @unchecked Sendable {
             release: { batch in pool.release(batch) })
         self.committer = committer
         ring = settings.mode == .lane ? SPSCRing(capacity: settings.batchCount) : nil
+        retry = try RetryPolicy(config: context.config)
         let processor = try SourceRecordProcessor(
             topic: topic, format: task.valueFormat, config: context.config,
             connectorName: context.connectorName, taskID: context.taskID)
@@ -169,7 +173,10 @@ public final class SourceTaskRunner: @unchecked Sendable {
             }) else { return }
             let pollStart = MonotonicClock.nanoseconds()
             StageCounters.add(pollStart &- waitStart, to: sourceCounters.waitNanos)
-            let result = try task.poll(into: batch)
+            let (result, retried) = try retry.run(keepTrying: { running.load(ordering: .relaxed) }) {
+                try task.poll(into: batch)
+            }
+            if retried > 0 { retries.wrappingIncrement(by: retried, ordering: .relaxed) }
             let pollEnd = MonotonicClock.nanoseconds()
             StageCounters.add(pollEnd &- pollStart, to: sourceCounters.busyNanos)
             StageCounters.add(batch.count, to: sourceCounters.records)

@@ -35,12 +35,13 @@ struct SinkConversionTests {
             {"name": "json-sink", "config": {"connector.class": "FileStreamSink", "topics": "events", "file": "\(folder.file("out.txt"))",
              "value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "true",
              "errors.tolerance": "all", "errors.deadletterqueue.topic.name": "events-dlq",
-             "errors.deadletterqueue.context.headers.enable": "true"}}
+             "errors.deadletterqueue.context.headers.enable": "true", "errors.log.enable": "true"}}
             """)
         let process = Process()
         process.executableURL = SluiceProcess.executable
         process.arguments = ["standalone", folder.file("worker.properties"), folder.file("sink.json")]
-        process.standardError = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
         try process.run()
         let deadline = Date().addingTimeInterval(30)
         var lines: [String] = []
@@ -52,6 +53,9 @@ struct SinkConversionTests {
         process.terminate()
         process.waitUntilExit()
         #expect(lines == expected)
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("connector json-sink task 0: skipped events-0@39 at stage VALUE_CONVERTER"), "stderr: \(log)")
+        #expect(!log.contains("not json 39"), "record contents are never logged")
 
         let consumer = try Consumer(configuration: config)
         try consumer.assign(topic: "events-dlq", partitions: [0])

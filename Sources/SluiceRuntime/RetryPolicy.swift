@@ -1,0 +1,64 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SluiceCore
+
+/// An error a task throws when trying again may succeed (Kafka Connect's
+/// `RetriableException`): the runner retries the call under the connector's
+/// ``RetryPolicy`` instead of failing the task. A `poll(into:)` that throws it must not
+/// have written records into the batch that it will write again.
+public struct RetriableError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public var reason: String
+
+    /// Creates a retriable error.
+    public init(_ reason: String) {
+        self.reason = reason
+    }
+
+    public var description: String { reason }
+}
+
+/// Kafka Connect's `errors.retry.timeout` (ms; 0: no retries, -1: forever) and
+/// `errors.retry.delay.max.ms` (the cap of the exponential backoff, starting at 300 ms
+/// as in Kafka Connect), applied to calls that throw ``RetriableError``.
+public struct RetryPolicy: Sendable {
+    public var timeoutMs: Int
+    public var maxDelayMs: Int
+    /// The first backoff.
+    public var initialDelayMs = 300
+
+    /// Reads the policy from a connector config.
+    public init(config: [String: String]) throws {
+        let timeout = config["errors.retry.timeout"] ?? "0"
+        let delay = config["errors.retry.delay.max.ms"] ?? "60000"
+        guard let timeoutMs = Int(timeout), timeoutMs >= -1 else {
+            throw RuntimeError.invalidConfig(name: "errors.retry.timeout", value: timeout, reason: "expected milliseconds, 0 or -1")
+        }
+        guard let maxDelayMs = Int(delay), maxDelayMs >= 0 else {
+            throw RuntimeError.invalidConfig(name: "errors.retry.delay.max.ms", value: delay, reason: "expected milliseconds")
+        }
+        self.timeoutMs = timeoutMs
+        self.maxDelayMs = maxDelayMs
+    }
+
+    /// Runs `body`, retrying it after a ``RetriableError`` with doubling delays until it
+    /// succeeds, `keepTrying()` says stop, or the timeout passes (then the last error is thrown).
+    /// - Returns: the result, and how many retries it took.
+    public func run<T>(keepTrying: () -> Bool = { true }, _ body: () throws -> T) throws -> (value: T, retries: Int) {
+        let start = MonotonicClock.nanoseconds()
+        var delay = min(initialDelayMs, max(maxDelayMs, 1))
+        var retries = 0
+        while true {
+            do {
+                return (try body(), retries)
+            } catch let error as RetriableError {
+                let elapsedMs = Int((MonotonicClock.nanoseconds() - start) / 1_000_000)
+                guard timeoutMs != 0, timeoutMs == -1 || elapsedMs + delay <= timeoutMs, keepTrying() else { throw error }
+                usleep(useconds_t(delay) * 1000)
+                retries += 1
+                delay = min(delay * 2, max(maxDelayMs, 1))
+            }
+        }
+    }
+}

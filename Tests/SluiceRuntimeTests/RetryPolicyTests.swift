@@ -1,0 +1,70 @@
+import SluiceCore
+import SluiceKafka
+import SluiceRuntime
+import Testing
+
+@Suite("RetryPolicy")
+struct RetryPolicyTests {
+    struct Permanent: Error {}
+
+    @Test("retriable failures are retried with backoff until the call succeeds")
+    func retriesUntilSuccess() throws {
+        var policy = try RetryPolicy(config: ["errors.retry.timeout": "5000", "errors.retry.delay.max.ms": "20"])
+        policy.initialDelayMs = 5
+        var calls = 0
+        let start = MonotonicClock.nanoseconds()
+        let (value, retries) = try policy.run {
+            calls += 1
+            if calls < 4 { throw RetriableError("not yet") }
+            return "done"
+        }
+        #expect(value == "done")
+        #expect(retries == 3)
+        #expect(MonotonicClock.nanoseconds() - start >= 5_000_000 + 10_000_000 + 20_000_000)  // 5 + 10 + 20 ms
+    }
+
+    @Test("no retries by default, a deadline, and other errors pass straight through")
+    func limits() throws {
+        var calls = 0
+        #expect(throws: RetriableError.self) {
+            _ = try RetryPolicy(config: [:]).run { calls += 1; throw RetriableError("x") }
+        }
+        #expect(calls == 1)
+        var policy = try RetryPolicy(config: ["errors.retry.timeout": "100", "errors.retry.delay.max.ms": "10"])
+        policy.initialDelayMs = 10
+        calls = 0
+        #expect(throws: RetriableError.self) { _ = try policy.run { calls += 1; throw RetriableError("x") } }
+        #expect(calls >= 5 && calls <= 12)
+        calls = 0
+        #expect(throws: Permanent.self) { _ = try policy.run { calls += 1; throw Permanent() } }
+        #expect(calls == 1)
+        #expect(throws: RuntimeError.self) { try RetryPolicy(config: ["errors.retry.timeout": "soon"]) }
+    }
+
+    @Test("a source whose poll fails retriably keeps running and delivers everything")
+    func flakySource() throws {
+        final class Flaky: SourceTask, @unchecked Sendable {
+            var failures = 2
+            var next = 0
+            func poll(into batch: RecordBatch) throws -> SourcePollResult {
+                if failures > 0 { failures -= 1; throw RetriableError("source busy") }
+                while next < 100 {
+                    guard try batch.append(keyLength: -1, valueLength: 1, fill: { _, v in v[0] = 1 }) else { return .batchFull }
+                    next += 1
+                }
+                return .endOfData
+            }
+        }
+        let cluster = try EmbeddedKafka()
+        var config = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        config["log_level"] = "0"
+        let runner = try SourceTaskRunner(
+            task: Flaky(), context: TaskContext(connectorName: "f", taskID: 0, config: ["errors.retry.timeout": "10000", "errors.retry.delay.max.ms": "50"]),
+            topic: "flaky", producerConfiguration: config)
+        try runner.start()
+        runner.join()
+        #expect(runner.state == .stopped)
+        #expect(runner.retries.load(ordering: .relaxed) == 2)
+        #expect(runner.deliveryStatistics.delivered == 100)
+    }
+}
