@@ -199,4 +199,54 @@ struct StandaloneCommandTests {
         let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(text.contains("corrupt task 0 FAILED: '\(folder.file("bad.zst"))' is corrupt at byte"), "stderr: \(text)")
     }
+
+    @Test("with errors.tolerance=all a corrupt file is reported to the dead-letter topic and the other files keep flowing")
+    func corruptSourceTolerated() throws {
+        let folder = try TemporaryFolder()
+        let broker = try BrokerProcess(topics: ["t:1", "dlq:1"])
+        let good = Self.lines(3_000, prefix: "good")
+        try Self.writeLines(good, to: folder.file("good.txt"))
+        try Self.writeLines(Self.lines(5_000), to: folder.file("bad.zst"))
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: folder.file("bad.zst"))))
+        for i in 30..<80 { bytes[i] ^= 0x5A }
+        try Data(bytes).write(to: URL(fileURLWithPath: folder.file("bad.zst")))
+        try folder.write("worker.properties", "bootstrap.servers=\(broker.bootstrapServers)\noffset.storage.file.filename=\(folder.file("o.json"))\n")
+        try folder.write("c.json", #"{"name": "tolerant", "config": {"connector.class": "FileStreamSource", "files": "\#(folder.file("bad.zst")),\#(folder.file("good.txt"))", "topic": "t", "follow": "false", "errors.tolerance": "all", "errors.deadletterqueue.topic.name": "dlq"}}"#)
+        let outcome = try SluiceProcess.run(
+            ["standalone", "--exit-when-sources-end", folder.file("worker.properties"), folder.file("c.json")], timeout: 60)
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        #expect(outcome.stderr.contains("gave up on '\(folder.file("bad.zst"))'"), "stderr: \(outcome.stderr)")
+
+        var config = KafkaConfiguration(bootstrapServers: broker.bootstrapServers)
+        config["log_level"] = "0"
+        func read(_ topic: String, until count: Int) throws -> [ConsumedText] {
+            let consumer = try Consumer(configuration: config)
+            try consumer.assign(topic: topic, partitions: [0])
+            let batch = ConsumedBatch(capacity: 5_000)
+            var result: [ConsumedText] = []
+            for _ in 0..<100 where result.count < count {
+                try consumer.poll(into: batch, timeoutMs: 50)
+                for i in 0..<batch.count where batch[i].error == nil {
+                    result.append(ConsumedText(
+                        key: batch[i].key.map { String(decoding: $0, as: UTF8.self) },
+                        value: batch[i].value.map { String(decoding: $0, as: UTF8.self) } ?? "",
+                        headers: Dictionary(batch[i].headers.map { ($0.name, String(decoding: $0.value ?? [], as: UTF8.self)) }) { $1 }))
+                }
+            }
+            return result
+        }
+        let delivered = try read("t", until: good.count).map(\.value)
+        #expect(Set(good).isSubset(of: Set(delivered)), "every line of the good file arrives")
+        let dead = try read("dlq", until: 1)
+        #expect(dead.count == 1)
+        #expect(dead.first?.key == folder.file("bad.zst"))
+        #expect(dead.first?.headers["__connect.errors.file.offset"].flatMap(Int.init) != nil)
+        #expect(dead.first?.headers["__connect.errors.exception.message"]?.contains("is corrupt at byte") == true)
+    }
+}
+
+struct ConsumedText {
+    var key: String?
+    var value: String
+    var headers: [String: String]
 }

@@ -1,5 +1,8 @@
 import SluiceCore
 import SluiceRuntime
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads its files' lines into batches (value = the line, null key), following the
 /// files as they grow. A batch holds lines of one file; its source offset is the
@@ -13,6 +16,15 @@ public final class FileStreamSourceTask: SourceTask {
     private var offsets: [String: Int64] = [:]
     private var follow = true
     private var finished: Set<Int> = []
+    /// Files given up on after corrupt data (with `errors.tolerance=all`).
+    private var abandoned: Set<Int> = []
+    /// A corrupt-data report waiting for an empty batch of its own.
+    private var pendingReport: (file: Int, error: FileError)?
+    private var tolerateErrors = false
+    private var deadLetterTopic: String?
+    private var topic = ""
+    private var connectorName = ""
+    private var taskID = 0
 
     public init() {}
 
@@ -20,6 +32,12 @@ public final class FileStreamSourceTask: SourceTask {
         files = FileStreamSourceConnector.files(in: context.config)
         batchSize = Int(context.config["batch.size"] ?? "2000") ?? 2000
         offsets = context.offsets
+        tolerateErrors = (context.config["errors.tolerance"] ?? "none") == "all"
+        let dlq = context.config["errors.deadletterqueue.topic.name"] ?? ""
+        deadLetterTopic = dlq.isEmpty ? nil : dlq
+        topic = context.config["topic"] ?? ""
+        connectorName = context.connectorName
+        taskID = context.taskID
         follow = (context.config["follow"] ?? "true").lowercased() != "false"
         readers = files.map { _ in nil }
     }
@@ -33,12 +51,22 @@ public final class FileStreamSourceTask: SourceTask {
 
     public func poll(into batch: RecordBatch) throws -> SourcePollResult {
         guard !files.isEmpty else { return .endOfData }
+        if let report = pendingReport {
+            pendingReport = nil
+            try writeReport(report, into: batch)
+            return .batchFull
+        }
         for _ in 0..<files.count {
             let index = current
+            if abandoned.contains(index) {
+                current = (current + 1) % files.count
+                continue
+            }
             let reader = try reader(index)
             var lines = 0
             var full = false
-            try reader.forEachLine { line, after in
+            do {
+                try reader.forEachLine { line, after in
                 let ok = try batch.append(keyLength: -1, valueLength: line.count) { _, value in
                     if line.count > 0 { value.copyMemory(from: line) }
                 }
@@ -48,6 +76,17 @@ public final class FileStreamSourceTask: SourceTask {
                 lines += 1
                 if lines == batchSize { full = true; return false }
                 return true
+                }
+            } catch let error as FileError where tolerateErrors {
+                // Give up on this file; its good lines so far stay, the report goes out on its own.
+                abandoned.insert(index)
+                finished.insert(index)
+                if batch.isEmpty {
+                    try writeReport((index, error), into: batch)
+                } else {
+                    pendingReport = (index, error)
+                }
+                return .batchFull
             }
             if full { return .batchFull }
             if !follow { finished.insert(index) }
@@ -55,6 +94,30 @@ public final class FileStreamSourceTask: SourceTask {
             if lines > 0 { return .caughtUp }
         }
         return !follow && finished.count == files.count ? .endOfData : .caughtUp
+    }
+
+    /// Sends a corrupt-data report: logged, and as a record to the dead-letter topic when
+    /// one is set (key: the file; headers: Kafka Connect's `__connect.errors.*` and the offset).
+    private func writeReport(_ report: (file: Int, error: FileError), into batch: RecordBatch) throws {
+        let path = files[report.file]
+        let line = Array("sluice: error: connector \(connectorName) task \(taskID): gave up on '\(path)': \(report.error)\n".utf8)
+        _ = line.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+        guard let deadLetterTopic else { return }
+        var offset: Int64 = -1
+        if case let .corrupt(_, at, _) = report.error { offset = at }
+        func header(_ name: String, _ value: String) -> RecordHeader {
+            RecordHeader(name: "__connect.errors." + name, value: Array(value.utf8))
+        }
+        let headers = [
+            header("topic", topic), header("stage", "TASK_POLL"),
+            header("exception.class.name", String(reflecting: FileError.self)),
+            header("exception.message", "\(report.error)"), header("file", path), header("file.offset", String(offset)),
+            header("connector.name", connectorName), header("task.id", String(taskID)),
+        ]
+        batch.topic = deadLetterTopic
+        _ = try Array(path.utf8).withUnsafeBytes { key in
+            try batch.append(key: key, value: nil, headers: headers)
+        }
     }
 
     /// The reader of file `index`, opened at its committed offset on first use.
