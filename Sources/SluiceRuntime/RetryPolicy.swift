@@ -23,7 +23,9 @@ public struct RetriableError: Error, CustomStringConvertible {
 /// `errors.retry.delay.max.ms` (the cap of the exponential backoff, starting at 300 ms
 /// as in Kafka Connect), applied to calls that throw ``RetriableError``.
 public struct RetryPolicy: Sendable {
+    /// How long to keep retrying, in ms (0: never, -1: forever).
     public var timeoutMs: Int
+    /// The longest wait between two tries, in ms.
     public var maxDelayMs: Int
     /// The first backoff.
     public var initialDelayMs = 300

@@ -11,11 +11,17 @@ import SluiceKafka
 /// | `worker.cpus` | CPUs for task threads, e.g. `0-3` | all allowed |
 /// | `producer.*`, `consumer.*` | librdkafka properties for source or sink tasks | — |
 public struct WorkerConfig: Sendable {
+    /// The Kafka cluster (`bootstrap.servers`).
     public var bootstrapServers: String
+    /// The source offsets file (`offset.storage.file.filename`).
     public var offsetsPath: String?
+    /// How often offsets are written and sink offsets committed (`offset.flush.interval.ms`).
     public var flushIntervalMs: Int
+    /// CPUs task threads are pinned to, round-robin (`worker.cpus`).
     public var cpus: CPUSet
+    /// librdkafka settings of source tasks' producers (`producer.*`).
     public var producer: KafkaConfiguration
+    /// librdkafka settings of sink tasks' consumers (`consumer.*`).
     public var consumer: KafkaConfiguration
 
     /// Reads and checks the settings; every problem is reported at once.

@@ -18,7 +18,9 @@ public struct ConfigDef: Sendable {
 
     /// One setting.
     public struct Key: Sendable {
+        /// The setting's name.
         public var name: String
+        /// The type its value must parse as.
         public var type: ValueType
         /// `nil`: required.
         public var defaultValue: String?
@@ -26,6 +28,7 @@ public struct ConfigDef: Sendable {
         public var allowed: [String]
         /// Smallest allowed number, for `int` and `long`.
         public var minimum: Int64?
+        /// What the setting does, for users.
         public var documentation: String
     }
 
@@ -95,8 +98,11 @@ public struct ConfigDef: Sendable {
 
 /// One invalid setting, as Kafka Connect's validation reports it.
 public struct ConfigProblem: Sendable, Equatable, CustomStringConvertible {
+    /// The setting's name.
     public var name: String
+    /// The value given, or `nil` when it was missing.
     public var value: String?
+    /// The problem, worded as Kafka Connect words it.
     public var message: String
 
     /// Creates a problem report for setting `name`.

@@ -4,7 +4,9 @@ import Foundation
 /// or a bare config object with `name` inside) or `.properties` files Kafka Connect
 /// users already have.
 public struct ConnectorConfigFile: Sendable, Equatable {
+    /// The connector's unique name.
     public var name: String
+    /// Its settings, as strings (numbers and booleans from JSON included).
     public var config: [String: String]
 
     /// Creates a config.

@@ -39,7 +39,9 @@ public indirect enum ConnectValue: Equatable, Sendable {
 
 /// One named field of a ``ConnectValue/object(_:)``.
 public struct ConnectField: Equatable, Sendable {
+    /// The field's name.
     public var name: String
+    /// The field's value (for a record: the record's value).
     public var value: ConnectValue
 
     /// Creates a field.
@@ -51,10 +53,15 @@ public struct ConnectField: Equatable, Sendable {
 
 /// A record outside the zero-copy path, as transforms see it.
 public struct ConnectRecord: Sendable, Equatable {
+    /// The topic the record goes to or came from.
     public var topic: String
+    /// The partition, or -1 to let the partitioner choose.
     public var partition: Int32
+    /// The record's key.
     public var key: ConnectValue
+    /// The field's value (for a record: the record's value).
     public var value: ConnectValue
+    /// Milliseconds since the epoch, or 0 for none.
     public var timestampMs: Int64
 
     /// Creates a record.

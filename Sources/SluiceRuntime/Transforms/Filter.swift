@@ -3,7 +3,9 @@ import Foundation
 /// Kafka Connect's `Filter`: drops every record its predicate matches (or, with
 /// `negate=true`, every record it does not match).
 public struct Filter: Transformation {
+    /// The condition that selects records to drop.
     public var predicate: any RecordPredicate
+    /// Drop the records that do *not* match instead.
     public var negate: Bool
 
     /// Creates the transform.

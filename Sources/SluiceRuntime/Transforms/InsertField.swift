@@ -4,11 +4,17 @@ public struct InsertField: Transformation {
     /// Which part of the record to change.
     public enum Part: Sendable { case key, value }
 
+    /// Whether the key or the value changes.
     public var part: Part
+    /// A field that gets the record's topic (`topic.field`).
     public var topicField: String?
+    /// A field that gets the record's partition (`partition.field`).
     public var partitionField: String?
+    /// A field that gets the record's timestamp (`timestamp.field`).
     public var timestampField: String?
+    /// A field that gets ``staticValue`` (`static.field`).
     public var staticField: String?
+    /// The value of ``staticField`` (`static.value`).
     public var staticValue: String?
 
     /// Creates the transform; at least one field must be named.

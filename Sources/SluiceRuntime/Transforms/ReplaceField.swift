@@ -1,9 +1,13 @@
 /// Kafka Connect's `ReplaceField$Value` (and `$Key`): keeps only `include`d fields,
 /// drops `exclude`d ones, and renames (`renames=old:new,...`).
 public struct ReplaceField: Transformation {
+    /// Whether the key or the value changes.
     public var part: InsertField.Part
+    /// Fields to keep (empty: all).
     public var include: [String]
+    /// Fields to drop.
     public var exclude: [String]
+    /// New names by old name.
     public var renames: [String: String]
 
     /// Creates the transform.
