@@ -64,16 +64,9 @@ final class SinkRecordProcessor {
                 guard deadLetterTopic != nil else { continue }
                 var headers = consumed.headers
                 if contextHeaders {
-                    func header(_ name: String, _ value: String) -> RecordHeader {
-                        RecordHeader(name: "__connect.errors." + name, value: Array(value.utf8))
-                    }
-                    headers += [
-                        header("topic", consumed.topic), header("partition", String(consumed.partition)),
-                        header("offset", String(consumed.offset)), header("stage", stage),
-                        header("exception.class.name", String(reflecting: type(of: error))),
-                        header("exception.message", "\(error)"),
-                        header("connector.name", connectorName), header("task.id", String(taskID)),
-                    ]
+                    headers += ErrorContextHeaders.make(
+                        error: error, stage: stage, topic: consumed.topic, connector: connectorName, taskID: taskID,
+                        extra: [("partition", String(consumed.partition)), ("offset", String(consumed.offset))])
                 }
                 try deadLetter(consumed, headers)
             }

@@ -48,15 +48,7 @@ final class SourceRecordProcessor {
     /// Kafka Connect's dead-letter headers for a record that failed at `stage`.
     private func errorHeaders(_ error: Error, stage: String) -> [RecordHeader] {
         guard contextHeaders else { return [] }
-        func header(_ name: String, _ value: String) -> RecordHeader {
-            RecordHeader(name: "__connect.errors." + name, value: Array(value.utf8))
-        }
-        return [
-            header("topic", defaultTopic), header("stage", stage),
-            header("exception.class.name", String(reflecting: type(of: error))),
-            header("exception.message", "\(error)"),
-            header("connector.name", connectorName), header("task.id", String(taskID)),
-        ]
+        return ErrorContextHeaders.make(error: error, stage: stage, topic: defaultTopic, connector: connectorName, taskID: taskID)
     }
 
     /// Keys are text unless the task writes opaque bytes.

@@ -105,15 +105,9 @@ public final class FileStreamSourceTask: SourceTask {
         guard let deadLetterTopic else { return }
         var offset: Int64 = -1
         if case let .corrupt(_, at, _) = report.error { offset = at }
-        func header(_ name: String, _ value: String) -> RecordHeader {
-            RecordHeader(name: "__connect.errors." + name, value: Array(value.utf8))
-        }
-        let headers = [
-            header("topic", topic), header("stage", "TASK_POLL"),
-            header("exception.class.name", String(reflecting: FileError.self)),
-            header("exception.message", "\(report.error)"), header("file", path), header("file.offset", String(offset)),
-            header("connector.name", connectorName), header("task.id", String(taskID)),
-        ]
+        let headers = ErrorContextHeaders.make(
+            error: report.error, stage: "TASK_POLL", topic: topic, connector: connectorName, taskID: taskID,
+            extra: [("file", path), ("file.offset", String(offset))])
         batch.topic = deadLetterTopic
         _ = try Array(path.utf8).withUnsafeBytes { key in
             try batch.append(key: key, value: nil, headers: headers)
