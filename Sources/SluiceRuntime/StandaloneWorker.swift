@@ -1,3 +1,4 @@
+import Foundation
 import Atomics
 import SluiceCore
 import SluiceKafka
@@ -90,7 +91,7 @@ public final class StandaloneWorker: @unchecked Sendable {
             }
         case .sink:
             let sink = connector as! SinkConnector
-            let topics = (settings["topics"] ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: " ") }
+            let topics = (settings["topics"] ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             for (taskID, taskConfig) in taskConfigs.enumerated() {
                 var settings = SinkTaskRunner.Settings()
                 settings.taskCPU = nextCPU()

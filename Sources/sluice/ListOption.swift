@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 
 /// Parsing of comma-separated list flags such as `--tasks 1,2,4`.
@@ -25,7 +26,7 @@ enum ListOption {
 
     private static func elements(_ text: String, flag: String) throws -> [String] {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map {
-            String($0).trimmingCharacters(in: " ")
+            String($0).trimmingCharacters(in: .whitespaces)
         }
         if parts.contains(where: \.isEmpty) {
             throw ValidationError("invalid value '\(text)' for \(flag): empty element in the list")
@@ -34,11 +35,3 @@ enum ListOption {
     }
 }
 
-extension String {
-    func trimmingCharacters(in character: Character) -> String {
-        var slice = Substring(self)
-        while slice.first == character { slice.removeFirst() }
-        while slice.last == character { slice.removeLast() }
-        return String(slice)
-    }
-}

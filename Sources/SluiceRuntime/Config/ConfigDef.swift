@@ -1,3 +1,4 @@
+import Foundation
 /// The settings a connector accepts: name, type, default, allowed values and
 /// documentation, like Kafka Connect's `ConfigDef`.
 ///
@@ -73,7 +74,7 @@ public struct ConfigDef: Sendable {
     private static func check(_ value: String, against key: Key) -> String? {
         switch key.type {
         case .int, .long:
-            guard let number = Int64(value.trimmingCharacters(in: " ")) else {
+            guard let number = Int64(value.trimmingCharacters(in: .whitespaces)) else {
                 return "Invalid value \(value) for configuration \(key.name): Not a number of type \(key.type == .int ? "INT" : "LONG")"
             }
             if key.type == .int && (number < Int64(Int32.min) || number > Int64(Int32.max)) {
@@ -115,11 +116,3 @@ public struct ConfigProblem: Sendable, Equatable, CustomStringConvertible {
     public var description: String { message }
 }
 
-extension String {
-    func trimmingCharacters(in character: Character) -> String {
-        var slice = Substring(self)
-        while slice.first == character { slice.removeFirst() }
-        while slice.last == character { slice.removeLast() }
-        return String(slice)
-    }
-}

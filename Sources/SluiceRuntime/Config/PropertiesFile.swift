@@ -1,3 +1,4 @@
+import Foundation
 /// Java `.properties` files as Kafka Connect's worker and connector configs use them:
 /// `key=value` or `key: value`, `#`/`!` comments, trailing-backslash continuations.
 public enum PropertiesFile {
@@ -28,7 +29,7 @@ public enum PropertiesFile {
             guard let separator = full.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
                 throw ConfigFileError.invalid(path: path, reason: "line \(startLine): expected key=value, got '\(full)'")
             }
-            let key = String(full[..<separator]).trimmingCharacters(in: " ")
+            let key = String(full[..<separator]).trimmingCharacters(in: .whitespaces)
             let value = String(full[full.index(after: separator)...]).drop { $0 == " " || $0 == "\t" }
             result[key] = String(value)
         }

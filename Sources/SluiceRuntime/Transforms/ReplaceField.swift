@@ -1,3 +1,4 @@
+import Foundation
 /// Kafka Connect's `ReplaceField$Value` (and `$Key`): keeps only `include`d fields,
 /// drops `exclude`d ones, and renames (`renames=old:new,...`).
 public struct ReplaceField: Transformation {
@@ -22,7 +23,7 @@ public struct ReplaceField: Transformation {
     public static func parseRenames(_ text: String) throws -> [String: String] {
         var result: [String: String] = [:]
         for pair in text.split(separator: ",") {
-            let parts = pair.split(separator: ":", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: " ") }
+            let parts = pair.split(separator: ":", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                 throw RuntimeError.invalidConfig(name: "renames", value: text, reason: "expected old:new pairs separated by commas")
             }

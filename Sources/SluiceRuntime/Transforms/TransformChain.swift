@@ -1,3 +1,4 @@
+import Foundation
 /// The transforms of a connector, built from its settings in Kafka Connect's form:
 ///
 /// ```properties
@@ -89,6 +90,6 @@ public struct TransformChain: Sendable {
     }
 
     private static func list(_ text: String?) -> [String] {
-        (text ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
+        (text ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }
