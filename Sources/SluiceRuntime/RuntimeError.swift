@@ -10,6 +10,8 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
     case invalidConnectorConfig(connector: String, problems: [ConfigProblem])
     /// The offsets file cannot be written or read.
     case offsetStorage(path: String, reason: String)
+    /// The task was asked to stop while it waited for a batch (not a failure).
+    case stopped
 
     public var description: String {
         switch self {
@@ -22,6 +24,8 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
         case let .invalidConnectorConfig(connector, problems):
             return "connector '\(connector)' has \(problems.count) invalid setting\(problems.count == 1 ? "" : "s"): "
                 + problems.map(\.message).joined(separator: "; ")
+        case .stopped:
+            return "the task was stopped"
         case let .offsetStorage(path, reason):
             return "offsets file '\(path)': \(reason)"
         }

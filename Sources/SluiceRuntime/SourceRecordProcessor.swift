@@ -75,7 +75,7 @@ final class SourceRecordProcessor {
                 if current.topic == topic { return current }
                 try emit(current)
             }
-            guard let fresh = acquire() else { throw RuntimeError.invalidConfig(name: "", value: "", reason: "stopped") }
+            guard let fresh = acquire() else { throw RuntimeError.stopped }
             fresh.topic = topic
             output = fresh
             return fresh

@@ -184,12 +184,19 @@ public final class SourceTaskRunner: @unchecked Sendable {
             let wroteNothing = batch.isEmpty
             if let processor {
                 // Off the zero-copy path: converted copies go out, the input comes home now.
-                try processor.process(batch, acquire: {
-                    pool.acquire(idle: &poolIdle, whileWaiting: {
-                        if direct { producer.poll(timeoutMs: 1) }
-                        return running.load(ordering: .relaxed)
-                    })
-                }, emit: { output in try send(output, idle: &idle) })
+                do {
+                    try processor.process(batch, acquire: {
+                        pool.acquire(idle: &poolIdle, whileWaiting: {
+                            if direct { producer.poll(timeoutMs: 1) }
+                            return running.load(ordering: .relaxed)
+                        })
+                    }, emit: { output in try send(output, idle: &idle) })
+                } catch RuntimeError.stopped {
+                    // Asked to stop while waiting for a batch: what was sent is flushed;
+                    // the rest of this input was never acknowledged, so it is not committed.
+                    pool.release(batch)
+                    return
+                }
                 pool.release(batch)
             } else {
                 try send(batch, idle: &idle)

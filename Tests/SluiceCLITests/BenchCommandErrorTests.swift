@@ -19,6 +19,11 @@ struct BenchCommandErrorTests {
         (["bench", "--cpus", "4000"], "CPU 4000 is not available"),
         (["bench", "--idle", "nap"], "invalid value 'nap' for --idle"),
         (["broker", "--topic", "t:zero"], "invalid value 't:zero' for --topic"),
+        (["bench", "--value-format", "xml"], "invalid value 'xml' for --value-format"),
+        (["bench", "--pipeline", "fast"], "invalid value 'fast' in --pipeline"),
+        (["bench", "--verify", "--value-format", "json"], "--verify reads the binary datagen stamp"),
+        (["bench", "-C", "transforms"], "invalid value 'transforms' for --connector-config: expected name=value"),
+        (["bench", "--repeat", "0"], "invalid value '0' for --repeat"),
     ])
     func oneLineError(arguments: [String], message: String) throws {
         let outcome = try SluiceProcess.run(arguments, timeout: 60)

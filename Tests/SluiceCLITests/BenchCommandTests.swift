@@ -46,6 +46,20 @@ struct BenchCommandTests {
         #expect(text.contains("\"raw_records_per_sec\" : null"))
     }
 
+    @Test("records the broker dropped before they were read make the check incomplete, never 'lost'")
+    func truncatedVerification() throws {
+        // A separate broker, so the topic is read back after the run; 400,000 records
+        // over one partition overflow the mock broker's 5 MiB window for sure.
+        let broker = try BrokerProcess(topics: [])
+        let outcome = try SluiceProcess.run([
+            "bench", "--bootstrap-servers", broker.bootstrapServers, "--records", "400000", "--partitions", "1",
+            "--verify", "--skip-raw", "--warmup-records", "0",
+        ], timeout: 120)
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("is incomplete: the embedded broker dropped records before they were read"), "stderr: \(outcome.stderr)")
+        #expect(!outcome.stderr.contains(" lost"), "stderr: \(outcome.stderr)")
+    }
+
     @Test("a JSON path that cannot be written is a clear error")
     func unwritableJSON() throws {
         let outcome = try SluiceProcess.run([

@@ -165,6 +165,21 @@ struct StandaloneCommandTests {
         #expect(outcome.stderr.split(separator: "\n").count == 1, "stderr: \(outcome.stderr)")
     }
 
+    @Test("two connectors with one name, or a source without an offsets file, are refused")
+    func refusedSetups() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("worker.properties", "bootstrap.servers=127.0.0.1:1\noffset.storage.file.filename=\(folder.file("o.json"))\n")
+        try folder.write("no-offsets.properties", "bootstrap.servers=127.0.0.1:1\n")
+        try folder.write("a.json", #"{"name": "same", "config": {"connector.class": "datagen", "topic": "t"}}"#)
+        try folder.write("b.json", #"{"name": "same", "config": {"connector.class": "null", "topics": "t"}}"#)
+        let twice = try SluiceProcess.run(["standalone", folder.file("worker.properties"), folder.file("a.json"), folder.file("b.json")], timeout: 30)
+        #expect(twice.status != 0)
+        #expect(twice.stderr.contains("a connector with this name already exists"), "stderr: \(twice.stderr)")
+        let unset = try SluiceProcess.run(["standalone", folder.file("no-offsets.properties"), folder.file("a.json")], timeout: 30)
+        #expect(unset.status != 0)
+        #expect(unset.stderr.contains("Missing required configuration \"offset.storage.file.filename\""), "stderr: \(unset.stderr)")
+    }
+
     @Test("an unwritable offsets file or an unreadable worker file is a clear error")
     func badWorker() throws {
         let folder = try TemporaryFolder()

@@ -73,7 +73,8 @@ struct DatagenTests {
     }
 
     @Test("bad settings name the key", arguments: [
-        ["record.size": "8"], ["record.size": "big"], ["key.cardinality": "-1"], ["iterations": "x"],
+        ["record.size": "8"], ["record.size": "big"], ["key.cardinality": "-1"], ["iterations": "x"], ["value.format": "xml"],
+        ["max.records.per.sec": "-5"],
     ])
     func badConfig(config: [String: String]) {
         #expect(throws: RuntimeError.self) { try DatagenConfig(config: config) }

@@ -106,6 +106,24 @@ struct ProducerConsumerTests {
         #expect(batch.failedDeliveries == 5)
     }
 
+    @Test("a flush that cannot finish in time says how many records are outstanding")
+    func flushTimesOut() throws {
+        let cluster = try EmbeddedKafka(brokers: 1)
+        try cluster.createTopic("slow", partitions: 1)
+        try cluster.setBrokerDown(1)
+        let pool = BatchPool(batchCount: 1, arenaBytes: 4096, maxRecords: 16)
+        let producer = try Producer(
+            topic: "slow", configuration: KafkaTestSupport.producerConfig(cluster, ["message.timeout.ms": "30000"])
+        ) { pool.release($0) }
+        let batch = try #require(pool.tryAcquire())
+        for _ in 0..<3 { _ = try batch.append(keyLength: -1, valueLength: 1) { _, v in v[0] = 0 } }
+        try producer.produce(batch)
+        #expect(throws: KafkaError.flushTimedOut(outstanding: 3, timeoutMs: 200)) { try producer.flush(timeoutMs: 200) }
+        try cluster.setBrokerUp(1)
+        try producer.flush(timeoutMs: 30_000)
+        #expect(producer.statistics.delivered == 3)
+    }
+
     @Test("an unreachable cluster fails within the timeout, naming the address")
     func unreachable() throws {
         var config = KafkaConfiguration(bootstrapServers: "127.0.0.1:1")

@@ -34,6 +34,12 @@ struct ConfigTests {
         #expect(throws: ConfigFileError.malformedJSON(path: "c.json", line: 3, column: 3)) {
             try ConnectorConfigFile.parseJSON(text, path: "c.json")
         }
+        #expect(throws: ConfigFileError.invalid(path: "<input>", reason: "the top level must be a JSON object")) {
+            try ConnectorConfigFile.parseJSON("[1, 2]")
+        }
+        #expect(throws: ConfigFileError.self) {
+            try ConnectorConfigFile.parseJSON(#"{"name": "a", "config": {"topics": ["x"]}}"#)
+        }
         #expect(throws: ConfigFileError.missingName(path: "<input>")) {
             try ConnectorConfigFile.parseJSON(#"{"config": {}}"#)
         }
@@ -60,10 +66,10 @@ struct ConfigTests {
     @Test("worker settings: every problem at once")
     func worker() {
         #expect {
-            _ = try WorkerConfig(properties: ["offset.flush.interval.ms": "soon", "producer.no.such": "1"])
+            _ = try WorkerConfig(properties: ["offset.flush.interval.ms": "soon", "producer.no.such": "1", "worker.cpus": "0-x"])
         } throws: { error in
             guard case let RuntimeError.invalidConnectorConfig(_, problems) = error else { return false }
-            return Set(problems.map(\.name)) == ["bootstrap.servers", "offset.flush.interval.ms", "producer.no.such"]
+            return Set(problems.map(\.name)) == ["bootstrap.servers", "offset.flush.interval.ms", "producer.no.such", "worker.cpus"]
         }
     }
 }

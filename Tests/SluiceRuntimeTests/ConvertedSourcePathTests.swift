@@ -152,6 +152,28 @@ struct ConvertedSourcePathTests {
         #expect(headers["__connect.errors.exception.message"]?.contains("InsertField only works on object values") == true)
     }
 
+    @Test("stopping a task on the converted path ends it STOPPED, not FAILED")
+    func stopWhileConverting() throws {
+        let cluster = try EmbeddedKafka()
+        var producer = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        producer["log_level"] = "0"
+        var settings = SourceTaskRunner.Settings()
+        settings.batchCount = 2
+        settings.batchBytes = 4 * 1024
+        settings.maxRecordsPerBatch = 64
+        let runner = try SourceTaskRunner(
+            task: TextSource(total: Int.max),
+            context: TaskContext(connectorName: "endless", taskID: 0, config: ["value.converter": "JsonConverter"]),
+            topic: "endless", producerConfiguration: producer, settings: settings)
+        try runner.start()
+        usleep(300_000)
+        runner.stop()
+        runner.join()
+        #expect(runner.state == .stopped, "\(runner.error.map { "\($0)" } ?? "")")
+        #expect(runner.error == nil)
+        #expect(runner.deliveryStatistics.delivered > 0)
+    }
+
     @Test("bad converter or transform settings are refused when the runner is made")
     func badSettings() throws {
         let cluster = try EmbeddedKafka()
@@ -164,3 +186,7 @@ struct ConvertedSourcePathTests {
         }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif

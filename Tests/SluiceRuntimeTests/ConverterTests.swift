@@ -58,6 +58,11 @@ struct ConverterTests {
         #expect(throws: RuntimeError.self) {
             try ConverterFactory.make(prefix: "value.converter", config: ["value.converter": "com.example.Avro"], defaultName: "x")
         }
+        #expect(throws: RuntimeError.invalidConfig(name: "value.converter.schemas.enable", value: "maybe", reason: "expected true or false")) {
+            try ConverterFactory.make(
+                prefix: "value.converter", config: ["value.converter": "JsonConverter", "value.converter.schemas.enable": "maybe"],
+                defaultName: "x")
+        }
     }
 }
 
@@ -134,6 +139,15 @@ struct TransformTests {
 
     @Test("unknown transforms and predicates are named")
     func unknown() {
+        #expect(throws: RuntimeError.self) {
+            try TransformChain(config: ["transforms": "r", "transforms.r.type": "RegexRouter", "transforms.r.regex": "(unclosed", "transforms.r.replacement": "x"])
+        }
+        #expect(throws: RuntimeError.self) {
+            try TransformChain(config: ["predicates": "p", "predicates.p.type": "TopicNameMatches", "predicates.p.pattern": "[bad"])
+        }
+        #expect(throws: RuntimeError.self) {
+            try TransformChain(config: ["predicates": "p", "predicates.p.type": "com.example.HasHeaderKey"])
+        }
         #expect(throws: RuntimeError.self) { try TransformChain(config: ["transforms": "a", "transforms.a.type": "com.example.Mask"]) }
         #expect(throws: RuntimeError.self) {
             try TransformChain(config: ["transforms": "f", "transforms.f.type": "Filter", "transforms.f.predicate": "nope"])

@@ -39,6 +39,7 @@ struct RetryPolicyTests {
         #expect(throws: Permanent.self) { _ = try policy.run { calls += 1; throw Permanent() } }
         #expect(calls == 1)
         #expect(throws: RuntimeError.self) { try RetryPolicy(config: ["errors.retry.timeout": "soon"]) }
+        #expect(throws: RuntimeError.self) { try RetryPolicy(config: ["errors.retry.delay.max.ms": "-1"]) }
     }
 
     @Test("a source whose poll fails retriably keeps running and delivers everything")

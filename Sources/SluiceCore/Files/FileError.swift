@@ -4,8 +4,6 @@ public enum FileError: Error, Equatable, CustomStringConvertible {
     case io(path: String, operation: String, errno: Int32)
     /// A compressed frame is corrupt at `offset` (bytes from the file's start).
     case corrupt(path: String, offset: Int64, reason: String)
-    /// The file ended inside a compressed frame.
-    case truncated(path: String, offset: Int64)
 
     public var description: String {
         switch self {
@@ -13,8 +11,6 @@ public enum FileError: Error, Equatable, CustomStringConvertible {
             return "cannot \(operation) '\(path)': \(String(cString: strerror(code)))"
         case let .corrupt(path, offset, reason):
             return "'\(path)' is corrupt at byte \(offset): \(reason)"
-        case let .truncated(path, offset):
-            return "'\(path)' ends inside a compressed frame at byte \(offset)"
         }
     }
 }
