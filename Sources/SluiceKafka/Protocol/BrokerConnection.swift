@@ -1,0 +1,133 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One blocking TCP connection to a Kafka broker, for Sluice's own control-plane
+/// requests (group membership, metadata). Requests go one at a time: a request is
+/// written whole and its response read whole before the next.
+///
+/// Ownership rule: the connection owns its socket descriptor and closes it in
+/// `deinit` or ``close()``; it is used by one thread at a time (the membership
+/// thread), which is why it is a class without locks.
+public final class BrokerConnection {
+    /// `host:port`.
+    public let address: String
+    private var descriptor: Int32
+    private var correlation: Int32 = 0
+    private let clientID: String
+
+    /// Connects to `host:port`; `timeoutMs` bounds the connect and every later read or write.
+    /// - Throws: ``ProtocolError/connection(address:reason:)``.
+    public init(host: String, port: Int, clientID: String = "sluice", timeoutMs: Int) throws {
+        address = "\(host):\(port)"
+        self.clientID = clientID
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &list)
+        guard status == 0, let first = list else {
+            throw ProtocolError.connection(address: "\(host):\(port)", reason: String(cString: gai_strerror(status)))
+        }
+        defer { freeaddrinfo(list) }
+        var lastError = "no address"
+        var candidate: UnsafeMutablePointer<addrinfo>? = first
+        var connected: Int32 = -1
+        while let info = candidate {
+            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), info.pointee.ai_protocol)
+            if fd >= 0 {
+                Self.setTimeouts(fd, milliseconds: timeoutMs)
+                if connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 {
+                    connected = fd
+                    break
+                }
+                lastError = String(cString: strerror(errno))
+                Glibc.close(fd)
+            }
+            candidate = info.pointee.ai_next
+        }
+        guard connected >= 0 else { throw ProtocolError.connection(address: "\(host):\(port)", reason: lastError) }
+        var one: Int32 = 1
+        setsockopt(connected, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        descriptor = connected
+    }
+
+    /// Connects to `host:port` given as one string.
+    public convenience init(address: String, clientID: String = "sluice", timeoutMs: Int) throws {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+            throw ProtocolError.connection(address: address, reason: "not host:port")
+        }
+        var host = String(address[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        try self.init(host: host, port: port, clientID: clientID, timeoutMs: timeoutMs)
+    }
+
+    deinit { close() }
+
+    /// Closes the socket; later requests fail.
+    public func close() {
+        if descriptor >= 0 {
+            Glibc.close(descriptor)
+            descriptor = -1
+        }
+    }
+
+    /// Sends request `apiKey` at `version` with `body` and returns a reader over the
+    /// response body (after the correlation id, which is checked).
+    /// - Throws: ``ProtocolError``.
+    public func send(apiKey: Int16, version: Int16, body: WireWriter) throws -> WireReader {
+        guard descriptor >= 0 else { throw ProtocolError.connection(address: address, reason: "closed") }
+        correlation &+= 1
+        var header = WireWriter()
+        header.int16(apiKey)
+        header.int16(version)
+        header.int32(correlation)
+        header.string(clientID)
+        var frame = WireWriter()
+        frame.int32(Int32(header.bytes.count + body.bytes.count))
+        try write(frame.bytes + header.bytes + body.bytes)
+        var sizeReader = WireReader(try read(4))
+        let size = Int(try sizeReader.int32())
+        guard size >= 4, size < 64 << 20 else { throw ProtocolError.malformed("response size \(size)") }
+        var reader = WireReader(try read(size))
+        let answered = try reader.int32()
+        guard answered == correlation else {
+            throw ProtocolError.malformed("correlation id \(answered), expected \(correlation)")
+        }
+        return reader
+    }
+
+    private func write(_ bytes: [UInt8]) throws {
+        var sent = 0
+        while sent < bytes.count {
+            let count = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw failure() }
+            sent += count
+        }
+    }
+
+    private func read(_ count: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var received = 0
+        while received < count {
+            let got = bytes.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress! + received, count - received, 0) }
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else { throw got == 0 ? ProtocolError.connection(address: address, reason: "closed by the broker") : failure() }
+            received += got
+        }
+        return bytes
+    }
+
+    private func failure() -> ProtocolError {
+        let reason = errno == EAGAIN || errno == EWOULDBLOCK ? "timed out" : String(cString: strerror(errno))
+        close()
+        return ProtocolError.connection(address: address, reason: reason)
+    }
+
+    private static func setTimeouts(_ fd: Int32, milliseconds: Int) {
+        var time = timeval(tv_sec: milliseconds / 1000, tv_usec: (milliseconds % 1000) * 1000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+    }
+}
