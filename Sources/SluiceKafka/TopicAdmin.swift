@@ -61,4 +61,52 @@ public struct TopicAdmin: Sendable {
             }
         }
     }
+
+    /// The settings of topic `name` (e.g. `cleanup.policy`), through DescribeConfigs.
+    /// - Throws: ``KafkaError/adminNotSupported(operation:reason:)`` on a cluster that
+    ///   does not answer it, ``KafkaError/topicFailed(topic:reason:)`` otherwise.
+    public func topicConfig(_ name: String, timeoutMs: Int = 10_000) throws -> [String: String] {
+        let handle = try KafkaHandle(type: RD_KAFKA_PRODUCER, configuration: configuration)
+        guard let resource = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, name) else {
+            throw KafkaError.topicFailed(topic: name, reason: "cannot describe it")
+        }
+        defer { rd_kafka_ConfigResource_destroy(resource) }
+        let queue = rd_kafka_queue_new(handle.pointer)
+        defer { rd_kafka_queue_destroy(queue) }
+        let options = rd_kafka_AdminOptions_new(handle.pointer, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS)
+        defer { rd_kafka_AdminOptions_destroy(options) }
+        var errorText = [CChar](repeating: 0, count: 512)
+        _ = rd_kafka_AdminOptions_set_request_timeout(options, Int32(timeoutMs), &errorText, errorText.count)
+        var resources: [OpaquePointer?] = [resource]
+        rd_kafka_DescribeConfigs(handle.pointer, &resources, 1, options, queue)
+        guard let event = rd_kafka_queue_poll(queue, Int32(timeoutMs + 2_000)) else {
+            throw KafkaError.adminNotSupported(operation: "DescribeConfigs", reason: "no answer within \(timeoutMs) ms")
+        }
+        defer { rd_kafka_event_destroy(event) }
+        let eventError = rd_kafka_event_error(event)
+        if eventError != RD_KAFKA_RESP_ERR_NO_ERROR {
+            let reason = String(cString: rd_kafka_event_error_string(event))
+            if eventError == RD_KAFKA_RESP_ERR__TIMED_OUT || eventError == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE {
+                throw KafkaError.adminNotSupported(operation: "DescribeConfigs", reason: reason)
+            }
+            throw KafkaError.topicFailed(topic: name, reason: reason)
+        }
+        var settings: [String: String] = [:]
+        guard let result = rd_kafka_event_DescribeConfigs_result(event) else { return settings }
+        var count = 0
+        guard let described = rd_kafka_DescribeConfigs_result_resources(result, &count) else { return settings }
+        for index in 0..<count {
+            let code = rd_kafka_ConfigResource_error(described[index])
+            if code != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw KafkaError.topicFailed(topic: name, reason: KafkaError.text(code))
+            }
+            var entryCount = 0
+            guard let entries = rd_kafka_ConfigResource_configs(described[index], &entryCount) else { continue }
+            for entry in 0..<entryCount {
+                guard let key = rd_kafka_ConfigEntry_name(entries[entry]) else { continue }
+                settings[String(cString: key)] = rd_kafka_ConfigEntry_value(entries[entry]).map { String(cString: $0) } ?? ""
+            }
+        }
+        return settings
+    }
 }

@@ -9,7 +9,7 @@ import Synchronization
 /// The format is JSON: `{"connector": {"source partition": offset}}`.
 ///
 /// Thread-safety: every method may be called from any thread (a mutex guards the map).
-public final class OffsetFile: Sendable {
+public final class OffsetFile: OffsetStore {
     /// The file.
     public let path: String
     private let state: Mutex<(offsets: [String: [String: Int64]], dirty: Bool)>
@@ -55,7 +55,7 @@ public final class OffsetFile: Sendable {
     }
 
     /// Forgets `connector`'s offsets (`DELETE .../offsets`).
-    public func reset(connector: String) {
+    public func reset(connector: String) throws {
         state.withLock {
             $0.offsets[connector] = nil
             $0.dirty = true

@@ -78,7 +78,7 @@ public final class SourceTaskRunner: @unchecked Sendable {
     public init(
         task: SourceTask, context: TaskContext, topic: String,
         producerConfiguration: KafkaConfiguration, settings: Settings = Settings(),
-        offsets: OffsetFile? = nil
+        offsets: (any OffsetStore)? = nil
     ) throws {
         self.task = task
         self.context = context

@@ -25,12 +25,6 @@ public final class StandaloneWorker: @unchecked Sendable {
     private var flusher: PinnedThread?
     private var threadIndex = 0
 
-    /// Settings every connector config shares.
-    static let commonDef = ConfigDef()
-        .define("name", .string, documentation: "The connector's unique name.")
-        .define("connector.class", .string, documentation: "The connector class, by short or Kafka Connect class name.")
-        .define("tasks.max", .int, default: "1", minimum: 1, documentation: "The most tasks to run.")
-
     /// Creates a worker; nothing runs until ``start()``.
     public init(config: WorkerConfig, registry: ConnectorRegistry) throws {
         self.config = config
@@ -41,26 +35,10 @@ public final class StandaloneWorker: @unchecked Sendable {
     public func add(_ file: ConnectorConfigFile) throws {
         var settings = file.config
         settings["name"] = file.name
-        var problems = Self.commonDef.validate(settings)
-        let className = settings["connector.class"] ?? ""
-        var factory: ConnectorRegistry.Factory?
-        if !className.isEmpty {
-            factory = try registry.factory(for: className)
-        }
-        let connector: Connector?
-        switch factory {
-        case let .source(make)?: connector = make()
-        case let .sink(make)?: connector = make()
-        case nil: connector = nil
-        }
-        if let connector {
-            for problem in connector.configDef.validate(settings) where !problems.contains(where: { $0.name == problem.name }) {
-                problems.append(problem)
-            }
-        }
-        if case .sink? = factory, (settings["topics"] ?? "").isEmpty, (settings["topics.regex"] ?? "").isEmpty {
-            problems.append(ConfigProblem(name: "topics", value: nil, message: "Must configure one of topics or topics.regex"))
-        }
+        let checked = try ConnectorValidation.check(settings, registry: registry)
+        let problems = checked.problems
+        let factory = checked.factory
+        let connector = checked.connector
         guard problems.isEmpty, let connector else {
             throw RuntimeError.invalidConnectorConfig(connector: file.name, problems: problems)
         }

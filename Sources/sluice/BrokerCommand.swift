@@ -12,6 +12,10 @@ struct BrokerCommand: ParsableCommand {
         abstract: "Run an embedded Kafka cluster on loopback and print its bootstrap address.",
         discussion: """
             Prints one line, `bootstrap.servers=HOST:PORT[,...]`, then serves until SIGINT or SIGTERM.
+            It also creates Kafka Connect's default internal topics for `sluice worker`
+            (connect-configs with 1 partition, connect-offsets with 25, connect-status with 5, with
+            replication factor min(3, brokers)), since the embedded cluster cannot create topics
+            for other processes; --no-connect-topics leaves them out.
             With --control-stdin it also reads commands, one per line, and answers `ok` or `error: ...`:
               create TOPIC PARTITIONS [REPLICATION_FACTOR]
               down BROKER_ID | up BROKER_ID
@@ -27,6 +31,9 @@ struct BrokerCommand: ParsableCommand {
 
     @Flag(help: "Read control commands from stdin and exit when it closes.")
     var controlStdin = false
+
+    @Flag(inversion: .prefixedNo, help: "Create connect-configs, connect-offsets and connect-status for distributed workers.")
+    var connectTopics = true
 
     func validate() throws {
         guard brokers >= 1 && brokers <= 64 else {
@@ -44,6 +51,13 @@ struct BrokerCommand: ParsableCommand {
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 
         let cluster = try EmbeddedKafka(brokers: brokers)
+        if connectTopics {
+            let factor = min(3, brokers)
+            for (name, partitions) in [("connect-configs", 1), ("connect-offsets", 25), ("connect-status", 5)]
+            where !topics.contains(where: { $0.hasPrefix(name + ":") }) {
+                try cluster.createTopic(name, partitions: partitions, replicationFactor: factor)
+            }
+        }
         for topic in topics {
             let spec = try TopicSpec(parsing: topic)
             try cluster.createTopic(spec.name, partitions: spec.partitions, replicationFactor: spec.replicationFactor)

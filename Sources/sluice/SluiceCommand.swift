@@ -8,7 +8,7 @@ struct SluiceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "A Kafka Connect-style data-plane engine: benchmarks, an embedded Kafka cluster, workers.",
-        subcommands: [BenchCommand.self, BrokerCommand.self, StandaloneCommand.self]
+        subcommands: [BenchCommand.self, BrokerCommand.self, StandaloneCommand.self, WorkerCommand.self]
     )
 }
 

@@ -17,7 +17,7 @@ struct OffsetFileTests {
         let again = try OffsetFile(path: path)
         #expect(again.offsets(of: "c") == ["/a.txt": 42])
         #expect(again.offsets(of: "d") == ["p": 7])
-        again.reset(connector: "c")
+        try again.reset(connector: "c")
         try again.flush()
         #expect(try OffsetFile(path: path).offsets(of: "c").isEmpty)
     }

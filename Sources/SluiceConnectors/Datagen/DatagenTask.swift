@@ -8,6 +8,11 @@ import SluiceRuntime
 /// record arrived exactly once. Keys cycle through `key.cardinality` values. Writing
 /// a record costs one copy of the filler into the arena, a 12-byte stamp and an
 /// odometer step for the key: no allocation, no formatting.
+///
+/// Its source offset is the next sequence number, under the source partition
+/// `datagen-task-<id>`: a task restarted elsewhere (distributed mode) or after a
+/// crash resumes from the last committed sequence, so a verifier sees every
+/// sequence at least once.
 public final class DatagenTask: SourceTask {
     private var config = DatagenConfig()
     private var taskID: UInt32 = 0
@@ -34,7 +39,29 @@ public final class DatagenTask: SourceTask {
         // poll writes the stamp without bounds checks in release builds: refuse here.
         try config.validate()
         taskID = UInt32(truncatingIfNeeded: context.taskID)
+        if let committed = context.offsets[partitionName], committed > 0 {
+            resume(at: UInt64(committed))
+        }
     }
+
+    private var partitionName: String { "datagen-task-\(taskID)" }
+
+    public func sourcePartitionName(_ index: Int) -> String? { index == 0 ? partitionName : nil }
+
+    /// Continues from `next`: the sequence, the key odometer and the rate limit's count.
+    private func resume(at next: UInt64) {
+        sequence = next
+        rateBase = next
+        guard config.keyCardinality > 0 else { return }
+        keyValue = Int(next % UInt64(config.keyCardinality))
+        let text = Array(String(keyValue).utf8)
+        let width = keyDigits.count
+        for i in 0..<width { keyDigits[i] = UInt8(ascii: "0") }
+        for (i, digit) in text.suffix(width).enumerated() { keyDigits[width - min(text.count, width) + i] = digit }
+    }
+
+    /// The sequence the rate limit counts from (the resumed position).
+    private var rateBase: UInt64 = 0
 
     /// Binary values are opaque bytes; `value.format=json` values are JSON objects.
     public var valueFormat: SourceValueFormat { config.valueFormat == "json" ? .json : .bytes }
@@ -43,11 +70,20 @@ public final class DatagenTask: SourceTask {
     private var rateStart: UInt64 = 0
 
     public func poll(into batch: RecordBatch) throws -> SourcePollResult {
+        let result = try pollRecords(into: batch)
+        if batch.count > 0 {
+            batch.sourcePartition = 0
+            batch.sourceOffset = Int64(sequence)
+        }
+        return result
+    }
+
+    private func pollRecords(into batch: RecordBatch) throws -> SourcePollResult {
         guard config.maxRecordsPerSecond > 0 else { return try pollUnlimited(into: batch) }
         // Allow what the elapsed time permits (at most a batch), then wait for the runner's next poll.
         let now = MonotonicClock.nanoseconds()
         if rateStart == 0 { rateStart = now }
-        let allowed = UInt64(Double(now - rateStart) / 1e9 * Double(config.maxRecordsPerSecond)) + 1
+        let allowed = rateBase + UInt64(Double(now - rateStart) / 1e9 * Double(config.maxRecordsPerSecond)) + 1
         guard sequence < allowed else { return .caughtUp }
         let savedIterations = config.iterations
         let cap = sequence + min(allowed - sequence, UInt64(batch.recordCapacity))

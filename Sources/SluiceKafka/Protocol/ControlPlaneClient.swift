@@ -43,11 +43,13 @@ public enum ControlPlaneClient {
         return Dictionary(entries.map { ($0.0, $0.2) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// Metadata for `topics`. A broker with `auto.create.topics.enable` (and the
-    /// embedded cluster) creates missing ones; Metadata v2 has no per-request switch.
-    public static func metadata(_ connection: BrokerConnection, topics: [String]) throws -> Metadata {
+    /// Metadata for `topics`, or for every topic when `topics` is nil. Naming a
+    /// missing topic makes a broker with `auto.create.topics.enable` (and the
+    /// embedded cluster) create it; Metadata v2 has no per-request switch, so ask
+    /// for every topic to find out what exists without creating anything.
+    public static func metadata(_ connection: BrokerConnection, topics: [String]?) throws -> Metadata {
         var body = WireWriter()
-        body.array(topics) { $0.string($1) }
+        if let topics { body.array(topics) { $0.string($1) } } else { body.int32(-1) }
         var reader = try connection.send(apiKey: 3, version: 2, body: body)
         let brokers = try reader.array { r -> Broker in
             let id = try r.int32()

@@ -39,6 +39,11 @@ public struct ConfigDef: Sendable {
     /// Creates an empty definition.
     public init() {}
 
+    /// Whether `key`'s value must not be shown (a password type, or a secret-looking name).
+    public static func isSecret(_ key: Key) -> Bool {
+        key.type == .password || SecretResolver.isSecret(key.name)
+    }
+
     /// Adds a setting.
     public func define(
         _ name: String, _ type: ValueType, default defaultValue: String? = nil, allowed: [String] = [],

@@ -1,0 +1,331 @@
+import Dispatch
+import Foundation
+import Hummingbird
+import SluiceKafka
+import SluiceRuntime
+
+/// The Kafka Connect REST API over a ``DistributedHerder``: the same paths, bodies
+/// and status codes, so existing scripts and tools work unchanged.
+///
+/// Every handler hands its (blocking) herder call to a dispatch queue, so the
+/// server's threads never wait on Kafka.
+struct ConnectRoutes: Sendable {
+    let box: WorkerBox
+    private var herder: DistributedHerder { box.attached!.herder }
+    private var clusterID: String { box.attached!.clusterID }
+    private var exporter: PrometheusExporter { box.attached!.exporter }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/") { _, _ in
+            JSONResponse.make(.ok, ["version": SluiceVersion.current, "commit": SluiceVersion.commit, "kafka_cluster_id": clusterID])
+        }
+        router.get("/metrics") { _, _ in
+            let text = await run { exporter.render(herder) }
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.get("/connectors") { request, _ in
+            let expand = Set(request.uri.queryParameters.getAll("expand").map { String($0) })
+            return await respond {
+                let names = herder.connectorNames()
+                guard !expand.isEmpty else { return JSONResponse.make(.ok, names) }
+                var result: [String: Any] = [:]
+                for name in names {
+                    var entry: [String: Any] = [:]
+                    if expand.contains("status") { entry["status"] = try statusJSON(name) }
+                    if expand.contains("info") { entry["info"] = try infoJSON(name) }
+                    result[name] = entry
+                }
+                return JSONResponse.make(.ok, result)
+            }
+        }
+        router.post("/connectors") { request, _ in
+            let body = try await bodyObject(request)
+            return await respond {
+                guard let object = try parse(body) as? [String: Any] else { throw HerderError.badRequest("Request body must be a JSON object") }
+                guard let name = object["name"] as? String, !name.isEmpty else {
+                    throw HerderError.badRequest("Connector name must be given in the 'name' field")
+                }
+                guard let config = object["config"] as? [String: Any] else {
+                    throw HerderError.badRequest("Connector config must be given in the 'config' field")
+                }
+                if let inner = config["name"] as? String, inner != name {
+                    throw HerderError.badRequest("Connector name configuration (\(inner)) doesn't match connector name in the URL (\(name))")
+                }
+                try refuseDuringRebalance()
+                try herder.putConnector(name, config: strings(config), mustBeNew: true)
+                return JSONResponse.make(.created, try infoJSON(name))
+            }
+        }
+        router.get("/connectors/:name") { _, context in
+            let name = try context.parameters.require("name")
+            return await respond { JSONResponse.make(.ok, try infoJSON(name)) }
+        }
+        router.delete("/connectors/:name") { _, context in
+            let name = try context.parameters.require("name")
+            return await respond {
+                try refuseDuringRebalance()
+                try herder.deleteConnector(name)
+                return JSONResponse.empty(.noContent)
+            }
+        }
+        router.get("/connectors/:name/config") { _, context in
+            let name = try context.parameters.require("name")
+            return await respond { JSONResponse.make(.ok, try herder.connectorConfig(name)) }
+        }
+        router.put("/connectors/:name/config") { request, context in
+            let name = try context.parameters.require("name")
+            let body = try await bodyObject(request)
+            return await respond {
+                guard let config = try parse(body) as? [String: Any] else { throw HerderError.badRequest("Request body must be a JSON object of settings") }
+                if let inner = config["name"] as? String, inner != name {
+                    throw HerderError.badRequest("Connector name configuration (\(inner)) doesn't match connector name in the URL (\(name))")
+                }
+                try refuseDuringRebalance()
+                let created = try herder.putConnector(name, config: strings(config), mustBeNew: false)
+                return JSONResponse.make(created ? .created : .ok, try infoJSON(name))
+            }
+        }
+        router.get("/connectors/:name/status") { _, context in
+            let name = try context.parameters.require("name")
+            return await respond { JSONResponse.make(.ok, try statusJSON(name)) }
+        }
+        router.get("/connectors/:name/tasks") { _, context in
+            let name = try context.parameters.require("name")
+            return await respond {
+                let tasks = try herder.taskConfigs(name).map { task -> [String: Any] in
+                    ["id": ["connector": task.id.connector, "task": task.id.task], "config": task.config]
+                }
+                return JSONResponse.make(.ok, tasks)
+            }
+        }
+        router.get("/connectors/:name/tasks/:task/status") { _, context in
+            let name = try context.parameters.require("name")
+            let task = context.parameters.get("task").flatMap { Int($0) }
+            return await respond {
+                let status = try herder.status(name)
+                guard let task, let entry = status.tasks.first(where: { $0.0 == task }) else {
+                    throw HerderError.taskNotFound(ConnectorTaskID(connector: name, task: task ?? -1))
+                }
+                return JSONResponse.make(.ok, taskJSON(entry.0, entry.1))
+            }
+        }
+        router.post("/connectors/:name/restart") { request, context in
+            let name = try context.parameters.require("name")
+            let includeTasks = request.uri.queryParameters.get("includeTasks") == "true"
+            let onlyFailed = request.uri.queryParameters.get("onlyFailed") == "true"
+            return await respond {
+                let before = try herder.status(name)
+                try herder.requestConnectorRestart(name, includeTasks: includeTasks, onlyFailed: onlyFailed)
+                guard includeTasks || onlyFailed else { return JSONResponse.empty(.noContent) }
+                // As Kafka Connect: 202 with the units that will restart marked RESTARTING.
+                var status = try statusJSON(name)
+                if !onlyFailed || before.connector.state == "FAILED" {
+                    var connector = status["connector"] as? [String: Any] ?? [:]
+                    connector["state"] = "RESTARTING"
+                    status["connector"] = connector
+                }
+                if includeTasks {
+                    status["tasks"] = before.tasks.map { id, entry -> [String: Any] in
+                        var json = taskJSON(id, entry)
+                        if !onlyFailed || entry.state == "FAILED" { json["state"] = "RESTARTING" }
+                        return json
+                    }
+                }
+                return JSONResponse.make(.accepted, status)
+            }
+        }
+        router.post("/connectors/:name/tasks/:task/restart") { _, context in
+            let name = try context.parameters.require("name")
+            let task = context.parameters.get("task").flatMap { Int($0) } ?? -1
+            return await respond {
+                try herder.requestTaskRestart(ConnectorTaskID(connector: name, task: task))
+                return JSONResponse.empty(.noContent)
+            }
+        }
+        for (verb, target, code) in [("pause", TargetState.paused, HTTPResponse.Status.accepted), ("resume", .started, .accepted), ("stop", .stopped, .noContent)] {
+            router.put("/connectors/:name/\(verb)") { _, context in
+                let name = try context.parameters.require("name")
+                return await respond {
+                    try herder.setTargetState(name, target)
+                    return JSONResponse.empty(code)
+                }
+            }
+        }
+        router.get("/connectors/:name/offsets") { _, context in
+            let name = try context.parameters.require("name")
+            return await respond {
+                guard try herder.connectorType(name) == .source else {
+                    throw HerderError.badRequest("Sink connector offsets are the committed offsets of the consumer group connect-\(name); read them with Kafka's consumer group tools")
+                }
+                let offsets = try herder.committedOffsets(name).sorted { $0.key < $1.key }.map { partition, offset -> [String: Any] in
+                    ["partition": ["partition": partition], "offset": ["offset": offset]]
+                }
+                return JSONResponse.make(.ok, ["offsets": offsets])
+            }
+        }
+        router.patch("/connectors/:name/offsets") { request, context in
+            let name = try context.parameters.require("name")
+            let body = try await bodyObject(request)
+            return await respond {
+                guard let list = (try parse(body) as? [String: Any])?["offsets"] as? [[String: Any]] else {
+                    throw HerderError.badRequest("Request body must be {\"offsets\": [{\"partition\": {...}, \"offset\": {...}}]}")
+                }
+                var offsets: [String: Int64] = [:]
+                for entry in list {
+                    guard let partition = (entry["partition"] as? [String: Any])?["partition"] as? String,
+                        let offset = ((entry["offset"] as? [String: Any])?["offset"] as? NSNumber)?.int64Value
+                    else {
+                        throw HerderError.badRequest("Each offset needs {\"partition\": {\"partition\": NAME}, \"offset\": {\"offset\": N}}")
+                    }
+                    offsets[partition] = offset
+                }
+                try herder.alterOffsets(name, to: offsets)
+                return JSONResponse.make(.ok, ["message": "The offsets for this connector have been altered successfully"])
+            }
+        }
+        router.delete("/connectors/:name/offsets") { _, context in
+            let name = try context.parameters.require("name")
+            return await respond {
+                try herder.alterOffsets(name, to: nil)
+                return JSONResponse.make(.ok, ["message": "The offsets for this connector have been reset successfully"])
+            }
+        }
+        router.get("/connector-plugins") { _, _ in
+            JSONResponse.make(.ok, herder.plugins.map { ["class": $0.className, "type": $0.type.rawValue, "version": SluiceVersion.current] })
+        }
+        router.put("/connector-plugins/:plugin/config/validate") { request, context in
+            let plugin = try context.parameters.require("plugin")
+            let body = try await bodyObject(request)
+            return await respond {
+                guard let object = try parse(body) as? [String: Any] else { throw HerderError.badRequest("Request body must be a JSON object of settings") }
+                var config = strings(object)
+                if let given = config["connector.class"], (try? herder.configDefinition(of: given)) == nil || given != plugin,
+                    (try? herder.configDefinition(of: plugin)) != nil, given != plugin {
+                    // Kafka Connect checks the class in the URL against the body's.
+                    throw HerderError.badRequest("Included connector type \(given) does not match request type \(plugin)")
+                }
+                config["connector.class"] = plugin
+                if config["name"] == nil { config["name"] = "validation" }
+                let definition = try herder.configDefinition(of: plugin)
+                let result = try herder.validate(config)
+                return JSONResponse.make(.ok, validationJSON(plugin: plugin, definition: definition, config: config, problems: result.problems))
+            }
+        }
+    }
+
+    // MARK: - Bodies
+
+    private func infoJSON(_ name: String) throws -> [String: Any] {
+        let config = try herder.connectorConfig(name)
+        let tasks = try herder.taskConfigs(name).map { ["connector": $0.id.connector, "task": $0.id.task] as [String: Any] }
+        return ["name": name, "config": config, "tasks": tasks, "type": try herder.connectorType(name).rawValue]
+    }
+
+    private func statusJSON(_ name: String) throws -> [String: Any] {
+        let status = try herder.status(name)
+        var connector: [String: Any] = ["state": status.connector.state, "worker_id": status.connector.workerID]
+        if let trace = status.connector.trace { connector["trace"] = trace }
+        return [
+            "name": name, "connector": connector, "tasks": status.tasks.map { taskJSON($0.0, $0.1) },
+            "type": try herder.connectorType(name).rawValue,
+        ]
+    }
+
+    private func taskJSON(_ id: Int, _ entry: StatusEntry) -> [String: Any] {
+        var json: [String: Any] = ["id": id, "state": entry.state, "worker_id": entry.workerID]
+        if let trace = entry.trace { json["trace"] = trace }
+        return json
+    }
+
+    private func validationJSON(plugin: String, definition: [ConfigDef.Key], config: [String: String], problems: [ConfigProblem]) -> [String: Any] {
+        var configs: [[String: Any]] = []
+        var seen = Set<String>()
+        for (order, key) in definition.enumerated() where seen.insert(key.name).inserted {
+            let errors = problems.filter { $0.name == key.name }.map(\.message)
+            configs.append([
+                "definition": [
+                    "name": key.name, "type": key.type.rawValue.uppercased(), "required": key.defaultValue == nil,
+                    "default_value": key.defaultValue as Any? ?? NSNull(), "importance": key.defaultValue == nil ? "HIGH" : "MEDIUM",
+                    "documentation": key.documentation, "group": order < 3 ? "Common" : "Connector",
+                    "order_in_group": order + 1, "width": "NONE", "display_name": key.name, "dependents": [String](),
+                ] as [String: Any],
+                "value": [
+                    "name": key.name, "value": config[key.name].map { ConfigDef.isSecret(key) ? "[hidden]" : $0 } as Any? ?? NSNull(),
+                    "recommended_values": key.allowed, "errors": errors, "visible": true,
+                ] as [String: Any],
+            ])
+        }
+        for problem in problems where !seen.contains(problem.name) {
+            configs.append(["value": ["name": problem.name, "value": problem.value as Any? ?? NSNull(), "recommended_values": [String](), "errors": [problem.message], "visible": true] as [String: Any]])
+        }
+        return ["name": plugin, "error_count": problems.count, "groups": ["Common", "Connector"], "configs": configs]
+    }
+
+    // MARK: - Plumbing
+
+    private func refuseDuringRebalance() throws {
+        if herder.isRebalancing { throw HerderError.rebalancing }
+    }
+
+    private func strings(_ object: [String: Any]) -> [String: String] {
+        object.compactMapValues { value in
+            if let text = value as? String { return text }
+            if let number = value as? NSNumber {
+                // JSON true/false arrive as Foundation's boolean NSNumber subclass.
+                let isBoolean = String(describing: type(of: number)).contains("Boolean")
+                return isBoolean ? (number.boolValue ? "true" : "false") : number.stringValue
+            }
+            return nil
+        }
+    }
+
+    private func bodyObject(_ request: Request) async throws -> Data {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 4 << 20)
+        return Data(buffer.readableBytesView)
+    }
+
+    /// The request body as JSON; malformed JSON is a 400 naming where it broke.
+    private func parse(_ data: Data) throws -> Any? {
+        guard !data.isEmpty else { return nil }
+        do {
+            return try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw HerderError.badRequest("Request body is not valid JSON: \(error.localizedDescription)")
+        }
+    }
+
+    /// Runs `body` off the server's threads and maps errors to Kafka Connect's responses.
+    private func respond(_ body: @escaping @Sendable () throws -> Response) async -> Response {
+        await run {
+            do { return try body() } catch { return Self.response(for: error) }
+        }
+    }
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: body()) }
+        }
+    }
+
+    /// Kafka Connect's status code and message for `error`.
+    static func response(for error: any Error) -> Response {
+        switch error {
+        case let error as HerderError:
+            switch error {
+            case .notFound, .taskNotFound: return JSONResponse.error(.notFound, error.description)
+            case .alreadyExists, .rebalancing: return JSONResponse.error(.conflict, error.description)
+            case .badState, .badRequest: return JSONResponse.error(.badRequest, error.description)
+            }
+        case let RuntimeError.invalidConnectorConfig(_, problems):
+            let lines = problems.map(\.message).joined(separator: "\n")
+            return JSONResponse.error(.badRequest, "Connector configuration is invalid and contains the following \(problems.count) error(s):\n\(lines)\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`")
+        case let error as RuntimeError:
+            return JSONResponse.error(.badRequest, error.description)
+        default:
+            return JSONResponse.error(.internalServerError, "\(error)")
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Hummingbird
+import Logging
+import SluiceRuntime
+import Synchronization
+
+/// The worker's REST server (Hummingbird on SwiftNIO): the Kafka Connect REST API
+/// and `/metrics`, behind ``RestAuthentication``.
+///
+/// The server starts before the worker joins its group, because the worker's id
+/// is its REST address; until ``attach(_:clusterID:)`` is called every request
+/// answers 503.
+///
+/// ```swift
+/// let server = RestServer(host: "127.0.0.1", port: 0, authentication: .none)
+/// let port = try server.start()
+/// let herder = try DistributedHerder(config: config, registry: registry, restAddress: "127.0.0.1:\(port)")
+/// server.attach(herder, clusterID: "...")
+/// ```
+public final class RestServer: Sendable {
+    private let host: String
+    private let port: Int
+    private let authentication: RestAuthentication
+    private let box = WorkerBox()
+    private let task = Mutex<Task<Void, any Error>?>(nil)
+
+    /// A server for `host:port` (port 0: any free port).
+    public init(host: String, port: Int, authentication: RestAuthentication) {
+        self.host = host
+        self.port = port
+        self.authentication = authentication
+    }
+
+    /// Starts listening and returns the bound port.
+    /// - Throws: the bind error (e.g. the port is taken), within 10 s.
+    public func start() throws -> Int {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: AuthenticationMiddleware(authentication: authentication))
+        router.add(middleware: ReadinessMiddleware(box: box))
+        ConnectRoutes(box: box).register(on: router)
+        let bound = Mutex<Result<Int, any Error>?>(nil)
+        var logger = Logger(label: "sluice.rest")
+        logger.logLevel = .warning
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
+            onServerRunning: { channel in
+                bound.withLock { $0 = .success(channel.localAddress?.port ?? 0) }
+            },
+            logger: logger)
+        let running = Task {
+            do { try await app.run() } catch {
+                bound.withLock { if $0 == nil { $0 = .failure(error) } }
+                throw error
+            }
+        }
+        task.withLock { $0 = running }
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let result = bound.withLock({ $0 }) { return try result.get() }
+            usleep(10_000)
+        }
+        throw RestServerError.notListening(host: host, port: port)
+    }
+
+    /// Serves `herder` from now on.
+    public func attach(_ herder: DistributedHerder, clusterID: String) {
+        box.attach(herder, clusterID: clusterID)
+    }
+
+    /// Stops listening.
+    public func stop() {
+        task.withLock { $0?.cancel() }
+    }
+}
+
+/// Why the REST server did not start.
+public enum RestServerError: Error, CustomStringConvertible {
+    /// Nothing was listening within 10 s.
+    case notListening(host: String, port: Int)
+
+    public var description: String {
+        switch self {
+        case let .notListening(host, port): return "the REST server did not start listening on \(host):\(port)"
+        }
+    }
+}
+
+/// The worker the routes serve, set once it has started.
+final class WorkerBox: Sendable {
+    struct Attached {
+        let herder: DistributedHerder
+        let clusterID: String
+        let exporter: PrometheusExporter
+    }
+    private let value = Mutex<Attached?>(nil)
+
+    var attached: Attached? { value.withLock { $0 } }
+
+    func attach(_ herder: DistributedHerder, clusterID: String) {
+        value.withLock { $0 = Attached(herder: herder, clusterID: clusterID, exporter: PrometheusExporter()) }
+    }
+}
+
+/// Answers 503 until the worker is attached.
+struct ReadinessMiddleware<Context: RequestContext>: RouterMiddleware {
+    let box: WorkerBox
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard box.attached != nil else {
+            return JSONResponse.error(.serviceUnavailable, "The worker is still starting")
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,49 @@
+/// Checks a connector config the way Kafka Connect does before it accepts one:
+/// the settings every connector shares, the connector's own config definition,
+/// and, for sinks, `topics` or `topics.regex`. Every problem is reported at once.
+public enum ConnectorValidation {
+    /// The settings every connector config shares.
+    public static let commonDef = ConfigDef()
+        .define("name", .string, documentation: "The connector's unique name.")
+        .define("connector.class", .string, documentation: "The connector class, by short or Kafka Connect class name.")
+        .define("tasks.max", .int, default: "1", minimum: 1, documentation: "The most tasks to run.")
+
+    /// The outcome of a check.
+    public struct Result {
+        /// The connector class, when `connector.class` names a known one.
+        public var factory: ConnectorRegistry.Factory?
+        /// A fresh connector instance of that class.
+        public var connector: Connector?
+        /// Every problem found.
+        public var problems: [ConfigProblem]
+        /// Whether the connector is a sink.
+        public var isSink: Bool {
+            if case .sink? = factory { return true }
+            return false
+        }
+    }
+
+    /// Checks `settings` (which must include `name`).
+    /// - Throws: ``RuntimeError/unknownConnectorClass(_:known:)`` for a class the registry does not know.
+    public static func check(_ settings: [String: String], registry: ConnectorRegistry) throws -> Result {
+        var problems = commonDef.validate(settings)
+        let className = settings["connector.class"] ?? ""
+        var factory: ConnectorRegistry.Factory?
+        if !className.isEmpty { factory = try registry.factory(for: className) }
+        let connector: Connector?
+        switch factory {
+        case let .source(make)?: connector = make()
+        case let .sink(make)?: connector = make()
+        case nil: connector = nil
+        }
+        if let connector {
+            for problem in connector.configDef.validate(settings) where !problems.contains(where: { $0.name == problem.name }) {
+                problems.append(problem)
+            }
+        }
+        if case .sink? = factory, (settings["topics"] ?? "").isEmpty, (settings["topics.regex"] ?? "").isEmpty {
+            problems.append(ConfigProblem(name: "topics", value: nil, message: "Must configure one of topics or topics.regex"))
+        }
+        return Result(factory: factory, connector: connector, problems: problems)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// Resolves Kafka Connect's config-provider references in setting values, so
+/// secrets stay out of the config topic and the REST API:
+///
+/// - `${env:NAME}` → the environment variable `NAME`;
+/// - `${file:/path/to/file.properties:key}` → `key` from that properties file
+///   (Kafka Connect's `FileConfigProvider` form).
+///
+/// References are resolved when a task starts, on the worker that runs it; what is
+/// stored and shown is the reference.
+public struct SecretResolver: Sendable {
+    private let environment: [String: String]
+
+    /// A resolver reading `environment` (the process's by default).
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    /// `config` with every reference replaced.
+    /// - Throws: ``RuntimeError/invalidConfig(name:value:reason:)`` naming the setting
+    ///   whose reference cannot be resolved (the value in the error is the reference, never the secret).
+    public func resolve(_ config: [String: String]) throws -> [String: String] {
+        var result = config
+        for (name, value) in config where value.contains("${") {
+            result[name] = try resolve(value, setting: name)
+        }
+        return result
+    }
+
+    /// One value with its references replaced.
+    public func resolve(_ value: String, setting: String) throws -> String {
+        var output = ""
+        var rest = Substring(value)
+        while let start = rest.range(of: "${") {
+            output += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
+                throw RuntimeError.invalidConfig(name: setting, value: value, reason: "an unterminated '${' reference")
+            }
+            let reference = rest[start.upperBound..<end]
+            output += try lookUp(String(reference), setting: setting, whole: value)
+            rest = rest[rest.index(after: end)...]
+        }
+        return output + rest
+    }
+
+    private func lookUp(_ reference: String, setting: String, whole: String) throws -> String {
+        if let name = reference.dropPrefix("env:") {
+            guard let found = environment[name] else {
+                throw RuntimeError.invalidConfig(name: setting, value: whole, reason: "the environment variable \(name) is not set")
+            }
+            return found
+        }
+        if let location = reference.dropPrefix("file:") {
+            guard let colon = location.lastIndex(of: ":") else {
+                throw RuntimeError.invalidConfig(name: setting, value: whole, reason: "a file reference needs the form ${file:/path:key}")
+            }
+            let path = String(location[..<colon])
+            let key = String(location[location.index(after: colon)...])
+            let properties: [String: String]
+            do {
+                properties = try PropertiesFile.load(path: path)
+            } catch {
+                throw RuntimeError.invalidConfig(name: setting, value: whole, reason: "cannot read \(path): \(error)")
+            }
+            guard let found = properties[key] else {
+                throw RuntimeError.invalidConfig(name: setting, value: whole, reason: "\(path) has no key '\(key)'")
+            }
+            return found
+        }
+        throw RuntimeError.invalidConfig(name: setting, value: whole, reason: "unknown config provider in '${\(reference)}' (known: env, file)")
+    }
+
+    /// `config` with the values of secret-looking settings (password, secret,
+    /// token, key material, JAAS) replaced by `[hidden]`, for logs.
+    public static func redacted(_ config: [String: String]) -> [String: String] {
+        var result = config
+        for name in config.keys where isSecret(name) { result[name] = "[hidden]" }
+        return result
+    }
+
+    /// Whether a setting's name marks it as secret.
+    public static func isSecret(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return ["password", "secret", "token", "jaas", "private.key", "credentials"].contains { lower.contains($0) }
+    }
+}

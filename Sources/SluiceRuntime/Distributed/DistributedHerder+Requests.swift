@@ -1,0 +1,184 @@
+import Foundation
+import SluiceKafka
+
+/// What the REST API asks of a worker. Any worker answers any request: reads come
+/// from the topics every worker reads, writes go to the config topic and return
+/// once this worker has read them back.
+extension DistributedHerder {
+    /// A connector's kind.
+    public enum ConnectorType: String, Sendable {
+        case source, sink
+    }
+
+    /// Connector names, sorted.
+    public func connectorNames() -> [String] {
+        lock.withLock { state.configs.connectors.keys.sorted() }
+    }
+
+    /// Whether a rebalance is under way (requests that need a stable view answer 409).
+    public var isRebalancing: Bool { lock.withLock { state.rebalancing } }
+
+    /// The current leader's worker id and URL.
+    public var leader: (id: String, url: String) { lock.withLock { (state.leaderID, state.leaderURL) } }
+
+    /// The generation of the group this worker last joined.
+    public var generation: Int32 { lock.withLock { state.generation } }
+
+    /// The connector's config as stored (references unresolved).
+    public func connectorConfig(_ name: String) throws -> [String: String] {
+        guard let config = lock.withLock({ state.configs.connectors[name] }) else { throw HerderError.notFound(name) }
+        return config
+    }
+
+    /// The connector's type, from its class.
+    public func connectorType(_ name: String) throws -> ConnectorType {
+        let config = try connectorConfig(name)
+        switch try? registry.factory(for: config["connector.class"] ?? "") {
+        case .sink?: return .sink
+        default: return .source
+        }
+    }
+
+    /// The connector's tasks with their configs.
+    public func taskConfigs(_ name: String) throws -> [(id: ConnectorTaskID, config: [String: String])] {
+        _ = try connectorConfig(name)
+        return lock.withLock {
+            guard state.configs.targetState(of: name) != .stopped else { return [] }
+            return taskConfigsLocked(of: name).enumerated().map { (ConnectorTaskID(connector: name, task: $0.offset), $0.element) }
+        }
+    }
+
+    /// The connector's status and its tasks' statuses.
+    public func status(_ name: String) throws -> (connector: StatusEntry, tasks: [(Int, StatusEntry)]) {
+        _ = try connectorConfig(name)
+        return lock.withLock {
+            let connector = state.statuses.connectors[name] ?? StatusEntry(state: "UNASSIGNED", workerID: "", generation: -1)
+            var tasks: [(Int, StatusEntry)] = []
+            let count = state.configs.targetState(of: name) == .stopped ? 0 : taskConfigsLocked(of: name).count
+            for task in 0..<count {
+                let id = ConnectorTaskID(connector: name, task: task)
+                tasks.append((task, state.statuses.tasks[id] ?? StatusEntry(state: "UNASSIGNED", workerID: "", generation: -1)))
+            }
+            return (connector, tasks)
+        }
+    }
+
+    /// Checks a config against the connector's definition.
+    /// - Returns: every problem (empty when valid).
+    /// - Throws: ``RuntimeError/unknownConnectorClass(_:known:)``.
+    public func validate(_ config: [String: String]) throws -> ConnectorValidation.Result {
+        try ConnectorValidation.check(config, registry: registry)
+    }
+
+    /// Creates (`mustBeNew`) or replaces a connector's config.
+    /// - Returns: whether the connector was created.
+    /// - Throws: ``HerderError`` (exists, rebalancing) or
+    ///   ``RuntimeError/invalidConnectorConfig(connector:problems:)`` listing every bad setting.
+    @discardableResult
+    public func putConnector(_ name: String, config raw: [String: String], mustBeNew: Bool) throws -> Bool {
+        guard !name.isEmpty, !name.contains("/") else {
+            throw HerderError.badRequest("Connector name must not be empty or contain '/'")
+        }
+        var config = raw
+        config["name"] = name
+        let checked = try ConnectorValidation.check(config, registry: registry)
+        guard checked.problems.isEmpty else {
+            throw RuntimeError.invalidConnectorConfig(connector: name, problems: checked.problems)
+        }
+        try catchUpConfig(timeoutMs: 10_000)
+        let exists = lock.withLock { state.configs.connectors[name] != nil }
+        if exists && mustBeNew { throw HerderError.alreadyExists(name) }
+        try producer.send([ClusterConfigState.connectorRecord(topic: self.config.configTopic, name: name, config: config)])
+        try catchUpConfig(timeoutMs: 10_000)
+        log("connector '\(name)' \(exists ? "updated" : "created"): \(SecretResolver.redacted(config).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))")
+        return !exists
+    }
+
+    /// Deletes a connector.
+    public func deleteConnector(_ name: String) throws {
+        _ = try connectorConfig(name)
+        try producer.send([ClusterConfigState.deletionRecord(topic: config.configTopic, name: name)])
+        try catchUpConfig(timeoutMs: 10_000)
+        log("connector '\(name)' deleted")
+    }
+
+    /// Pauses, resumes or stops a connector.
+    public func setTargetState(_ name: String, _ target: TargetState) throws {
+        _ = try connectorConfig(name)
+        try producer.send([ClusterConfigState.targetStateRecord(topic: config.configTopic, name: name, state: target)])
+        try catchUpConfig(timeoutMs: 10_000)
+    }
+
+    /// The connector's target state.
+    public func targetState(_ name: String) throws -> TargetState {
+        _ = try connectorConfig(name)
+        return lock.withLock { state.configs.targetState(of: name) }
+    }
+
+    /// Asks the workers that run the connector (and its tasks) to restart them.
+    public func requestConnectorRestart(_ name: String, includeTasks: Bool, onlyFailed: Bool) throws {
+        _ = try connectorConfig(name)
+        guard !isRebalancing else { throw HerderError.rebalancing }
+        try producer.send([ClusterConfigState.restartRecord(topic: config.configTopic, name: name, includeTasks: includeTasks, onlyFailed: onlyFailed)])
+        try catchUpConfig(timeoutMs: 10_000)
+    }
+
+    /// Asks the worker that runs a task to restart it.
+    public func requestTaskRestart(_ id: ConnectorTaskID) throws {
+        let count = try taskConfigs(id.connector).count
+        guard id.task >= 0, id.task < count else { throw HerderError.taskNotFound(id) }
+        guard !isRebalancing else { throw HerderError.rebalancing }
+        try producer.send([ClusterConfigState.taskRestartRecord(topic: config.configTopic, task: id)])
+        try catchUpConfig(timeoutMs: 10_000)
+    }
+
+    /// The connector's committed source offsets, by source partition name.
+    public func committedOffsets(_ name: String) throws -> [String: Int64] {
+        _ = try connectorConfig(name)
+        try? offsetReader.readToEnd(timeoutMs: 5_000) { offsets.apply($0) }
+        return offsets.offsets(of: name)
+    }
+
+    /// Replaces (`PATCH`) or deletes (`DELETE`, when `newOffsets` is nil) a source
+    /// connector's offsets; the connector must be STOPPED, as in Kafka Connect.
+    public func alterOffsets(_ name: String, to newOffsets: [String: Int64]?) throws {
+        guard try targetState(name) == .stopped else {
+            throw HerderError.badState("Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/\(name)/stop' endpoint")
+        }
+        guard try connectorType(name) == .source else {
+            throw HerderError.badRequest("Sink connector offsets are the consumer group connect-\(name)'s; alter them with Kafka's consumer group tools")
+        }
+        if let newOffsets {
+            try offsets.set(connector: name, offsets: newOffsets)
+        } else {
+            try offsets.reset(connector: name)
+        }
+    }
+
+    /// The connector classes this worker knows, with their type.
+    public var plugins: [(className: String, type: ConnectorType)] {
+        registry.knownNames.compactMap { name in
+            switch try? registry.factory(for: name) {
+            case .source?: return (name, .source)
+            case .sink?: return (name, .sink)
+            case nil: return nil
+            }
+        }
+    }
+
+    /// The config definition of a connector class (with the shared settings first).
+    public func configDefinition(of className: String) throws -> [ConfigDef.Key] {
+        let connector: Connector
+        switch try registry.factory(for: className) {
+        case let .source(make): connector = make()
+        case let .sink(make): connector = make()
+        }
+        return ConnectorValidation.commonDef.keys + connector.configDef.keys
+    }
+
+    /// Tasks this worker runs now.
+    public var localTasks: [ConnectorTaskID] { lock.withLock { state.tasks.keys.sorted() } }
+
+    /// Tasks assigned to this worker (running, paused or failed).
+    public var assignedTasks: [ConnectorTaskID] { lock.withLock { state.assignment?.tasks ?? [] } }
+}

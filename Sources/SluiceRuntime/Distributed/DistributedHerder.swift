@@ -1,0 +1,282 @@
+import Atomics
+import Foundation
+import SluiceCore
+import SluiceKafka
+
+/// A distributed worker: one member of a cluster of workers that share connectors
+/// and tasks through Kafka, as Kafka Connect's distributed mode.
+///
+/// - Configs live in the config topic, source offsets in the offset topic,
+///   states in the status topic; every worker reads all three, so any worker can
+///   answer any REST request.
+/// - Membership comes from Kafka's group coordinator (``GroupMember``); the
+///   elected leader assigns connectors and tasks (``IncrementalAssignor``), so
+///   tasks that stay put keep running through a rebalance.
+/// - When a worker dies, the coordinator drops it after `session.timeout.ms`; the
+///   next assignment gives its tasks to the survivors, which resume them from the
+///   offsets in the offset topic.
+///
+/// Threads: the membership thread (join, heartbeat), the herder thread (reads the
+/// topics, starts and stops tasks, flushes offsets) and the callers of the
+/// request methods (the REST server). Shared state is behind `lock`; the config
+/// reader is behind `readerLock`.
+public final class DistributedHerder: GroupMemberDelegate, @unchecked Sendable {
+    /// The worker's settings.
+    public let config: DistributedWorkerConfig
+    /// This worker's id (`host:port` of its REST listener), as in statuses.
+    public let workerID: String
+    /// This worker's REST URL.
+    public let url: String
+    let registry: ConnectorRegistry
+    let producer: MessageProducer
+    let member: GroupMember
+    let offsets: KafkaOffsetStore
+    let resolver = SecretResolver()
+    let log: @Sendable (String) -> Void
+    var configReader: TopicReader!
+    var statusReader: TopicReader!
+    var offsetReader: TopicReader!
+    let readerLock = NSLock()
+    let lock = NSLock()
+    var state = HerderState()
+    private var thread: PinnedThread?
+    let running = ManagedAtomic<Bool>(false)
+    var threadIndex = 0
+    /// Counters for `/metrics`.
+    public let metrics = WorkerMetrics()
+
+    /// Creates a worker; nothing runs until ``start()``.
+    /// - Parameters:
+    ///   - restAddress: the `host:port` the REST server listens on (known once it is bound).
+    ///   - log: where the worker's log lines go.
+    public init(
+        config: DistributedWorkerConfig, registry: ConnectorRegistry, restAddress: String,
+        log: @escaping @Sendable (String) -> Void = { print($0) }
+    ) throws {
+        self.config = config
+        self.registry = registry
+        self.log = log
+        let host = config.advertisedHost ?? (config.restHost == "0.0.0.0" ? "127.0.0.1" : config.restHost)
+        let port = restAddress.split(separator: ":").last.map(String.init) ?? String(config.restPort)
+        workerID = "\(host):\(port)"
+        url = "http://\(host):\(port)/"
+        producer = try MessageProducer(configuration: config.clientConfiguration)
+        offsets = KafkaOffsetStore(topic: config.offsetTopic, producer: producer)
+        var settings = GroupMember.Settings(groupID: config.groupID, bootstrapServers: config.base.bootstrapServers)
+        settings.sessionTimeoutMs = config.sessionTimeoutMs
+        settings.heartbeatIntervalMs = config.heartbeatIntervalMs
+        settings.rebalanceTimeoutMs = config.rebalanceTimeoutMs
+        member = GroupMember(settings: settings)
+    }
+
+    /// The Kafka cluster's id, once started.
+    public var clusterID: String { lock.withLock { state.clusterID } }
+
+    /// Checks the cluster, creates the internal topics if missing, reads them, joins
+    /// the group and starts the herder thread.
+    /// - Throws: ``WorkerStartError`` naming what is wrong (unreachable brokers, an
+    ///   internal topic that is not compacted or has the wrong partition count).
+    public func start() throws {
+        let clusterID = try InternalTopics(config: config, log: log).ensure()
+        lock.withLock { state.clusterID = clusterID }
+        configReader = try TopicReader(topic: config.configTopic, configuration: readerConfiguration())
+        statusReader = try TopicReader(topic: config.statusTopic, configuration: readerConfiguration())
+        offsetReader = try TopicReader(topic: config.offsetTopic, configuration: readerConfiguration())
+        try catchUpConfig(timeoutMs: 30_000)
+        try statusReader.readToEnd(timeoutMs: 30_000) { entry in lock.withLock { state.statuses.apply(entry) } }
+        try offsetReader.readToEnd(timeoutMs: 30_000) { offsets.apply($0) }
+        lock.withLock { state.pendingChanges.removeAll() }
+        running.store(true, ordering: .releasing)
+        thread = try PinnedThread(name: "sluice-herder") { [self] in runLoop() }
+        try member.start(delegate: self)
+        log("worker \(workerID) joining group '\(config.groupID)' at \(config.base.bootstrapServers)")
+    }
+
+    /// Stops gracefully: leaves the group (so others take over at once), stops
+    /// every task, flushes offsets.
+    public func stop() {
+        member.stop()
+        running.store(false, ordering: .releasing)
+        thread?.join()
+        thread = nil
+        stopAllTasks(reason: "worker stopping")
+        try? offsets.flush()
+        log("worker \(workerID) stopped")
+    }
+
+    func readerConfiguration() -> KafkaConfiguration {
+        var config = self.config.clientConfiguration
+        config["fetch.wait.max.ms"] = "50"
+        return config
+    }
+
+    /// Reads the config topic to its end, queueing what changed for the herder thread.
+    func catchUpConfig(timeoutMs: Int) throws {
+        try readerLock.withLock {
+            try configReader.readToEnd(timeoutMs: timeoutMs) { entry in ingestConfig(entry) }
+        }
+    }
+
+    private func ingestConfig(_ entry: TopicReader.Entry) {
+        lock.withLock {
+            let change = state.configs.apply(entry)
+            if change != .none { state.pendingChanges.append(change) }
+        }
+    }
+
+    // MARK: - The herder thread
+
+    private func runLoop() {
+        var lastFlush = MonotonicClock.nanoseconds()
+        while running.load(ordering: .acquiring) {
+            do {
+                try readerLock.withLock { try configReader.poll(timeoutMs: 20) { ingestConfig($0) } }
+                try statusReader.poll(timeoutMs: 10) { entry in lock.withLock { state.statuses.apply(entry) } }
+                try offsetReader.poll(timeoutMs: 10) { offsets.apply($0) }
+            } catch {
+                log("reading the internal topics failed: \(error)")
+                usleep(200_000)
+            }
+            if lock.withLock({ state.membershipLost }) {
+                lock.withLock { state.membershipLost = false }
+                stopAllTasks(reason: "lost group membership")
+            }
+            if let assignment = lock.withLock({ () -> WorkerAssignment? in
+                defer { state.pendingAssignment = nil }
+                return state.pendingAssignment
+            }) {
+                apply(assignment)
+            }
+            let changes = lock.withLock { () -> [ClusterConfigState.Change] in
+                defer { state.pendingChanges.removeAll() }
+                return state.pendingChanges
+            }
+            for change in changes { handle(change) }
+            superviseTasks()
+            if MonotonicClock.nanoseconds() - lastFlush >= UInt64(config.base.flushIntervalMs) * 1_000_000 {
+                lastFlush = MonotonicClock.nanoseconds()
+                flushOffsets()
+            }
+        }
+    }
+
+    func flushOffsets() {
+        let started = MonotonicClock.nanoseconds()
+        do {
+            try offsets.flush()
+            metrics.recordOffsetCommit(nanoseconds: MonotonicClock.nanoseconds() - started, failed: false)
+        } catch {
+            metrics.recordOffsetCommit(nanoseconds: MonotonicClock.nanoseconds() - started, failed: true)
+            log("offset flush failed (kept for the next flush): \(error)")
+        }
+    }
+
+    func writeStatus(_ messages: [MessageProducer.Message]) {
+        do { try producer.send(messages) } catch { log("writing status failed: \(error)") }
+    }
+
+    func connectorStatusRecord(_ name: String, _ status: String, trace: String? = nil) -> MessageProducer.Message {
+        let generation = lock.withLock { state.generation }
+        return ClusterStatus.connectorRecord(
+            topic: config.statusTopic, name: name,
+            status: StatusEntry(state: status, workerID: workerID, trace: trace, generation: generation))
+    }
+
+    func taskStatusRecord(_ id: ConnectorTaskID, _ status: String, trace: String? = nil) -> MessageProducer.Message {
+        let generation = lock.withLock { state.generation }
+        return ClusterStatus.taskRecord(
+            topic: config.statusTopic, task: id,
+            status: StatusEntry(state: status, workerID: workerID, trace: trace, generation: generation))
+    }
+
+    // MARK: - GroupMemberDelegate (the membership thread)
+
+    public func joinMetadata() -> [UInt8] {
+        let metadata = lock.withLock { () -> WorkerMetadata in
+            state.rebalancing = true
+            return WorkerMetadata(
+                workerID: workerID, url: url, configOffset: state.configs.offset,
+                connectors: state.assignment?.connectors ?? [], tasks: state.assignment?.tasks ?? [])
+        }
+        return Array((try? JSONEncoder().encode(metadata)) ?? Data())
+    }
+
+    public func assign(generation: Int32, leaderID: String, members: [(id: String, metadata: [UInt8])]) -> [String: [UInt8]] {
+        let decoded = members.compactMap { member -> (String, WorkerMetadata)? in
+            guard let metadata = try? JSONDecoder().decode(WorkerMetadata.self, from: Data(member.metadata)) else {
+                log("ignoring a group member with unreadable metadata: \(member.id)")
+                return nil
+            }
+            return (member.id, metadata)
+        }
+        // Assign from a config view at least as new as every member's.
+        do { try catchUpConfig(timeoutMs: 10_000) } catch { log("leader could not read the config topic to its end: \(error)") }
+        let (connectors, tasks, offset) = lock.withLock { () -> ([String], [ConnectorTaskID], Int64) in
+            let names = state.configs.connectors.keys.sorted()
+            var tasks: [ConnectorTaskID] = []
+            for name in names where state.configs.targetState(of: name) != .stopped {
+                let count = taskCount(of: name)
+                tasks += (0..<count).map { ConnectorTaskID(connector: name, task: $0) }
+            }
+            return (names, tasks, state.configs.offset)
+        }
+        let leaderURL = decoded.first { $0.0 == leaderID }?.1.url ?? url
+        let connectorShares = IncrementalAssignor.balance(
+            owned: Dictionary(uniqueKeysWithValues: decoded.map { ($0.0, $0.1.connectors) }), desired: connectors)
+        let taskShares = IncrementalAssignor.balance(
+            owned: Dictionary(uniqueKeysWithValues: decoded.map { ($0.0, $0.1.tasks) }), desired: tasks)
+        var result: [String: [UInt8]] = [:]
+        for (memberID, metadata) in decoded {
+            let assignment = WorkerAssignment(
+                leader: decoded.first { $0.0 == leaderID }?.1.workerID ?? workerID, leaderURL: leaderURL,
+                configOffset: offset,
+                connectors: connectorShares[memberID]?.assigned ?? [], tasks: taskShares[memberID]?.assigned ?? [],
+                revokedConnectors: connectorShares[memberID]?.revoked ?? [], revokedTasks: taskShares[memberID]?.revoked ?? [])
+            result[memberID] = Array((try? JSONEncoder().encode(assignment)) ?? Data())
+            log("generation \(generation): \(metadata.workerID) runs \(assignment.tasks.count) tasks, \(assignment.connectors.count) connectors; revoked \(assignment.revokedTasks.count) tasks")
+        }
+        return result
+    }
+
+    public func assigned(generation: Int32, memberID: String, leaderID: String, assignment: [UInt8]) {
+        guard let decoded = try? JSONDecoder().decode(WorkerAssignment.self, from: Data(assignment)) else {
+            log("generation \(generation): unreadable assignment, rejoining")
+            member.requestRejoin()
+            return
+        }
+        lock.withLock {
+            state.generation = generation
+            state.leaderID = decoded.leader
+            state.leaderURL = decoded.leaderURL
+            state.pendingAssignment = decoded
+            state.isLeader = memberID == leaderID
+        }
+        metrics.rebalances.store(member.rebalances.load(ordering: .relaxed), ordering: .relaxed)
+        metrics.rebalanceMillis.store(member.rebalanceMillis.load(ordering: .relaxed), ordering: .relaxed)
+    }
+
+    public func membershipLost(reason: String) {
+        log("lost group membership: \(reason); stopping this worker's tasks")
+        lock.withLock { state.membershipLost = true }
+    }
+}
+
+/// The mutable state of a ``DistributedHerder``, behind its lock.
+struct HerderState {
+    var clusterID = ""
+    var configs = ClusterConfigState()
+    var statuses = ClusterStatus()
+    var generation: Int32 = -1
+    var leaderID = ""
+    var leaderURL = ""
+    var isLeader = false
+    var rebalancing = true
+    var assignment: WorkerAssignment?
+    var pendingAssignment: WorkerAssignment?
+    var membershipLost = false
+    var pendingChanges: [ClusterConfigState.Change] = []
+    var tasks: [ConnectorTaskID: RunningTask] = [:]
+    var restarts: [ConnectorTaskID: (attempts: Int, due: UInt64?)] = [:]
+    var reportedFailures: Set<ConnectorTaskID> = []
+    var taskConfigCache: [String: (config: [String: String], tasks: [[String: String]])] = [:]
+}

@@ -1,0 +1,17 @@
+/// Where a worker keeps the source offsets of its connectors: a local file in
+/// standalone mode (``OffsetFile``), the offset topic in distributed mode
+/// (``KafkaOffsetStore``).
+///
+/// Source task runners ``record(connector:partition:offset:)`` offsets in memory as
+/// batches are acknowledged (in batch order); the worker calls ``flush()`` every
+/// `offset.flush.interval.ms` and when tasks stop. Implementations are thread-safe.
+public protocol OffsetStore: AnyObject, Sendable {
+    /// The committed offsets of `connector`, by source partition name.
+    func offsets(of connector: String) -> [String: Int64]
+    /// Records that `connector`'s `partition` is committed up to `offset`.
+    func record(connector: String, partition: String, offset: Int64)
+    /// Forgets `connector`'s offsets.
+    func reset(connector: String) throws
+    /// Makes the recorded offsets durable.
+    func flush() throws
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import SluiceConnectors
+import SluiceHTTP
+import SluiceKafka
+import SluiceRuntime
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `sluice worker worker.properties`: a distributed worker, the shape of `connect-distributed`.
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run a distributed worker: one member of a cluster of workers sharing connectors through Kafka.",
+        discussion: """
+            The file is a Kafka Connect distributed worker.properties: bootstrap.servers, group.id,
+            config.storage.topic, offset.storage.topic, status.storage.topic (with their
+            *.replication.factor and *.partitions), offset.flush.interval.ms, session.timeout.ms,
+            heartbeat.interval.ms, listeners (default http://127.0.0.1:8083), rest.auth.type
+            (none|basic|bearer) with rest.auth.basic.users or rest.auth.bearer.token, worker.cpus,
+            task.restart.backoff.ms, task.restart.max.attempts, producer.* and consumer.* librdkafka
+            properties, and any other librdkafka property (given to every client). Values may use
+            ${env:NAME} and ${file:/path:key}. Connectors are managed through the Kafka Connect REST
+            API. SIGTERM or SIGINT stops the tasks, flushes offsets, leaves the group and exits 0.
+            """
+    )
+
+    @Argument(help: "The worker properties file.")
+    var workerProperties: String
+
+    func run() throws {
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+
+        let err = FileHandleOutput.standardError
+        let log: @Sendable (String) -> Void = { line in err.write("sluice worker: \(line)\n") }
+        let config = try DistributedWorkerConfig(properties: try PropertiesFile.load(path: workerProperties))
+        if !config.ignored.isEmpty {
+            log("ignoring settings neither Sluice nor librdkafka knows: \(config.ignored.joined(separator: ", "))")
+        }
+        let authentication: RestAuthentication
+        switch config.authType {
+        case "basic": authentication = .basic(users: config.basicUsers)
+        case "bearer": authentication = .bearer(token: config.bearerToken ?? "")
+        default: authentication = .none
+        }
+        let server = RestServer(host: config.restHost, port: config.restPort, authentication: authentication)
+        let port = try server.start()
+        let herder = try DistributedHerder(
+            config: config, registry: BuiltinConnectors.registry, restAddress: "\(config.restHost):\(port)", log: log)
+        do {
+            try herder.start()
+        } catch {
+            server.stop()
+            throw error
+        }
+        server.attach(herder, clusterID: herder.clusterID)
+        // The line tests and scripts wait for.
+        FileHandleOutput.standardOutput.write("rest.url=\(herder.url)\n")
+        log("REST API on \(config.restHost):\(port) (auth: \(config.authType)), worker id \(herder.workerID)")
+        var received: Int32 = 0
+        sigwait(&stopSignals, &received)
+        log("stopping (signal \(received))")
+        herder.stop()
+        server.stop()
+    }
+}
