@@ -316,7 +316,7 @@ struct ConnectRoutes: Sendable {
         case let error as HerderError:
             switch error {
             case .notFound, .taskNotFound: return JSONResponse.error(.notFound, error.description)
-            case .alreadyExists, .rebalancing: return JSONResponse.error(.conflict, error.description)
+            case .alreadyExists, .rebalancing, .tasksStillStopping: return JSONResponse.error(.conflict, error.description)
             case .badState, .badRequest: return JSONResponse.error(.badRequest, error.description)
             }
         case let RuntimeError.invalidConnectorConfig(_, problems):

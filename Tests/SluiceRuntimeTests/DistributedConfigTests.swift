@@ -92,7 +92,7 @@ struct DistributedConfigTests {
         }
         #expect(apply(ClusterConfigState.connectorRecord(topic: "t", name: "a-b", config: ["tasks.max": "2"])) == .connectorConfig("a-b"))
         #expect(state.connectors["a-b"] == ["tasks.max": "2"])
-        #expect(apply(ClusterConfigState.targetStateRecord(topic: "t", name: "a-b", state: .paused)) == .targetState("a-b"))
+        #expect(apply(ClusterConfigState.targetStateRecord(topic: "t", name: "a-b", state: .paused)) == .targetState("a-b", previous: .started))
         #expect(state.targetState(of: "a-b") == .paused)
         #expect(apply(ClusterConfigState.restartRecord(topic: "t", name: "a-b", includeTasks: true, onlyFailed: false))
             == .restartConnector("a-b", includeTasks: true, onlyFailed: false))

@@ -23,8 +23,8 @@ public struct ClusterConfigState: Sendable {
         case connectorConfig(String)
         /// A connector was deleted.
         case connectorDeleted(String)
-        /// A connector's target state changed.
-        case targetState(String)
+        /// A connector's target state changed (from `previous`).
+        case targetState(String, previous: TargetState)
         /// A restart of a connector (and maybe its tasks) was asked for.
         case restartConnector(String, includeTasks: Bool, onlyFailed: Bool)
         /// A restart of one task was asked for.
@@ -56,8 +56,9 @@ public struct ClusterConfigState: Sendable {
         }
         if let name = key.dropPrefix("target-state-") {
             guard let text = object?["state"] as? String, let state = TargetState(rawValue: text) else { return .none }
+            let previous = targetState(of: name)
             targetStates[name] = state
-            return .targetState(name)
+            return .targetState(name, previous: previous)
         }
         if let name = key.dropPrefix("restart-connector-") {
             return .restartConnector(

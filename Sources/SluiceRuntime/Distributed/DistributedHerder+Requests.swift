@@ -135,7 +135,7 @@ extension DistributedHerder {
     /// The connector's committed source offsets, by source partition name.
     public func committedOffsets(_ name: String) throws -> [String: Int64] {
         _ = try connectorConfig(name)
-        try? offsetReader.readToEnd(timeoutMs: 5_000) { offsets.apply($0) }
+        readOffsets(timeoutMs: 5_000)
         return offsets.offsets(of: name)
     }
 
@@ -148,6 +148,12 @@ extension DistributedHerder {
         guard try connectorType(name) == .source else {
             throw HerderError.badRequest("Sink connector offsets are the consumer group connect-\(name)'s; alter them with Kafka's consumer group tools")
         }
+        // Every task must have stopped and flushed, or its last flush could land after ours.
+        let stillRunning = lock.withLock {
+            state.tasks.keys.contains { $0.connector == name }
+                || state.statuses.tasks.contains { $0.key.connector == name && ["RUNNING", "PAUSED", "RESTARTING"].contains($0.value.state) }
+        }
+        if stillRunning { throw HerderError.tasksStillStopping(name) }
         if let newOffsets {
             try offsets.set(connector: name, offsets: newOffsets)
         } else {

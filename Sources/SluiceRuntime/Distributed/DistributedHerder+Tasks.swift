@@ -44,9 +44,13 @@ extension DistributedHerder {
         // The previous owner's last flush must be read before a moved task resumes.
         let newTasks = assignment.tasks.filter { !runningIDs.contains($0) }
         if !newTasks.isEmpty {
-            do { try offsetReader.readToEnd(timeoutMs: 10_000) { offsets.apply($0) } } catch {
-                log("could not read the offset topic to its end before starting tasks: \(error)")
+            // Offsets this worker set or recorded earlier only win while it runs the
+            // connector's tasks; for a connector it now picks up, the topic decides.
+            let active = Set(lock.withLock { state.tasks.keys.map(\.connector) })
+            for connector in Set(newTasks.map(\.connector)) where !active.contains(connector) {
+                offsets.release(connector: connector)
             }
+            readOffsets(timeoutMs: 10_000)
         }
         let oldConnectors = Set(previous?.connectors ?? [])
         var statuses: [MessageProducer.Message] = []
@@ -101,7 +105,7 @@ extension DistributedHerder {
                     + known.map { ClusterStatus.taskRecord(topic: config.statusTopic, task: $0, status: nil) })
             }
             if isLeader { member.requestRejoin() }
-        case let .targetState(name):
+        case let .targetState(name, previous):
             let target = lock.withLock { state.configs.targetState(of: name) }
             let mine = owned.filter { $0.connector == name }.sorted()
             switch target {
@@ -110,10 +114,16 @@ extension DistributedHerder {
             case .started:
                 for id in mine where lock.withLock({ state.tasks[id] == nil }) { startTask(id) }
             case .stopped:
+                // Offsets may be altered once every task has stopped: flush first,
+                // then say so (``alterOffsets`` waits for these statuses).
                 stopTasks(mine, status: nil)
+                flushOffsets()
+                writeStatus(mine.map { taskStatusRecord($0, "UNASSIGNED") })
             }
             if ownedConnectors.contains(name) { writeStatus([connectorStatusRecord(name, connectorState(name))]) }
-            if isLeader { member.requestRejoin() }
+            // Pausing keeps the tasks assigned; only stopping or restarting from
+            // STOPPED changes the set of tasks, so only that needs a rebalance.
+            if isLeader && (target == .stopped || previous == .stopped) { member.requestRejoin() }
         case let .restartConnector(name, includeTasks, onlyFailed):
             if ownedConnectors.contains(name) {
                 let current = lock.withLock { state.statuses.connectors[name]?.state }

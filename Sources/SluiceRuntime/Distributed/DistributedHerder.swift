@@ -37,6 +37,7 @@ public final class DistributedHerder: GroupMemberDelegate, @unchecked Sendable {
     var statusReader: TopicReader!
     var offsetReader: TopicReader!
     let readerLock = NSLock()
+    let offsetReaderLock = NSLock()
     let lock = NSLock()
     var state = HerderState()
     private var thread: PinnedThread?
@@ -84,7 +85,7 @@ public final class DistributedHerder: GroupMemberDelegate, @unchecked Sendable {
         offsetReader = try TopicReader(topic: config.offsetTopic, configuration: readerConfiguration())
         try catchUpConfig(timeoutMs: 30_000)
         try statusReader.readToEnd(timeoutMs: 30_000) { entry in lock.withLock { state.statuses.apply(entry) } }
-        try offsetReader.readToEnd(timeoutMs: 30_000) { offsets.apply($0) }
+        try offsetReaderLock.withLock { try offsetReader.readToEnd(timeoutMs: 30_000) { offsets.apply($0) } }
         lock.withLock { state.pendingChanges.removeAll() }
         running.store(true, ordering: .releasing)
         thread = try PinnedThread(name: "sluice-herder") { [self] in runLoop() }
@@ -117,6 +118,16 @@ public final class DistributedHerder: GroupMemberDelegate, @unchecked Sendable {
         }
     }
 
+    /// Reads the offset topic to its end (the offset reader is shared by the herder
+    /// thread and request threads, so behind its own lock).
+    func readOffsets(timeoutMs: Int) {
+        do {
+            try offsetReaderLock.withLock { try offsetReader.readToEnd(timeoutMs: timeoutMs) { offsets.apply($0) } }
+        } catch {
+            log("could not read the offset topic to its end: \(error)")
+        }
+    }
+
     private func ingestConfig(_ entry: TopicReader.Entry) {
         lock.withLock {
             let change = state.configs.apply(entry)
@@ -132,7 +143,7 @@ public final class DistributedHerder: GroupMemberDelegate, @unchecked Sendable {
             do {
                 try readerLock.withLock { try configReader.poll(timeoutMs: 20) { ingestConfig($0) } }
                 try statusReader.poll(timeoutMs: 10) { entry in lock.withLock { state.statuses.apply(entry) } }
-                try offsetReader.poll(timeoutMs: 10) { offsets.apply($0) }
+                try offsetReaderLock.withLock { try offsetReader.poll(timeoutMs: 10) { offsets.apply($0) } }
             } catch {
                 log("reading the internal topics failed: \(error)")
                 usleep(200_000)

@@ -13,6 +13,8 @@ public enum HerderError: Error, Equatable, CustomStringConvertible {
     case badState(String)
     /// The request itself is wrong (400).
     case badRequest(String)
+    /// The connector is STOPPED but its tasks have not all stopped yet (409).
+    case tasksStillStopping(String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum HerderError: Error, Equatable, CustomStringConvertible {
             return "Cannot complete request because of a conflicting operation (e.g. worker rebalance)"
         case let .badState(message): return message
         case let .badRequest(message): return message
+        case let .tasksStillStopping(name):
+            return "The tasks of connector \(name) are still stopping; try again shortly"
         }
     }
 }

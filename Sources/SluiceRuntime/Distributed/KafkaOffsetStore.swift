@@ -56,7 +56,7 @@ public final class KafkaOffsetStore: OffsetStore {
             let names = Array((state.offsets[connector] ?? [:]).keys)
             state.offsets[connector] = nil
             state.dirty = state.dirty.filter { $0.connector != connector }
-            state.local = state.local.filter { $0.connector != connector }
+            for name in names { state.local.insert(Key(connector: connector, partition: name)) }
             return names
         }
         try producer.send(partitions.map {
@@ -68,8 +68,11 @@ public final class KafkaOffsetStore: OffsetStore {
     public func set(connector: String, offsets: [String: Int64]) throws {
         state.withLock { state in
             for (partition, offset) in offsets {
+                let key = Key(connector: connector, partition: partition)
                 state.offsets[connector, default: [:]][partition] = offset
-                state.dirty.insert(Key(connector: connector, partition: partition))
+                state.dirty.insert(key)
+                // Older records of these partitions, read after this call, must not win.
+                state.local.insert(key)
             }
         }
         try flush()
