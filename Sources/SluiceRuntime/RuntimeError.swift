@@ -22,7 +22,8 @@ public enum RuntimeError: Error, Equatable, CustomStringConvertible {
         case let .unknownConnectorClass(name, known):
             return "unknown connector.class '\(name)'; known classes: \(known.joined(separator: ", "))"
         case let .invalidConnectorConfig(connector, problems):
-            return "connector '\(connector)' has \(problems.count) invalid setting\(problems.count == 1 ? "" : "s"): "
+            let subject = connector == "worker" ? "the worker configuration" : "connector '\(connector)'"
+            return "\(subject) has \(problems.count) invalid setting\(problems.count == 1 ? "" : "s"): "
                 + problems.map(\.message).joined(separator: "; ")
         case .stopped:
             return "the task was stopped"

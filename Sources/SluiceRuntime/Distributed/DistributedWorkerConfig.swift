@@ -67,7 +67,7 @@ public struct DistributedWorkerConfig: Sendable {
         var properties = raw
         for (name, value) in raw where value.contains("${") {
             do { properties[name] = try resolver.resolve(value, setting: name) } catch let RuntimeError.invalidConfig(_, _, reason) {
-                problems.append(ConfigProblem(name: name, value: value, message: reason))
+                problems.append(ConfigProblem(name: name, value: value, message: "Invalid value for configuration \(name): \(reason)"))
             }
         }
         do {

@@ -1,0 +1,134 @@
+import Foundation
+import SluiceConnectors
+import SluiceCore
+import SluiceKafka
+import Testing
+
+/// A cluster of real `sluice worker` processes on one embedded cluster: failover
+/// after SIGKILL, and a joining worker that moves only what balance needs.
+@Suite("A cluster of sluice workers", .serialized)
+struct DistributedClusterTests {
+    private struct TaskPlacement {
+        var state: String
+        var worker: String
+    }
+
+    private func placements(_ url: String, _ name: String) throws -> [Int: TaskPlacement] {
+        let status = try RestClient.call("GET", url + "connectors/\(name)/status").object
+        var result: [Int: TaskPlacement] = [:]
+        for task in status["tasks"] as? [[String: Any]] ?? [] {
+            guard let id = task["id"] as? Int else { continue }
+            result[id] = TaskPlacement(state: task["state"] as? String ?? "", worker: task["worker_id"] as? String ?? "")
+        }
+        return result
+    }
+
+    private func create(_ url: String, _ body: [String: Any]) throws -> RestClient.Reply {
+        var reply = try RestClient.call("GET", url)
+        _ = try eventually(seconds: 30) {
+            reply = try RestClient.call("POST", url + "connectors", json: body)
+            return reply.status != 409
+        }
+        return reply
+    }
+
+    @Test("SIGKILL of a worker: its tasks resume on the survivors from committed offsets, and no record is lost")
+    func failover() throws {
+        let folder = try TemporaryFolder()
+        let broker = try BrokerProcess(topics: ["failover-out:6"])
+        let workers = try (0..<3).map {
+            try WorkerProcess(folder: folder, name: "w\($0)", properties: WorkerProcess.properties(bootstrap: broker.bootstrapServers))
+        }
+        let tasks = 6
+        let perTask = 4_000
+        let rate = 500
+        let created = try create(workers[0].url, [
+            "name": "gen", "config": [
+                "connector.class": "datagen", "tasks.max": String(tasks), "topic": "failover-out",
+                "iterations": String(perTask), "max.records.per.sec": String(rate), "record.size": "100",
+            ],
+        ])
+        #expect(created.status == 201, "\(created.text)")
+        let spread = try eventually(seconds: 40) {
+            let now = try placements(workers[0].url, "gen")
+            return now.count == tasks && now.values.allSatisfy { $0.state == "RUNNING" } && Set(now.values.map(\.worker)).count == 3
+        }
+        #expect(spread, "tasks never spread over three workers:\n\(workers.map(\.log).joined(separator: "\n---\n"))")
+        usleep(1_500_000)
+        let victim = workers[2]
+        let victimTasks = try placements(workers[0].url, "gen").filter { $0.value.worker == victim.workerID }.count
+        victim.kill(SIGKILL)
+        let killedAt = Date()
+        let recovered = try eventually(seconds: 40) {
+            let now = try placements(workers[0].url, "gen")
+            return now.count == tasks && now.values.allSatisfy { $0.worker != victim.workerID && ($0.state == "RUNNING" || $0.state == "STOPPED") }
+        }
+        let recovery = Date().timeIntervalSince(killedAt)
+        #expect(recovered, "the victim's tasks never moved:\n\(workers[0].log)")
+        print("failover: \(victimTasks) tasks moved in \(String(format: "%.1f", recovery)) s")
+        let finished = try eventually(seconds: 60) {
+            try placements(workers[0].url, "gen").values.allSatisfy { $0.state == "STOPPED" }
+        }
+        let final = try placements(workers[0].url, "gen")
+        #expect(finished, "tasks never finished: \(final)")
+
+        var config = KafkaConfiguration(bootstrapServers: broker.bootstrapServers)
+        config["log_level"] = "0"
+        let consumer = try Consumer(configuration: config)
+        try consumer.assign(topic: "failover-out", partitions: (0..<6).map(Int32.init), from: .beginning)
+        var verifier = DatagenVerifier(expected: Array(repeating: perTask, count: tasks))
+        let batch = ConsumedBatch(capacity: 10_000)
+        var quiet = 0
+        while quiet < 20 {
+            let count = try consumer.poll(into: batch, timeoutMs: 100)
+            if count == 0 { quiet += 1 } else { quiet = 0 }
+            for index in 0..<count where batch[index].error == nil { verifier.observe(value: batch[index].value) }
+            batch.releaseMessages()
+        }
+        let report = verifier.report
+        #expect(report.lost == 0, "lost \(report.lost) of \(tasks * perTask)")
+        #expect(report.unexpected == 0)
+        // Duplicates come from what the victim produced after its last offset flush
+        // (500 ms): at most its tasks' rate for one flush interval, plus the batch in flight.
+        let bound = victimTasks * rate * 2
+        #expect(report.duplicates <= bound, "duplicates \(report.duplicates) > \(bound)")
+        print("failover: lost \(report.lost), duplicates \(report.duplicates) (bound \(bound))")
+    }
+
+    @Test("a fourth worker takes one task; the tasks that stay put never stop")
+    func joiningWorker() throws {
+        let folder = try TemporaryFolder()
+        let broker = try BrokerProcess(topics: ["join-out:6"])
+        var workers = try (0..<3).map {
+            try WorkerProcess(folder: folder, name: "w\($0)", properties: WorkerProcess.properties(bootstrap: broker.bootstrapServers))
+        }
+        let created = try create(workers[0].url, [
+            "name": "gen", "config": ["connector.class": "datagen", "tasks.max": "6", "topic": "join-out", "max.records.per.sec": "100"],
+        ])
+        #expect(created.status == 201, "\(created.text)")
+        #expect(try eventually(seconds: 40) {
+            let now = try placements(workers[0].url, "gen")
+            return now.count == 6 && now.values.allSatisfy { $0.state == "RUNNING" } && Set(now.values.map(\.worker)).count == 3
+        })
+        let before = try placements(workers[0].url, "gen")
+        workers.append(try WorkerProcess(folder: folder, name: "w3", properties: WorkerProcess.properties(bootstrap: broker.bootstrapServers)))
+        let newcomer = workers[3].workerID
+        let balanced = try eventually(seconds: 40) {
+            let now = try placements(workers[0].url, "gen")
+            let load = Dictionary(grouping: now.values.filter { $0.state == "RUNNING" }, by: \.worker).mapValues(\.count)
+            return load[newcomer] == 1 && load.count == 4 && load.values.reduce(0, +) == 6
+        }
+        let after = try placements(workers[0].url, "gen")
+        #expect(balanced, "\(after)\n\(workers.map(\.log).joined(separator: "\n---\n"))")
+        let moved = after.filter { before[$0.key]?.worker != $0.value.worker }
+        #expect(moved.count == 1, "moved: \(moved)")
+        // The workers' own account: across the three old workers, one task stopped in all.
+        let stopped = workers[0..<3].map { worker in
+            worker.log.split(separator: "\n").compactMap { line -> Int? in
+                guard let range = line.range(of: " new, "), let end = line.range(of: " stopped)") else { return nil }
+                return Int(line[range.upperBound..<end.lowerBound])
+            }.reduce(0, +)
+        }.reduce(0, +)
+        #expect(stopped == 1, "stopped tasks on the old workers: \(stopped)")
+    }
+}
