@@ -24,6 +24,25 @@ struct DatagenTests {
         }
     }
 
+    @Test("a restarted task resumes at its committed sequence, key included, and reports its offset per batch")
+    func resumes() throws {
+        let task = DatagenTask()
+        try task.start(context: TaskContext(
+            connectorName: "d", taskID: 3, config: ["record.size": "40", "key.cardinality": "7", "iterations": "120"],
+            offsets: ["datagen-task-3": 100]))
+        #expect(task.sourcePartitionName(0) == "datagen-task-3")
+        let batch = RecordBatch(arenaBytes: 1 << 16, maxRecords: 100)
+        #expect(try task.poll(into: batch) == .endOfData)
+        #expect(batch.count == 20)
+        let first = try #require(DatagenRecordLayout.stamp(of: batch[0].value!))
+        #expect(first.taskID == 3)
+        #expect(first.sequence == 100)
+        #expect(String(decoding: batch[0].key!, as: UTF8.self) == String(format: "%010d", 100 % 7))
+        #expect(String(decoding: batch[19].key!, as: UTF8.self) == String(format: "%010d", 119 % 7))
+        #expect(batch.sourcePartition == 0)
+        #expect(batch.sourceOffset == 120)
+    }
+
     @Test("a full batch ends the poll and the next poll continues the sequence")
     func continues() throws {
         let task = DatagenTask(config: { var c = DatagenConfig(); c.recordSize = 100; c.iterations = 25; return c }())
