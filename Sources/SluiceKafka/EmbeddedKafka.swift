@@ -1,4 +1,5 @@
 import CRdKafka
+import Synchronization
 
 /// An in-process Kafka cluster: librdkafka's mock cluster, a real Kafka-protocol
 /// server on loopback TCP.
@@ -21,6 +22,8 @@ public final class EmbeddedKafka: @unchecked Sendable {
     public let bootstrapServers: String
     private let owner: KafkaHandle
     private let cluster: OpaquePointer
+    /// Topics created here and brokers taken down, for leader election.
+    private let state = Mutex<(topics: [String: (partitions: Int, replication: Int)], down: Set<Int>)>(([:], []))
 
     /// Starts a cluster of `brokers` brokers on loopback.
     /// - Throws: ``KafkaError/embeddedClusterFailed(reason:)``.
@@ -59,14 +62,31 @@ public final class EmbeddedKafka: @unchecked Sendable {
         if code != RD_KAFKA_RESP_ERR_NO_ERROR {
             throw KafkaError.topicFailed(topic: name, reason: KafkaError.text(code))
         }
+        state.withLock { $0.topics[name] = (partitions, replicationFactor) }
     }
 
     /// Takes broker `id` (1-based) down: it closes its connections and refuses new ones.
-    public func setBrokerDown(_ id: Int) throws {
+    ///
+    /// The mock cluster has no controller, so by itself a down broker stays the
+    /// leader of its partitions and they stall. With `electLeaders`, every
+    /// replicated partition of the topics created here is led by an up broker
+    /// from then on, as a real cluster's controller would do (the mock does not
+    /// track which brokers are replicas, so leaders go round-robin over the up ones).
+    public func setBrokerDown(_ id: Int, electLeaders: Bool = false) throws {
         try checkBroker(id)
         let code = rd_kafka_mock_broker_set_down(cluster, Int32(id))
         if code != RD_KAFKA_RESP_ERR_NO_ERROR {
             throw KafkaError.embeddedClusterFailed(reason: "broker \(id) down: \(KafkaError.text(code))")
+        }
+        let (topics, up) = state.withLock { state -> ([String: (partitions: Int, replication: Int)], [Int]) in
+            state.down.insert(id)
+            return (state.topics, (1...brokerCount).filter { !state.down.contains($0) })
+        }
+        guard electLeaders, !up.isEmpty else { return }
+        for (topic, shape) in topics.sorted(by: { $0.key < $1.key }) where shape.replication > 1 {
+            for partition in 0..<shape.partitions {
+                try setPartitionLeader(topic: topic, partition: partition, broker: up[partition % up.count])
+            }
         }
     }
 
@@ -77,6 +97,7 @@ public final class EmbeddedKafka: @unchecked Sendable {
         if code != RD_KAFKA_RESP_ERR_NO_ERROR {
             throw KafkaError.embeddedClusterFailed(reason: "broker \(id) up: \(KafkaError.text(code))")
         }
+        _ = state.withLock { $0.down.remove(id) }
     }
 
     /// Makes broker `id` the leader of `topic`'s `partition`.

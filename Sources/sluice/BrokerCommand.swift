@@ -18,7 +18,10 @@ struct BrokerCommand: ParsableCommand {
             for other processes; --no-connect-topics leaves them out.
             With --control-stdin it also reads commands, one per line, and answers `ok` or `error: ...`:
               create TOPIC PARTITIONS [REPLICATION_FACTOR]
-              down BROKER_ID | up BROKER_ID
+              down BROKER_ID [keep-leaders] | up BROKER_ID
+            `down` hands the broker's partition leaderships to the brokers still up, as a real
+            cluster's controller would (the embedded cluster has no controller); `keep-leaders`
+            leaves them on the down broker, so its partitions stall until it is back.
             and exits when stdin closes (so it never outlives the process that started it).
             """
     )

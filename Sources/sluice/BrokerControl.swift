@@ -29,9 +29,9 @@ final class BrokerControl: @unchecked Sendable {
                     return "error: usage: create TOPIC PARTITIONS [REPLICATION_FACTOR]"
                 }
                 try cluster.createTopic(words[1], partitions: partitions, replicationFactor: factor)
-            case "down" where words.count == 2:
-                guard let id = Int(words[1]) else { return "error: usage: down BROKER_ID" }
-                try cluster.setBrokerDown(id)
+            case "down" where words.count == 2 || (words.count == 3 && words[2] == "keep-leaders"):
+                guard let id = Int(words[1]) else { return "error: usage: down BROKER_ID [keep-leaders]" }
+                try cluster.setBrokerDown(id, electLeaders: words.count == 2)
             case "up" where words.count == 2:
                 guard let id = Int(words[1]) else { return "error: usage: up BROKER_ID" }
                 try cluster.setBrokerUp(id)
