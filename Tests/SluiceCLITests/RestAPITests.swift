@@ -4,6 +4,9 @@ import Testing
 /// The Kafka Connect REST API of one `sluice worker`, over real HTTP on loopback.
 @Suite("The Kafka Connect REST API")
 struct RestAPITests {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
     let folder: TemporaryFolder
     let broker: BrokerProcess
 
@@ -104,10 +107,26 @@ struct RestAPITests {
         #expect((task0?["offset"] as? [String: Any])?["offset"] as? Int == 123_456)
         #expect(try RestClient.call("DELETE", worker.url + "connectors/gen/offsets").status == 200)
         #expect((try RestClient.call("GET", worker.url + "connectors/gen/offsets").object["offsets"] as? [Any])?.isEmpty == true)
+        #expect(try eventually(seconds: 20) { try RestClient.call("PUT", worker.url + "connectors/gen/resume").status == 202 })
+        #expect(try eventually(seconds: 30) { try taskStates(worker, "gen") == ["RUNNING", "RUNNING"] })
 
-        let metrics = try RestClient.call("GET", worker.url + "metrics")
-        #expect(metrics.status == 200)
-        #expect(metrics.text.contains("kafka_connect_connect_worker_rebalance_metrics_completed_rebalances_total"))
+        // Every metric the Grafana dashboard charts is exported (with a sink task running too).
+        let sink = try RestClient.call("POST", worker.url + "connectors", json: [
+            "name": "drain", "config": ["connector.class": "null", "topics": "gen-out"],
+        ])
+        #expect(sink.status == 201 || sink.status == 409, "\(sink.text)")
+        let dashboard = try String(contentsOfFile: Self.repositoryRoot + "/docs/grafana/sluice-workers.json", encoding: .utf8)
+        let names = Set(dashboard.matches(of: /(kafka_connect|sluice)_[a-z_]+/).map { String($0.output.0) })
+        #expect(names.count >= 10)
+        var exported = ""
+        let complete = try eventually(seconds: 40) {
+            if try RestClient.call("GET", worker.url + "connectors/drain").status == 404 {
+                _ = try RestClient.call("POST", worker.url + "connectors", json: ["name": "drain", "config": ["connector.class": "null", "topics": "gen-out"]])
+            }
+            exported = try RestClient.call("GET", worker.url + "metrics").text
+            return names.allSatisfy { exported.contains($0) }
+        }
+        #expect(complete, "missing from /metrics: \(names.filter { !exported.contains($0) }.sorted())")
 
         // Stopping changed the task set, so a rebalance may still be under way: 409 until it ends.
         var deleted = 0
