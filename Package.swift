@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "SluiceHTTPTests", dependencies: ["SluiceHTTP", "SluiceRuntime", "SluiceConnectors", "SluiceKafka"]),
         .testTarget(
             name: "SluiceCLITests",
-            dependencies: ["sluice", "TickerSource", "SluiceKafka", "SluiceCore", "SluiceConnectors"]
+            dependencies: ["sluice", "TickerSource", "SluiceKafka", "SluiceCore", "SluiceConnectors", "SluiceHTTP"]
         ),
     ]
 )

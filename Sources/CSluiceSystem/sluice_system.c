@@ -32,3 +32,13 @@ int sluice_affinity(int of_thread, int *cpus, int capacity) {
     }
     return n;
 }
+
+int sluice_restrict_calling_thread(const int *cpus, int count) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int i = 0; i < count; i++) {
+        if (cpus[i] < 0 || cpus[i] >= CPU_SETSIZE) return EINVAL;
+        CPU_SET(cpus[i], &set);
+    }
+    return sched_setaffinity(0, sizeof(set), &set) == 0 ? 0 : errno;
+}

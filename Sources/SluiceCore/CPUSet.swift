@@ -59,6 +59,18 @@ public struct CPUSet: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Restricts the calling thread to these CPUs; threads it creates afterwards
+    /// inherit the restriction. Called first thing in a worker process, it confines
+    /// the whole process, librdkafka's threads included.
+    /// - Throws: ``CoreError`` when the kernel refuses.
+    public func restrictCallingThread() throws {
+        let numbers = cpus.map { Int32($0) }
+        let status = numbers.withUnsafeBufferPointer { sluice_restrict_calling_thread($0.baseAddress, Int32($0.count)) }
+        if status != 0 {
+            throw CoreError.threadStartFailed(name: "restrict to CPUs \(self)", errno: status)
+        }
+    }
+
     public var description: String {
         var parts: [String] = []
         var index = 0

@@ -9,7 +9,11 @@ import SluiceRuntime
 /// `kafka_connect_source_task_metrics_source_record_poll_rate{connector,task}`.
 /// Rates are per second over the time since the previous scrape; totals are also
 /// exported as counters (`..._total`) so Prometheus can compute its own rates.
-/// The data plane adds `sluice_task_busy_fraction` and `sluice_task_wait_fraction`.
+/// The data plane adds `sluice_task_busy_fraction` and `sluice_task_wait_fraction`
+/// (since the previous scrape), cumulative `sluice_task_busy_seconds_total` (the task
+/// polling its source), `sluice_task_wait_seconds_total` (waiting for a free batch:
+/// backpressure from Kafka), `sluice_produce_busy_seconds_total` (handing batches to
+/// librdkafka) and `sluice_producer_outstanding_records` (librdkafka's queue).
 ///
 /// Thread-safety: ``render(_:)`` is serialized by a lock (it keeps the previous
 /// sample for rates).
@@ -95,6 +99,15 @@ public final class PrometheusExporter: @unchecked Sendable {
                 let batches = counters.task.batches.load(ordering: .relaxed)
                 registry.makeGauge(name: "kafka_connect_sink_task_metrics_put_batch_avg_time_ms", labels: labels)
                     .set(batches == 0 ? 0 : Double(sample.busy) / Double(batches) / 1e6)
+            }
+            registry.makeCounter(name: "sluice_task_busy_seconds_total", labels: labels).increment(by: Double(sample.busy) / 1e9)
+            registry.makeCounter(name: "sluice_task_wait_seconds_total", labels: labels).increment(by: Double(sample.wait) / 1e9)
+            if let produce = counters.produce {
+                registry.makeCounter(name: "sluice_produce_busy_seconds_total", labels: labels)
+                    .increment(by: Double(produce.busyNanos.load(ordering: .relaxed)) / 1e9)
+            }
+            if let outstanding = counters.outstanding {
+                registry.makeGauge(name: "sluice_producer_outstanding_records", labels: labels).set(Double(outstanding()))
             }
             registry.makeGauge(name: "sluice_task_busy_fraction", labels: labels).set(min(1, max(0, busyFraction)))
             registry.makeGauge(name: "sluice_task_wait_fraction", labels: labels).set(min(1, max(0, waitFraction)))

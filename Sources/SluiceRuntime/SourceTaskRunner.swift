@@ -143,6 +143,8 @@ public final class SourceTaskRunner: @unchecked Sendable {
     public var error: (any Error)? { outcome.withLock { $0.error } }
     /// Delivery figures, after ``join()``.
     public var deliveryStatistics: DeliveryStatistics { producer.statistics }
+    /// Records handed to librdkafka and not yet acknowledged (safe from any thread).
+    public var outstandingRecords: Int { producer.outstanding }
 
     // MARK: threads
 

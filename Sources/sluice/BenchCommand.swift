@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SluiceConnectors
 import SluiceCore
 import SluiceKafka
@@ -23,11 +24,41 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Tasks per run, a comma-separated list (one run per value).")
     var tasks = "1"
 
-    @Option(help: "Records per run, split across the tasks.")
-    var records = 1_000_000
+    @Option(help: "Records per run, split across the tasks (default 1000000; with --workers, a bounded run measured until its tasks finish).")
+    var records: Int?
 
-    @Option(help: "Value bytes per record (at least 12).")
-    var recordSize = 100
+    /// Records per in-process run when --records is not given.
+    var recordCount: Int { records ?? 1_000_000 }
+
+    @Option(help: "Value bytes per record (at least 12), a comma-separated list (one run per value).")
+    var recordSize = "100"
+
+    @Option(help: "Worker processes per run, a comma-separated list: runs real `sluice worker`s in one group and creates a datagen connector over their REST API (one run per value).")
+    var workers: String?
+
+    @Option(help: "With --workers: how long to measure each run, e.g. 20s (default 10s); --records measures until the tasks finish instead.")
+    var duration: String?
+
+    @Option(help: "With --workers: seconds after every task runs before measuring starts.")
+    var warmup = 3.0
+
+    @Option(help: "With --workers: the connector's records/s in all (split over its tasks); default: as fast as it goes.")
+    var rate: Double?
+
+    @Flag(help: "Also measure peers on the same data: the raw librdkafka loop, kcat -P and kcat -C (when installed) and Python's confluent-kafka (when importable).")
+    var peers = false
+
+    @Option(help: "Write the results as CSV to this file.")
+    var csv: String?
+
+    @Option(help: "With --workers: draw records/s against tasks.max as SVG to this file.")
+    var plot: String?
+
+    @Option(name: [.customShort("W"), .customLong("worker-property")], help: "With --workers: a worker setting name=value for every worker (repeatable), e.g. session.timeout.ms=6000.")
+    var workerProperties: [String] = []
+
+    @Option(help: "The most worker processes a run may start (a guard against typos such as --workers 100).")
+    var maxWorkers = 4 * ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Compression codecs, a comma-separated list of none, gzip, snappy, lz4, zstd.")
     var compression = "none"
@@ -102,6 +133,10 @@ struct BenchCommand: ParsableCommand {
         var producer: KafkaConfiguration
         /// Connector settings per pipeline (empty: the zero-copy path).
         var pipelines: [[String: String]]
+        var recordSizes: [Int]
+        /// Worker counts, when the run drives `sluice worker` processes.
+        var workerCounts: [Int]?
+        var durationSeconds: Double
     }
 
     func plan() throws -> Plan {
@@ -110,16 +145,46 @@ struct BenchCommand: ParsableCommand {
         let modes = try ListOption.choices(mode, flag: "--mode", allowed: ProduceMode.allCases.map(\.rawValue))
             .compactMap(ProduceMode.init(rawValue:))
         guard `repeat` >= 1 else { throw ValidationError("invalid value '\(`repeat`)' for --repeat: expected a positive integer") }
-        guard records > 0 else { throw ValidationError("invalid value '\(records)' for --records: expected a positive integer") }
+        if let records, records <= 0 { throw ValidationError("invalid value '\(records)' for --records: expected a positive integer") }
+        if records != nil && duration != nil { throw ValidationError("--records and --duration exclude each other: a run is either bounded or timed") }
         guard partitions > 0 else { throw ValidationError("invalid value '\(partitions)' for --partitions: expected a positive integer") }
-        guard recordSize >= DatagenRecordLayout.stampBytes else {
+        let recordSizes = try ListOption.positiveIntegers(recordSize, flag: "--record-size")
+        for recordSize in recordSizes where recordSize < DatagenRecordLayout.stampBytes {
             throw ValidationError("invalid value '\(recordSize)' for --record-size: at least \(DatagenRecordLayout.stampBytes) bytes carry the (task, sequence) stamp")
+        }
+        let workerCounts = try workers.map { try ListOption.positiveIntegers($0, flag: "--workers") }
+        if let most = workerCounts?.max(), most > maxWorkers {
+            throw ValidationError("--workers \(most): more worker processes than this machine should start (\(ProcessInfo.processInfo.activeProcessorCount) cores; at most \(maxWorkers), see --max-workers); nothing was started")
+        }
+        for assignment in workerProperties where !assignment.contains("=") || assignment.hasPrefix("=") {
+            throw ValidationError("invalid value '\(assignment)' for --worker-property: expected name=value")
+        }
+        var durationSeconds = 10.0
+        if let duration {
+            let number = duration.hasSuffix("s") ? String(duration.dropLast()) : duration
+            guard let value = Double(number), value > 0 else {
+                throw ValidationError("invalid value '\(duration)' for --duration: expected seconds, e.g. 20s")
+            }
+            durationSeconds = value
+        }
+        if workerCounts == nil && (duration != nil || rate != nil || plot != nil) {
+            throw ValidationError("--duration, --rate and --plot drive worker processes: add --workers (e.g. --workers 1)")
+        }
+        if let rate, rate <= 0 { throw ValidationError("invalid value '\(rate)' for --rate: expected a positive number of records/s") }
+        if workerCounts != nil && verify && records == nil {
+            throw ValidationError("--verify with --workers needs a bounded run: give --records")
+        }
+        if workerCounts != nil && verify && bootstrapServers != nil {
+            throw ValidationError("--verify with --workers reads the topic inside the embedded cluster: leave out --bootstrap-servers")
+        }
+        for (path, flag) in [(json, "--json"), (csv, "--csv"), (plot, "--plot")] {
+            if let path { do { try SweepReport.checkWritable(path, flag: flag) } catch { throw ValidationError("\(error)") } }
         }
         guard batchCount >= 2 else { throw ValidationError("invalid value '\(batchCount)' for --batch-count: expected at least 2") }
         guard keyCardinality >= 0 else { throw ValidationError("invalid value '\(keyCardinality)' for --key-cardinality: expected 0 or more") }
         let keyBytes = keyCardinality > 0 ? DatagenRecordLayout.keyLength : 0
-        if recordSize + keyBytes > batchBytes {
-            throw ValidationError(RecordBatchError.recordTooLarge(recordBytes: recordSize + keyBytes, arenaBytes: batchBytes).description)
+        if let largest = recordSizes.max(), largest + keyBytes > batchBytes {
+            throw ValidationError(RecordBatchError.recordTooLarge(recordBytes: largest + keyBytes, arenaBytes: batchBytes).description)
         }
         let cpuSet: CPUSet
         if let cpus {
@@ -161,11 +226,16 @@ struct BenchCommand: ParsableCommand {
         do { try producer.validate() } catch { throw ValidationError("\(error)") }
         return Plan(
             taskCounts: taskCounts, codecs: codecs, modes: modes, cpus: cpuSet, idle: idleStrategy, producer: producer,
-            pipelines: pipelines.map { $0 == "converted" ? converted : [:] })
+            pipelines: pipelines.map { $0 == "converted" ? converted : [:] }, recordSizes: recordSizes,
+            workerCounts: workerCounts, durationSeconds: durationSeconds)
     }
 
     func run() throws {
         let plan = try plan()
+        if plan.workerCounts != nil {
+            try runSweep(plan)
+            return
+        }
         let broker: ChildBroker?
         let servers: String
         if let bootstrapServers {
@@ -180,7 +250,8 @@ struct BenchCommand: ParsableCommand {
         base["bootstrap.servers"] = servers
         try BenchCluster.checkReachable(base, timeoutMs: connectTimeoutMs)
         let out = FileHandleOutput.standardOutput
-        out.write("sluice bench: \(records) records of \(recordSize) bytes, \(partitions) partitions, cluster \(broker == nil ? servers : "embedded (\(servers))")\n")
+        out.write("sluice bench: \(recordCount) records of \(recordSize) bytes, \(partitions) partitions, cluster \(broker == nil ? servers : "embedded (\(servers))")\n")
+        var peerFigures: [PeerFigures] = []
 
         var rows: [BenchRow] = []
         var session = BenchSession(
@@ -188,7 +259,7 @@ struct BenchCommand: ParsableCommand {
             repeats: `repeat`, tag: String(MonotonicClock.nanoseconds() % 1_000_000_000))
         if warmupRecords > 0 {
             let warmup = BenchRunSetup(
-                tasks: plan.taskCounts[0], records: warmupRecords, recordSize: recordSize,
+                tasks: plan.taskCounts[0], records: warmupRecords, recordSize: plan.recordSizes[0],
                 keyCardinality: keyCardinality, codec: "none", mode: plan.modes[0], cpus: plan.cpus,
                 idle: plan.idle, batchBytes: batchBytes, batchCount: batchCount, producer: base,
                 valueFormat: valueFormat, connectorConfig: plan.pipelines[0])
@@ -198,6 +269,7 @@ struct BenchCommand: ParsableCommand {
             if !skipRaw { _ = try quiet.raw(warmup) }
             session.skipTopics(quiet)
         }
+        for recordSize in plan.recordSizes {
         for taskCount in plan.taskCounts {
             for codec in plan.codecs {
                 for mode in plan.modes {
@@ -207,7 +279,7 @@ struct BenchCommand: ParsableCommand {
                         config["compression.type"] = codec
                     }
                     let setup = BenchRunSetup(
-                        tasks: taskCount, records: records, recordSize: recordSize, keyCardinality: keyCardinality,
+                        tasks: taskCount, records: recordCount, recordSize: recordSize, keyCardinality: keyCardinality,
                         codec: codec, mode: mode, cpus: plan.cpus, idle: plan.idle, batchBytes: batchBytes,
                         batchCount: batchCount, producer: config, valueFormat: valueFormat, connectorConfig: pipeline)
                     let row = try session.row(setup)
@@ -217,10 +289,33 @@ struct BenchCommand: ParsableCommand {
                 }
             }
         }
+        }
+        if peers {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-peers-\(getpid())").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            ChildCleanup.register(folder: folder)
+            defer { try? FileManager.default.removeItem(atPath: folder); ChildCleanup.unregister(folder: folder) }
+            for recordSize in plan.recordSizes {
+                for codec in plan.codecs {
+                    peerFigures += try PeerRun.measure(
+                        recordSize: recordSize, codec: codec, records: recordCount, keyCardinality: keyCardinality,
+                        partitions: partitions, broker: broker, bootstrap: servers, producer: plan.producer,
+                        tag: "\(session.tag)-\(recordSize)-\(codec)", folder: folder)
+                }
+            }
+            out.write("\npeers (same data, same cluster):\n")
+            for peer in peerFigures {
+                out.write("  \(peer.name): \(Int(peer.recordsPerSecond)) records/s, \(String(format: "%.3f", peer.cpuSecondsPerMillion)) cpu s/M (\(peer.recordSize) B, \(peer.compression))\n")
+            }
+        }
         out.write("\n" + BenchReport.table(rows))
         if let json {
-            try BenchReport.writeJSON(rows, command: (["sluice"] + CommandLine.arguments.dropFirst()).joined(separator: " "), to: json)
+            try BenchReport.writeJSON(rows, peers: peerFigures, command: (["sluice"] + CommandLine.arguments.dropFirst()).joined(separator: " "), to: json)
             out.write("results written to \(json)\n")
+        }
+        if let csv {
+            try BenchReport.writeCSV(rows, peers: peerFigures, to: csv)
+            out.write("results written to \(csv)\n")
         }
         let failed = rows.reduce(0) { $0 + $1.failed }
         let lost = rows.reduce(0) { $0 + ($1.lost ?? 0) }

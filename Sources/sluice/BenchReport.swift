@@ -31,7 +31,7 @@ enum BenchReport {
     }
 
     /// `{"machine": ..., "command": ..., "runs": [...]}` written to `path`.
-    static func writeJSON(_ rows: [BenchRow], command: String, to path: String) throws {
+    static func writeJSON(_ rows: [BenchRow], peers: [PeerFigures] = [], command: String, to path: String) throws {
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count)
         let document: [String: Any] = [
@@ -42,6 +42,7 @@ enum BenchReport {
                 "memory_gb": Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824,
             ],
             "runs": rows.map { row in row.json.mapValues { $0 ?? NSNull() } },
+            "peers": peers.map(\.json),
         ]
         let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
         do {
@@ -53,5 +54,23 @@ enum BenchReport {
 
     static func format(_ value: Double, _ decimals: Int) -> String {
         String(format: "%.\(decimals)f", value)
+    }
+
+    /// One line per run, then one per peer, with the JSON's field names as columns.
+    static func writeCSV(_ rows: [BenchRow], peers: [PeerFigures], to path: String) throws {
+        let names = [
+            "workers", "tasks", "compression", "mode", "record_size", "records", "seconds", "records_per_sec", "mb_per_sec",
+            "cpu_sec_per_million", "p50_ms", "p99_ms", "peak_rss_mb", "raw_records_per_sec", "ratio_to_raw", "lost", "duplicates",
+        ]
+        var lines = (["kind", "name"] + names).joined(separator: ",")
+        for row in rows {
+            let json = row.json
+            lines += "\nsluice,sluice," + names.map { name in (json[name] ?? nil).map { "\($0)" } ?? "" }.joined(separator: ",")
+        }
+        for peer in peers {
+            let json = peer.json
+            lines += "\npeer,\"\(peer.name)\"," + names.map { name in json[name].map { "\($0)" } ?? "" }.joined(separator: ",")
+        }
+        try SweepReport.write(Data((lines + "\n").utf8), to: path)
     }
 }

@@ -30,6 +30,9 @@ final class ChildBroker {
         bootstrapServers = String(first.dropFirst("bootstrap.servers=".count))
     }
 
+    /// The broker process's id (for its CPU time).
+    var processIdentifier: Int32 { process.processIdentifier }
+
     /// Creates a topic in the child's cluster.
     func createTopic(_ name: String, partitions: Int, replicationFactor: Int = 1) throws {
         try command("create \(name) \(partitions) \(replicationFactor)")

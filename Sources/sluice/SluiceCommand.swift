@@ -12,7 +12,8 @@ struct SluiceCommand: ParsableCommand {
     )
 }
 
-/// Runs the command; any error is printed as one line on stderr with a non-zero exit.
+/// Runs the command; any error is printed as one line on stderr with a non-zero exit
+/// (a worker's failure adds the tail of its log on the lines after).
 @main
 enum SluiceMain {
     static func main() {
@@ -23,6 +24,10 @@ enum SluiceMain {
             let code = SluiceCommand.exitCode(for: error)
             if code == .success || error is CleanExit {
                 SluiceCommand.exit(withError: error)
+            }
+            if case BenchError.workerFailed = error {
+                FileHandleOutput.standardError.write("sluice: error: \(error)\n")
+                exit(1)
             }
             let message = SluiceCommand.message(for: error)
                 .split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "\(error)"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SluiceConnectors
+import SluiceCore
 import SluiceHTTP
 import SluiceKafka
 import SluiceRuntime
@@ -39,6 +40,11 @@ struct WorkerCommand: ParsableCommand {
         let err = FileHandleOutput.standardError
         let log: @Sendable (String) -> Void = { line in err.write("sluice worker: \(line)\n") }
         let config = try DistributedWorkerConfig(properties: try PropertiesFile.load(path: workerProperties))
+        // worker.cpus confines the whole worker, librdkafka's threads included: the
+        // threads created from here on inherit this thread's CPUs.
+        if config.base.cpus != CPUSet.available() {
+            try config.base.cpus.restrictCallingThread()
+        }
         if !config.ignored.isEmpty {
             log("ignoring settings neither Sluice nor librdkafka knows: \(config.ignored.joined(separator: ", "))")
         }

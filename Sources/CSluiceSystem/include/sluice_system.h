@@ -10,4 +10,7 @@ int sluice_set_thread_name(const char *name);
 /* Writes up to `capacity` CPU numbers the calling thread (thread != 0) or process
    (thread == 0) may run on into `cpus`; returns how many, or -1. */
 int sluice_affinity(int of_thread, int *cpus, int capacity);
+/* Restricts the calling thread (and the threads it creates afterwards) to `cpus`.
+   Returns 0 or an errno value. */
+int sluice_restrict_calling_thread(const int *cpus, int count);
 #endif

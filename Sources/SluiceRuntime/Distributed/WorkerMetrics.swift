@@ -31,6 +31,8 @@ public final class WorkerMetrics: Sendable {
         public var task: StageCounters
         /// The producer stage (sources only): records acknowledged by Kafka.
         public var produce: StageCounters?
+        /// Records in librdkafka's queue, not yet acknowledged (sources only).
+        public var outstanding: (@Sendable () -> Int)?
     }
 
     /// Empty metrics.
@@ -39,8 +41,11 @@ public final class WorkerMetrics: Sendable {
     func register(_ id: ConnectorTaskID, _ task: RunningTask) {
         let counters: TaskCounters
         switch task {
-        case let .source(runner): counters = TaskCounters(isSource: true, task: runner.sourceCounters, produce: runner.produceCounters)
-        case let .sink(runner): counters = TaskCounters(isSource: false, task: runner.counters, produce: nil)
+        case let .source(runner):
+            counters = TaskCounters(
+                isSource: true, task: runner.sourceCounters, produce: runner.produceCounters,
+                outstanding: { [weak runner] in runner?.outstandingRecords ?? 0 })
+        case let .sink(runner): counters = TaskCounters(isSource: false, task: runner.counters, produce: nil, outstanding: nil)
         }
         tasks.withLock { $0[id] = counters }
     }

@@ -1,0 +1,91 @@
+import Foundation
+import SluiceCore
+import SluiceKafka
+
+/// `sluice bench --workers ...`: the sweep over real worker processes.
+extension BenchCommand {
+    func runSweep(_ plan: Plan) throws {
+        ChildCleanup.install()
+        let out = FileHandleOutput.standardOutput
+        let broker: ChildBroker?
+        let servers: String
+        if let bootstrapServers {
+            broker = nil
+            servers = bootstrapServers
+        } else {
+            broker = try ChildBroker()
+            servers = broker!.bootstrapServers
+        }
+        defer { broker?.stop() }
+        var base = plan.producer
+        base["bootstrap.servers"] = servers
+        try BenchCluster.checkReachable(base, timeoutMs: connectTimeoutMs)
+        let bounded = records != nil
+        let what = bounded ? "\(recordCount) records per run" : "\(Int(plan.durationSeconds)) s per run after a \(Int(warmup)) s warm-up"
+        out.write("sluice bench: sweep over \(plan.workerCounts!.map(String.init).joined(separator: ",")) workers × \(plan.taskCounts.map(String.init).joined(separator: ",")) tasks, \(what), cluster \(broker == nil ? servers : "embedded (\(servers))")\n")
+        var workerSettings: [String: String] = [:]
+        for (name, value) in plan.producer.properties { workerSettings["producer.\(name)"] = value }
+        for assignment in workerProperties {
+            let equals = assignment.firstIndex(of: "=")!
+            workerSettings[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
+        }
+        let tag = String(MonotonicClock.nanoseconds() % 1_000_000_000)
+        var rows: [SweepRow] = []
+        var index = 0
+        for recordSize in plan.recordSizes {
+            for codec in plan.codecs {
+                for workerCount in plan.workerCounts! {
+                    for taskCount in plan.taskCounts {
+                        index += 1
+                        let setup = SweepRunSetup(
+                            workers: workerCount, tasks: taskCount, recordSize: recordSize, codec: codec,
+                            records: records, durationSeconds: plan.durationSeconds, warmupSeconds: warmup,
+                            rate: rate, keyCardinality: keyCardinality, partitions: partitions,
+                            cpus: cpus == nil ? nil : plan.cpus, workerSettings: workerSettings, verify: verify)
+                        var row = try ClusterSweepRun.measure(setup, broker: broker, bootstrap: servers, tag: "\(tag)-\(index)")
+                        if let base = rows.first(where: { $0.workers == 1 && $0.tasks == 1 && $0.recordSize == recordSize && $0.compression == codec }) {
+                            row.efficiency = row.recordsPerSecond / (base.recordsPerSecond * Double(taskCount))
+                        } else if workerCount == 1 && taskCount == 1 {
+                            row.efficiency = 1
+                        }
+                        rows.append(row)
+                        out.write(SweepReport.table([row], peers: []).split(separator: "\n").dropFirst().joined() + "   (run \(rows.count))\n")
+                    }
+                }
+            }
+        }
+        var peerFigures: [PeerFigures] = []
+        if peers {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-peers-\(getpid())").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            ChildCleanup.register(folder: folder)
+            defer { try? FileManager.default.removeItem(atPath: folder); ChildCleanup.unregister(folder: folder) }
+            let peerRecords = records ?? Int(max(200_000, (rows.map(\.recordsPerSecond).max() ?? 100_000) * plan.durationSeconds))
+            for recordSize in plan.recordSizes {
+                for codec in plan.codecs {
+                    peerFigures += try PeerRun.measure(
+                        recordSize: recordSize, codec: codec, records: peerRecords, keyCardinality: keyCardinality,
+                        partitions: partitions, broker: broker, bootstrap: servers, producer: plan.producer,
+                        tag: "\(tag)-\(recordSize)-\(codec)", folder: folder)
+                }
+            }
+        }
+        out.write("\n" + SweepReport.table(rows, peers: peerFigures))
+        let command = (["sluice"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        if let json {
+            try SweepReport.writeJSON(rows, peers: peerFigures, command: command, to: json)
+            out.write("results written to \(json)\n")
+        }
+        if let csv {
+            try SweepReport.writeCSV(rows, peers: peerFigures, to: csv)
+            out.write("results written to \(csv)\n")
+        }
+        if let plot {
+            let title = "Sluice on \(ProcessInfo.processInfo.activeProcessorCount) cores: records/s by tasks.max and workers"
+            try SweepReport.write(Data(SweepPlot.svg(rows, peers: peerFigures, title: title).utf8), to: plot)
+            out.write("plot written to \(plot)\n")
+        }
+        let lost = rows.reduce(0) { $0 + ($1.lost ?? 0) }
+        if lost > 0 { throw BenchError.runFailed("\(lost) records lost") }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// Draws a sweep as SVG: records/s against `tasks.max`, one line per worker count
+/// (and per record size and codec when the sweep has several), the peers as
+/// dashed horizontal reference lines, with axes, ticks and a legend, so the
+/// picture reads without the table.
+enum SweepPlot {
+    static let width = 860.0
+    static let height = 520.0
+    static let margin = (left: 90.0, right: 250.0, top: 50.0, bottom: 60.0)
+    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
+
+    static func svg(_ rows: [SweepRow], peers: [PeerFigures], title: String) -> String {
+        let series = Dictionary(grouping: rows) { "\($0.workers)|\($0.recordSize)|\($0.compression)" }
+            .sorted { lhs, rhs in
+                let a = lhs.value[0], b = rhs.value[0]
+                return (a.recordSize, a.compression, a.workers) < (b.recordSize, b.compression, b.workers)
+            }
+        let variants = Set(rows.map { "\($0.recordSize)|\($0.compression)" }).count
+        let tasks = Array(Set(rows.map(\.tasks))).sorted()
+        let top = max(1, (rows.map(\.recordsPerSecond) + peers.map(\.recordsPerSecond)).max() ?? 1) * 1.1
+        let plotWidth = width - margin.left - margin.right
+        let plotHeight = height - margin.top - margin.bottom
+        func x(_ taskCount: Int) -> Double {
+            guard tasks.count > 1, let index = tasks.firstIndex(of: taskCount) else { return margin.left + plotWidth / 2 }
+            return margin.left + plotWidth * Double(index) / Double(tasks.count - 1)
+        }
+        func y(_ value: Double) -> Double { margin.top + plotHeight * (1 - value / top) }
+        var svg = """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(margin.left)" y="28" font-size="16" font-weight="bold">\(escape(title))</text>
+
+            """
+        // Axes, grid and ticks.
+        for step in 0...5 {
+            let value = top * Double(step) / 5
+            let at = y(value)
+            svg += "<line x1=\"\(margin.left)\" y1=\"\(at)\" x2=\"\(margin.left + plotWidth)\" y2=\"\(at)\" stroke=\"#e5e5e5\"/>\n"
+            svg += "<text x=\"\(margin.left - 8)\" y=\"\(at + 4)\" text-anchor=\"end\">\(escape(short(value)))</text>\n"
+        }
+        for taskCount in tasks {
+            svg += "<line x1=\"\(x(taskCount))\" y1=\"\(margin.top + plotHeight)\" x2=\"\(x(taskCount))\" y2=\"\(margin.top + plotHeight + 5)\" stroke=\"black\"/>\n"
+            svg += "<text x=\"\(x(taskCount))\" y=\"\(margin.top + plotHeight + 20)\" text-anchor=\"middle\">\(taskCount)</text>\n"
+        }
+        svg += "<line x1=\"\(margin.left)\" y1=\"\(margin.top)\" x2=\"\(margin.left)\" y2=\"\(margin.top + plotHeight)\" stroke=\"black\"/>\n"
+        svg += "<line x1=\"\(margin.left)\" y1=\"\(margin.top + plotHeight)\" x2=\"\(margin.left + plotWidth)\" y2=\"\(margin.top + plotHeight)\" stroke=\"black\"/>\n"
+        svg += "<text x=\"\(margin.left + plotWidth / 2)\" y=\"\(height - 15)\" text-anchor=\"middle\">tasks.max</text>\n"
+        svg += "<text transform=\"translate(22 \(margin.top + plotHeight / 2)) rotate(-90)\" text-anchor=\"middle\">records/s</text>\n"
+        // One line per series, with points.
+        var legend: [(String, String, Bool)] = []
+        for (index, entry) in series.enumerated() {
+            let color = palette[index % palette.count]
+            let points = entry.value.sorted { $0.tasks < $1.tasks }
+            let path = points.map { "\(x($0.tasks)),\(y($0.recordsPerSecond))" }.joined(separator: " ")
+            svg += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2.5\"/>\n"
+            for point in points {
+                svg += "<circle cx=\"\(x(point.tasks))\" cy=\"\(y(point.recordsPerSecond))\" r=\"4\" fill=\"\(color)\"><title>\(point.workers) workers, \(point.tasks) tasks: \(Int(point.recordsPerSecond)) records/s (\(escape(point.verdict.stage)))</title></circle>\n"
+            }
+            let first = points[0]
+            let label = "\(first.workers) worker\(first.workers == 1 ? "" : "s")" + (variants > 1 ? ", \(first.recordSize) B, \(first.compression)" : "")
+            legend.append((label, color, false))
+        }
+        // Peers as dashed reference lines.
+        for (index, peer) in peers.enumerated() {
+            let color = ["#555555", "#999999", "#bbbb00", "#aa6600"][index % 4]
+            let at = y(peer.recordsPerSecond)
+            svg += "<line x1=\"\(margin.left)\" y1=\"\(at)\" x2=\"\(margin.left + plotWidth)\" y2=\"\(at)\" stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n"
+            legend.append(("\(peer.name)" + (variants > 1 ? ", \(peer.recordSize) B, \(peer.compression)" : "") + ": \(short(peer.recordsPerSecond))/s", color, true))
+        }
+        for (index, item) in legend.enumerated() {
+            let top = margin.top + 10 + Double(index) * 20
+            let left = width - margin.right + 20
+            svg += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left + 24)\" y2=\"\(top)\" stroke=\"\(item.1)\" stroke-width=\"\(item.2 ? 1.5 : 2.5)\"\(item.2 ? " stroke-dasharray=\"6 4\"" : "")/>\n"
+            svg += "<text x=\"\(left + 30)\" y=\"\(top + 4)\">\(escape(item.0))</text>\n"
+        }
+        return svg + "</svg>\n"
+    }
+
+    static func short(_ value: Double) -> String {
+        if value >= 1_000_000 { return String(format: "%.1fM", value / 1_000_000) }
+        if value >= 1_000 { return String(format: "%.0fk", value / 1_000) }
+        return String(format: "%.0f", value)
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}
