@@ -54,6 +54,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "With --workers: draw records/s against tasks.max as SVG to this file.")
     var plot: String?
 
+    @Option(help: "Redraw --plot from a sweep's saved --json file instead of running anything.")
+    var replot: String?
+
     @Option(name: [.customShort("W"), .customLong("worker-property")], help: "With --workers: a worker setting name=value for every worker (repeatable), e.g. session.timeout.ms=6000.")
     var workerProperties: [String] = []
 
@@ -167,7 +170,7 @@ struct BenchCommand: ParsableCommand {
             }
             durationSeconds = value
         }
-        if workerCounts == nil && (duration != nil || rate != nil || plot != nil) {
+        if workerCounts == nil && (duration != nil || rate != nil || (plot != nil && replot == nil)) {
             throw ValidationError("--duration, --rate and --plot drive worker processes: add --workers (e.g. --workers 1)")
         }
         if let rate, rate <= 0 { throw ValidationError("invalid value '\(rate)' for --rate: expected a positive number of records/s") }
@@ -231,6 +234,12 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let replot {
+            guard let plot else { throw ValidationError("--replot needs --plot FILE.svg") }
+            try SweepPlot.redraw(from: replot, to: plot)
+            FileHandleOutput.standardOutput.write("plot written to \(plot)\n")
+            return
+        }
         let plan = try plan()
         if plan.workerCounts != nil {
             try runSweep(plan)

@@ -29,6 +29,14 @@ struct BenchSweepTests {
         #expect(csv.first?.hasPrefix("kind,name,direction,workers,tasks") == true)
         let svg = try String(contentsOfFile: folder.file("r.svg"), encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.contains("<polyline") && svg.contains("tasks.max") && svg.contains("1 worker"))
+        // The plot can be redrawn from the saved JSON; a file that is not a sweep's is refused.
+        let redrawn = try SluiceProcess.run(["bench", "--replot", folder.file("r.json"), "--plot", folder.file("again.svg")], timeout: 60)
+        #expect(redrawn.status == 0, "\(redrawn.stderr)")
+        #expect(try String(contentsOfFile: folder.file("again.svg"), encoding: .utf8).contains("<polyline"))
+        try folder.write("not-a-sweep.json", "{\"runs\": [{\"tasks\": 1}]}")
+        let refused = try SluiceProcess.run(["bench", "--replot", folder.file("not-a-sweep.json"), "--plot", folder.file("x.svg")], timeout: 60)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("has no sweep rows"), "\(refused.stderr)")
     }
 
     @Test("a rate-limited source is named as the bottleneck; a worker pinned to one CPU is CPU-bound")

@@ -60,7 +60,8 @@ extension BenchCommand {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             ChildCleanup.register(folder: folder)
             defer { try? FileManager.default.removeItem(atPath: folder); ChildCleanup.unregister(folder: folder) }
-            let peerRecords = records ?? Int(max(200_000, (rows.map(\.recordsPerSecond).max() ?? 100_000) * plan.durationSeconds))
+            // Timed sweeps: about as many records as the fastest run moved in 2 s (200,000 to 3,000,000).
+            let peerRecords = records ?? Int(min(3_000_000, max(200_000, (rows.map(\.recordsPerSecond).max() ?? 100_000) * 2)))
             for recordSize in plan.recordSizes {
                 for codec in plan.codecs {
                     peerFigures += try PeerRun.measure(

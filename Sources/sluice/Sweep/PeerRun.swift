@@ -12,6 +12,25 @@ struct PeerFigures: Sendable {
     var recordsPerSecond: Double
     var cpuSecondsPerMillion: Double
 
+    /// A peer read back from a sweep's JSON.
+    init?(json: [String: Any]) {
+        guard let name = json["name"] as? String, let size = json["record_size"] as? Int,
+            let compression = json["compression"] as? String, let rate = json["records_per_sec"] as? Double
+        else { return nil }
+        self.init(
+            name: name, recordSize: size, compression: compression, records: json["records"] as? Int ?? 0,
+            recordsPerSecond: rate, cpuSecondsPerMillion: json["cpu_sec_per_million"] as? Double ?? 0)
+    }
+
+    init(name: String, recordSize: Int, compression: String, records: Int, recordsPerSecond: Double, cpuSecondsPerMillion: Double) {
+        self.name = name
+        self.recordSize = recordSize
+        self.compression = compression
+        self.records = records
+        self.recordsPerSecond = recordsPerSecond
+        self.cpuSecondsPerMillion = cpuSecondsPerMillion
+    }
+
     var json: [String: Any] {
         [
             "name": name, "record_size": recordSize, "compression": compression, "records": records,

@@ -5,9 +5,9 @@ import Foundation
 /// dashed horizontal reference lines, with axes, ticks and a legend, so the
 /// picture reads without the table.
 enum SweepPlot {
-    static let width = 860.0
+    static let width = 980.0
     static let height = 520.0
-    static let margin = (left: 90.0, right: 250.0, top: 50.0, bottom: 60.0)
+    static let margin = (left: 90.0, right: 340.0, top: 50.0, bottom: 60.0)
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 
     static func svg(_ rows: [SweepRow], peers: [PeerFigures], title: String) -> String {
@@ -18,7 +18,9 @@ enum SweepPlot {
             }
         let variants = Set(rows.map { "\($0.recordSize)|\($0.compression)" }).count
         let tasks = Array(Set(rows.map(\.tasks))).sorted()
-        let top = max(1, (rows.map(\.recordsPerSecond) + peers.map(\.recordsPerSecond)).max() ?? 1) * 1.1
+        let highest = max(1, (rows.map(\.recordsPerSecond) + peers.map(\.recordsPerSecond)).max() ?? 1)
+        let step = niceStep(highest / 5)
+        let top = (highest / step).rounded(.up) * step
         let plotWidth = width - margin.left - margin.right
         let plotHeight = height - margin.top - margin.bottom
         func x(_ taskCount: Int) -> Double {
@@ -33,8 +35,8 @@ enum SweepPlot {
 
             """
         // Axes, grid and ticks.
-        for step in 0...5 {
-            let value = top * Double(step) / 5
+        for tick in 0...Int((top / step).rounded()) {
+            let value = Double(tick) * step
             let at = y(value)
             svg += "<line x1=\"\(margin.left)\" y1=\"\(at)\" x2=\"\(margin.left + plotWidth)\" y2=\"\(at)\" stroke=\"#e5e5e5\"/>\n"
             svg += "<text x=\"\(margin.left - 8)\" y=\"\(at + 4)\" text-anchor=\"end\">\(escape(short(value)))</text>\n"
@@ -48,7 +50,7 @@ enum SweepPlot {
         svg += "<text x=\"\(margin.left + plotWidth / 2)\" y=\"\(height - 15)\" text-anchor=\"middle\">tasks.max</text>\n"
         svg += "<text transform=\"translate(22 \(margin.top + plotHeight / 2)) rotate(-90)\" text-anchor=\"middle\">records/s</text>\n"
         // One line per series, with points.
-        var legend: [(String, String, Bool)] = []
+        var legend: [(String, String, Bool, String)] = []
         for (index, entry) in series.enumerated() {
             let color = palette[index % palette.count]
             let points = entry.value.sorted { $0.tasks < $1.tasks }
@@ -59,26 +61,57 @@ enum SweepPlot {
             }
             let first = points[0]
             let label = "\(first.workers) worker\(first.workers == 1 ? "" : "s")" + (variants > 1 ? ", \(first.recordSize) B, \(first.compression)" : "")
-            legend.append((label, color, false))
+            legend.append((label, color, false, ""))
         }
         // Peers as dashed reference lines.
-        for (index, peer) in peers.enumerated() {
-            let color = ["#555555", "#999999", "#bbbb00", "#aa6600"][index % 4]
+        let sizes = Array(Set(peers.map(\.recordSize))).sorted()
+        for peer in peers {
+            let color = peerColors[peer.name] ?? "#777777"
+            let dash = (sizes.firstIndex(of: peer.recordSize) ?? 0) == 0 ? "8 4" : "2 3"
             let at = y(peer.recordsPerSecond)
-            svg += "<line x1=\"\(margin.left)\" y1=\"\(at)\" x2=\"\(margin.left + plotWidth)\" y2=\"\(at)\" stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n"
-            legend.append(("\(peer.name)" + (variants > 1 ? ", \(peer.recordSize) B, \(peer.compression)" : "") + ": \(short(peer.recordsPerSecond))/s", color, true))
+            svg += "<line x1=\"\(margin.left)\" y1=\"\(at)\" x2=\"\(margin.left + plotWidth)\" y2=\"\(at)\" stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"\(dash)\"/>\n"
+            legend.append(("\(peer.name)" + (variants > 1 ? ", \(peer.recordSize) B, \(peer.compression)" : "") + ": \(short(peer.recordsPerSecond))/s", color, true, dash))
         }
         for (index, item) in legend.enumerated() {
             let top = margin.top + 10 + Double(index) * 20
             let left = width - margin.right + 20
-            svg += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left + 24)\" y2=\"\(top)\" stroke=\"\(item.1)\" stroke-width=\"\(item.2 ? 1.5 : 2.5)\"\(item.2 ? " stroke-dasharray=\"6 4\"" : "")/>\n"
+            svg += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left + 24)\" y2=\"\(top)\" stroke=\"\(item.1)\" stroke-width=\"\(item.2 ? 1.5 : 2.5)\"\(item.2 ? " stroke-dasharray=\"\(item.3)\"" : "")/>\n"
             svg += "<text x=\"\(left + 30)\" y=\"\(top + 4)\">\(escape(item.0))</text>\n"
         }
         return svg + "</svg>\n"
     }
 
+    /// Redraws the plot of a sweep's JSON file.
+    static func redraw(from jsonPath: String, to svgPath: String) throws {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: jsonPath)) } catch {
+            throw BenchError.runFailed("cannot read '\(jsonPath)': \(error.localizedDescription)")
+        }
+        guard let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let runs = document["runs"] as? [[String: Any]]
+        else { throw BenchError.runFailed("'\(jsonPath)' is not the JSON of a sweep (no \"runs\")") }
+        let rows = runs.compactMap(SweepRow.init(json:))
+        guard !rows.isEmpty else { throw BenchError.runFailed("'\(jsonPath)' has no sweep rows (runs made without --workers?)") }
+        let peers = (document["peers"] as? [[String: Any]] ?? []).compactMap(PeerFigures.init(json:))
+        let cores = (document["machine"] as? [String: Any])?["cpus"] as? Int ?? ProcessInfo.processInfo.activeProcessorCount
+        let title = "Sluice on \(cores) cores: records/s by tasks.max and workers"
+        try SweepReport.write(Data(svg(rows, peers: peers, title: title).utf8), to: svgPath)
+    }
+
+    /// Each peer keeps one color; record sizes differ by dash pattern.
+    static let peerColors = [
+        "librdkafka loop": "#444444", "kcat -P": "#e377c2", "kcat -C": "#bcbd22", "confluent-kafka (Python)": "#8c564b",
+    ]
+
+    /// 1, 2 or 5 times a power of ten, at least `raw`.
+    static func niceStep(_ raw: Double) -> Double {
+        let power = pow(10, (log10(max(raw, 1e-9))).rounded(.down))
+        for factor in [1.0, 2.0, 5.0, 10.0] where factor * power >= raw { return factor * power }
+        return 10 * power
+    }
+
     static func short(_ value: Double) -> String {
-        if value >= 1_000_000 { return String(format: "%.1fM", value / 1_000_000) }
+        if value >= 1_000_000 { return String(format: value.truncatingRemainder(dividingBy: 1_000_000) == 0 ? "%.0fM" : "%.1fM", value / 1_000_000) }
         if value >= 1_000 { return String(format: "%.0fk", value / 1_000) }
         return String(format: "%.0f", value)
     }

@@ -32,3 +32,32 @@ struct SweepRow: Sendable {
         return object
     }
 }
+
+extension SweepRow {
+    /// A row read back from a sweep's JSON (for redrawing a plot); nil if a field is missing.
+    init?(json: [String: Any]) {
+        guard let workers = json["workers"] as? Int, let tasks = json["tasks"] as? Int,
+            let recordSize = json["record_size"] as? Int, let compression = json["compression"] as? String,
+            let recordsPerSecond = json["records_per_sec"] as? Double
+        else { return nil }
+        let stages = json["stages"] as? [String: Double] ?? [:]
+        let fractions = StageFractions(
+            sourceBusy: stages["source_busy"] ?? 0, handoffWait: stages["handoff_wait"] ?? 0,
+            produceBusy: stages["produce_busy"] ?? 0, outstandingRecords: stages["producer_queue_records"] ?? 0,
+            workerCPU: stages["worker_cpu"] ?? 0, machineCPU: stages["machine_cpu"] ?? 0)
+        let verdict: StageVerdict
+        switch json["bottleneck"] as? String {
+        case "cpu": verdict = .cpu(used: fractions.machineCPU, cores: 1)
+        case "kafka": verdict = .kafka(wait: fractions.handoffWait, queue: fractions.outstandingRecords)
+        case "produce-call": verdict = .producerCall(busy: fractions.produceBusy, total: fractions.produceBusy + fractions.sourceBusy)
+        case "source": verdict = .sourceTasks(busy: fractions.sourceBusy)
+        default: verdict = .roundTrip
+        }
+        self.init(
+            workers: workers, tasks: tasks, recordSize: recordSize, compression: compression,
+            seconds: json["seconds"] as? Double ?? 0, records: json["records"] as? Double ?? 0,
+            recordsPerSecond: recordsPerSecond, cpuSecondsPerMillion: json["cpu_sec_per_million"] as? Double ?? 0,
+            brokerCPUSecondsPerMillion: json["broker_cpu_sec_per_million"] as? Double, stages: fractions, verdict: verdict,
+            efficiency: json["scaling_efficiency"] as? Double, lost: json["lost"] as? Int, duplicates: json["duplicates"] as? Int)
+    }
+}
