@@ -39,6 +39,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "With --workers: how long to measure each run, e.g. 20s (default 10s); --records measures until the tasks finish instead.")
     var duration: String?
 
+    @Option(help: "With --workers: source (datagen → Kafka) or sink (records already in Kafka → null sink; --partitions defaults to 64 there, since the embedded broker keeps 5 MiB per partition).")
+    var direction = "source"
+
     @Option(help: "With --workers: seconds after every task runs before measuring starts.")
     var warmup = 3.0
 
@@ -172,6 +175,13 @@ struct BenchCommand: ParsableCommand {
         }
         if workerCounts == nil && (duration != nil || rate != nil || (plot != nil && replot == nil)) {
             throw ValidationError("--duration, --rate and --plot drive worker processes: add --workers (e.g. --workers 1)")
+        }
+        guard direction == "source" || direction == "sink" else {
+            throw ValidationError("invalid value '\(direction)' for --direction: expected source or sink")
+        }
+        if direction == "sink" && workerCounts == nil { throw ValidationError("--direction sink drives worker processes: add --workers") }
+        if direction == "sink" && (rate != nil || duration != nil || verify) {
+            throw ValidationError("--direction sink reads a filled topic to its end: --rate, --duration and --verify do not apply")
         }
         if let rate, rate <= 0 { throw ValidationError("invalid value '\(rate)' for --rate: expected a positive number of records/s") }
         if workerCounts != nil && verify && records == nil {

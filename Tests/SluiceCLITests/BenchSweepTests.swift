@@ -54,6 +54,23 @@ struct BenchSweepTests {
         #expect(pinned.stdout.contains("of 1 cores in use"), "\(pinned.stdout)")
     }
 
+    @Test("the sink direction reads a filled topic with a null sink connector and compares kcat -C")
+    func sinkDirection() throws {
+        let folder = try TemporaryFolder()
+        let outcome = try SluiceProcess.run([
+            "bench", "--workers", "1", "--tasks", "2", "--direction", "sink", "--records", "300000", "--peers",
+            "--json", folder.file("s.json"),
+        ], timeout: 300)
+        #expect(outcome.status == 0, "\(outcome.stdout)\n\(outcome.stderr)")
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.file("s.json")))) as? [String: Any]
+        let run = (document?["runs"] as? [[String: Any]])?.first
+        #expect(run?["direction"] as? String == "sink")
+        #expect((run?["records_per_sec"] as? Double ?? 0) > 0)
+        #expect((run?["records"] as? Double ?? 0) > 0)
+        let peers = document?["peers"] as? [[String: Any]] ?? []
+        #expect(peers.contains { $0["name"] as? String == "kcat -C" } == MeasuredCommandProbe.kcatInstalled)
+    }
+
     @Test("bad flags get clear errors and start nothing")
     func badFlags() throws {
         let folder = try TemporaryFolder()
@@ -65,6 +82,8 @@ struct BenchSweepTests {
             (["--workers", "1", "--verify", "--duration", "5s"], "--verify with --workers needs a bounded run"),
             (["--duration", "5s"], "add --workers"),
             (["--workers", "1", "-W", "novalue"], "expected name=value"),
+            (["--workers", "1", "--direction", "up"], "invalid value 'up' for --direction"),
+            (["--workers", "1", "--direction", "sink", "--duration", "5s"], "--direction sink reads a filled topic to its end"),
         ] {
             let outcome = try SluiceProcess.run(["bench"] + arguments + ["--json", folder.file("x.json")], timeout: 60)
             #expect(outcome.status != 0)
@@ -112,5 +131,14 @@ struct BenchSweepTests {
 
     private func eventuallyTrue(seconds: Double, _ condition: () -> Bool) -> Bool {
         eventually(seconds: seconds, condition)
+    }
+}
+
+/// Whether this machine has kcat (the peers appear only when it does).
+enum MeasuredCommandProbe {
+    static var kcatInstalled: Bool {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":").contains {
+            FileManager.default.isExecutableFile(atPath: "\($0)/kcat")
+        }
     }
 }

@@ -32,8 +32,26 @@ extension BenchCommand {
         let tag = String(MonotonicClock.nanoseconds() % 1_000_000_000)
         var rows: [SweepRow] = []
         var index = 0
+        var sinkPeers: [PeerFigures] = []
+        let partitions = direction == "sink" && self.partitions == 4 ? 64 : self.partitions
         for recordSize in plan.recordSizes {
             for codec in plan.codecs {
+                var sinkTopic: (name: String, records: Int)?
+                if direction == "sink" {
+                    sinkTopic = try fillSinkTopic(
+                        tag: "\(tag)-\(recordSize)-\(codec)", recordSize: recordSize, codec: codec, partitions: partitions,
+                        broker: broker, base: base, plan: plan)
+                    if peers, let topic = sinkTopic {
+                        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-peers-\(getpid())").path
+                        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                        ChildCleanup.register(folder: folder)
+                        if let peer = try PeerRun.consume(topic: topic.name, records: topic.records, recordSize: recordSize, codec: codec, bootstrap: servers, folder: folder) {
+                            sinkPeers.append(peer)
+                        }
+                        try? FileManager.default.removeItem(atPath: folder)
+                        ChildCleanup.unregister(folder: folder)
+                    }
+                }
                 for workerCount in plan.workerCounts! {
                     for taskCount in plan.taskCounts {
                         index += 1
@@ -41,8 +59,9 @@ extension BenchCommand {
                             workers: workerCount, tasks: taskCount, recordSize: recordSize, codec: codec,
                             records: records, durationSeconds: plan.durationSeconds, warmupSeconds: warmup,
                             rate: rate, keyCardinality: keyCardinality, partitions: partitions,
-                            cpus: cpus == nil ? nil : plan.cpus, workerSettings: workerSettings, verify: verify)
-                        var row = try ClusterSweepRun.measure(setup, broker: broker, bootstrap: servers, tag: "\(tag)-\(index)")
+                            cpus: cpus == nil ? nil : plan.cpus, workerSettings: workerSettings, verify: verify,
+                            direction: direction)
+                        var row = try ClusterSweepRun.measure(setup, broker: broker, bootstrap: servers, tag: "\(tag)-\(index)", sinkTopic: sinkTopic)
                         if let base = rows.first(where: { $0.workers == 1 && $0.tasks == 1 && $0.recordSize == recordSize && $0.compression == codec }) {
                             row.efficiency = row.recordsPerSecond / (base.recordsPerSecond * Double(taskCount))
                         } else if workerCount == 1 && taskCount == 1 {
@@ -54,8 +73,8 @@ extension BenchCommand {
                 }
             }
         }
-        var peerFigures: [PeerFigures] = []
-        if peers {
+        var peerFigures: [PeerFigures] = sinkPeers
+        if peers && direction == "source" {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-peers-\(getpid())").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             ChildCleanup.register(folder: folder)
@@ -88,5 +107,31 @@ extension BenchCommand {
         }
         let lost = rows.reduce(0) { $0 + ($1.lost ?? 0) }
         if lost > 0 { throw BenchError.runFailed("\(lost) records lost") }
+    }
+
+    /// Fills a topic for the sink direction with datagen's keys and values through
+    /// the raw librdkafka loop. On the embedded cluster, which keeps the newest 5 MiB
+    /// of each partition, the count is capped so that every record stays readable.
+    private func fillSinkTopic(
+        tag: String, recordSize: Int, codec: String, partitions: Int, broker: ChildBroker?, base: KafkaConfiguration, plan: Plan
+    ) throws -> (name: String, records: Int) {
+        let name = "sweep-sink-\(tag)"
+        try broker?.createTopic(name, partitions: partitions)
+        var count = records ?? 2_000_000
+        if broker != nil {
+            let capacity = partitions * (4 << 20) / (recordSize + 10 + 40)
+            if count > capacity {
+                FileHandleOutput.standardError.write("sluice bench: \(count) records of \(recordSize) bytes do not fit the embedded broker's \(partitions) × 5 MiB; reading \(capacity) (raise --partitions for more)\n")
+                count = capacity
+            }
+        }
+        var config = base
+        config["compression.type"] = codec
+        config["sticky.partitioning.linger.ms"] = "0"
+        let setup = BenchRunSetup(
+            tasks: 1, records: count, recordSize: recordSize, keyCardinality: keyCardinality, codec: codec, mode: .direct,
+            cpus: plan.cpus, idle: plan.idle, batchBytes: batchBytes, batchCount: batchCount, producer: config)
+        _ = try RawBenchRun.measure(setup, topic: name)
+        return (name, count)
     }
 }

@@ -20,13 +20,18 @@ struct SweepRunSetup {
     /// Extra worker properties (`-X name=value` becomes `producer.name=value`).
     var workerSettings: [String: String]
     var verify: Bool
+    /// `source` (datagen → Kafka) or `sink` (Kafka → null sink).
+    var direction = "source"
 }
 
 /// Runs one sweep row: starts the workers, creates a datagen connector over the
 /// REST API, waits for every task to run, measures a steady window after a
 /// warm-up, and tears everything down.
 enum ClusterSweepRun {
-    static func measure(_ setup: SweepRunSetup, broker: ChildBroker?, bootstrap: String, tag: String) throws -> SweepRow {
+    static func measure(_ setup: SweepRunSetup, broker: ChildBroker?, bootstrap: String, tag: String, sinkTopic: (name: String, records: Int)? = nil) throws -> SweepRow {
+        if setup.direction == "sink", let sinkTopic {
+            return try measureSink(setup, broker: broker, bootstrap: bootstrap, tag: tag, topic: sinkTopic.name, records: sinkTopic.records)
+        }
         let topic = "sweep-\(tag)"
         let internalTopics = ["configs": 1, "offsets": 5, "status": 5]
         if let broker {
@@ -53,8 +58,9 @@ enum ClusterSweepRun {
         if setup.verify, let broker, let perTask {
             try broker.watch(topic, expected: Array(repeating: perTask, count: setup.tasks))
         }
-        try create(name: "bench", config: config, url: url, fleet: fleet)
-        try waitForTasks(url: url, count: setup.tasks, fleet: fleet)
+        let name = "bench-\(tag)"
+        try create(name: name, config: config, url: url, fleet: fleet)
+        try waitForTasks(url: url, name: name, count: setup.tasks, fleet: fleet)
 
         let urls = fleet.workers.map(\.url)
         let pids = fleet.workers.map(\.process.processIdentifier)
@@ -135,7 +141,7 @@ enum ClusterSweepRun {
             brokerCPUSecondsPerMillion: broker == nil ? nil : brokerCPUSeconds / records * 1e6,
             stages: stages, verdict: verdict)
         if setup.verify, let broker, setup.records != nil {
-            try waitForFinish(url: url, fleet: fleet)
+            try waitForFinish(url: url, name: name, fleet: fleet)
             let outcome = try broker.result(topic)
             if outcome.truncated {
                 throw BenchError.runFailed("verification of '\(topic)' is incomplete: the embedded broker dropped records before they were read; raise --partitions or lower --records")
@@ -143,8 +149,69 @@ enum ClusterSweepRun {
             row.lost = outcome.report.lost
             row.duplicates = outcome.report.duplicates + outcome.report.unexpected
         }
-        _ = try? BlockingHTTPClient.call("DELETE", url + "connectors/bench", timeoutSeconds: 10)
+        _ = try? BlockingHTTPClient.call("DELETE", url + "connectors/\(name)", timeoutSeconds: 10)
         return row
+    }
+
+    /// Kafka → null sink: `records` records already in `topic` are read by a sink
+    /// connector with `tasks.max` tasks; the window runs from the first record read
+    /// (after the consumer group's join) until the last.
+    static func measureSink(_ setup: SweepRunSetup, broker: ChildBroker?, bootstrap: String, tag: String, topic: String, records total: Int) throws -> SweepRow {
+        if let broker {
+            for (kind, partitions) in ["configs": 1, "offsets": 5, "status": 5] { try broker.createTopic("connect-\(kind)-\(tag)", partitions: partitions) }
+        }
+        var settings = setup.workerSettings
+        settings["config.storage.topic"] = "connect-configs-\(tag)"
+        settings["offset.storage.topic"] = "connect-offsets-\(tag)"
+        settings["status.storage.topic"] = "connect-status-\(tag)"
+        settings["consumer.fetch.max.bytes"] = settings["consumer.fetch.max.bytes"] ?? "52428800"
+        if let cpus = setup.cpus { settings["worker.cpus"] = cpus.description }
+        let fleet = try WorkerFleet(count: setup.workers, bootstrap: bootstrap, group: "sluice-bench-\(tag)", settings: settings)
+        defer { fleet.stop() }
+        let url = fleet.workers[0].url
+        // A name per row: the sink's consumer group is connect-<name>, and must start fresh.
+        let name = "bench-\(tag)"
+        try create(name: name, config: ["connector.class": "null", "tasks.max": String(setup.tasks), "topics": topic], url: url, fleet: fleet)
+        try waitForTasks(url: url, name: name, count: setup.tasks, fleet: fleet)
+        let urls = fleet.workers.map(\.url)
+        let pids = fleet.workers.map(\.process.processIdentifier)
+        let brokerPID = broker?.processIdentifier
+        var first: WorkerSample?
+        var last = WorkerSample.take(urls: urls, workerPIDs: pids, brokerPID: brokerPID)
+        let deadline = Date().addingTimeInterval(180)
+        while last.read < Double(total) {
+            guard Date() < deadline else {
+                throw BenchError.runFailed("the sink read \(Int(last.read)) of \(total) records within 180 s")
+            }
+            if let dead = fleet.workers.firstIndex(where: { !$0.process.isRunning }) {
+                throw BenchError.workerFailed("worker \(dead) exited during the run", logTail: fleet.logTail(dead))
+            }
+            usleep(50_000)
+            last = WorkerSample.take(urls: urls, workerPIDs: pids, brokerPID: brokerPID)
+            if first == nil && last.read > 0 { first = last }
+        }
+        guard let first, last.time > first.time else {
+            throw BenchError.runFailed("the sink read all \(total) records within one sample: use more --records")
+        }
+        let seconds = last.time - first.time
+        let records = last.read - first.read
+        let workerCPUSeconds = last.workerCPU - first.workerCPU
+        let brokerCPUSeconds = last.brokerCPU - first.brokerCPU
+        let cores = Double(setup.cpus?.cpus.count ?? CPUSet.available().cpus.count)
+        let stages = StageFractions(
+            sourceBusy: (last.busySeconds - first.busySeconds) / (seconds * Double(setup.tasks)),
+            handoffWait: 0, produceBusy: 0, outstandingRecords: 0,
+            workerCPU: workerCPUSeconds / seconds / cores,
+            machineCPU: (workerCPUSeconds + brokerCPUSeconds) / seconds / Double(ProcessInfo.processInfo.activeProcessorCount))
+        let verdict = StageVerdict.decide(
+            recordsPerSecond: records / seconds, rateLimit: nil, stages: stages, workerCores: cores,
+            machineCores: Double(ProcessInfo.processInfo.activeProcessorCount))
+        _ = try? BlockingHTTPClient.call("DELETE", url + "connectors/\(name)", timeoutSeconds: 10)
+        return SweepRow(
+            direction: "sink", workers: setup.workers, tasks: setup.tasks, recordSize: setup.recordSize, compression: setup.codec,
+            seconds: seconds, records: records, recordsPerSecond: records / seconds,
+            cpuSecondsPerMillion: workerCPUSeconds / records * 1e6,
+            brokerCPUSecondsPerMillion: broker == nil ? nil : brokerCPUSeconds / records * 1e6, stages: stages, verdict: verdict)
     }
 
     /// Creates the connector, retrying while the group is still forming (409).
@@ -164,16 +231,16 @@ enum ClusterSweepRun {
         }
     }
 
-    private static func states(url: String) -> [String] {
-        guard let reply = try? BlockingHTTPClient.call("GET", url + "connectors/bench/status", timeoutSeconds: 10) else { return [] }
+    private static func states(url: String, name: String) -> [String] {
+        guard let reply = try? BlockingHTTPClient.call("GET", url + "connectors/\(name)/status", timeoutSeconds: 10) else { return [] }
         return (reply.object["tasks"] as? [[String: Any]] ?? []).compactMap { $0["state"] as? String }
     }
 
     /// Waits until every task runs; a worker that dies or a task that fails stops the sweep.
-    private static func waitForTasks(url: String, count: Int, fleet: WorkerFleet) throws {
+    private static func waitForTasks(url: String, name: String, count: Int, fleet: WorkerFleet) throws {
         let deadline = Date().addingTimeInterval(90)
         while Date() < deadline {
-            let now = states(url: url)
+            let now = states(url: url, name: name)
             if now.count == count && now.allSatisfy({ $0 == "RUNNING" || $0 == "STOPPED" }) { return }
             if now.contains("FAILED") {
                 throw BenchError.workerFailed("a task FAILED", logTail: fleet.workers.indices.map { fleet.logTail($0) }.joined(separator: "\n"))
@@ -183,13 +250,13 @@ enum ClusterSweepRun {
             }
             usleep(200_000)
         }
-        throw BenchError.workerFailed("the tasks did not all start within 90 s (states: \(states(url: url)))", logTail: fleet.logTail(0))
+        throw BenchError.workerFailed("the tasks did not all start within 90 s (states: \(states(url: url, name: name)))", logTail: fleet.logTail(0))
     }
 
-    private static func waitForFinish(url: String, fleet: WorkerFleet) throws {
+    private static func waitForFinish(url: String, name: String, fleet: WorkerFleet) throws {
         let deadline = Date().addingTimeInterval(600)
         while Date() < deadline {
-            if states(url: url).allSatisfy({ $0 == "STOPPED" }) { return }
+            if states(url: url, name: name).allSatisfy({ $0 == "STOPPED" }) { return }
             usleep(200_000)
         }
         throw BenchError.runFailed("the tasks did not finish within 600 s")

@@ -132,6 +132,20 @@ enum PeerRun {
         return count
     }
 
+    /// `kcat -C` reading `records` records of `topic` to a file (the sink direction's peer).
+    static func consume(topic: String, records: Int, recordSize: Int, codec: String, bootstrap: String, folder: String) throws -> PeerFigures? {
+        guard MeasuredCommand.available("kcat") else { return nil }
+        let output = "\(folder)/sink-peer.txt"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let run = try MeasuredCommand.run(
+            ["kcat", "-C", "-b", bootstrap, "-t", topic, "-e", "-q", "-X", "log_level=0", "-c", String(records)], outputPath: output)
+        let read = try countLines(output)
+        guard run.status == 0, read > 0 else { return nil }
+        return PeerFigures(
+            name: "kcat -C", recordSize: recordSize, compression: codec, records: read,
+            recordsPerSecond: Double(read) / run.seconds, cpuSecondsPerMillion: run.cpuSeconds / Double(read) * 1e6)
+    }
+
     /// `python3` if it can import confluent_kafka.
     static func confluentKafkaPython() -> String? {
         guard MeasuredCommand.available("python3"),

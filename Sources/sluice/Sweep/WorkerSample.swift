@@ -5,6 +5,8 @@ import SluiceHTTP
 struct WorkerSample {
     var time: Double
     var written: Double = 0
+    /// Records sink tasks have read (`sink-record-read-total`).
+    var read: Double = 0
     var busySeconds: Double = 0
     var waitSeconds: Double = 0
     var produceSeconds: Double = 0
@@ -25,6 +27,9 @@ struct WorkerSample {
                 let name = series.prefix { $0 != "{" }
                 switch name {
                 case "kafka_connect_source_task_metrics_source_record_write_total": sample.written += value
+                case "kafka_connect_sink_task_metrics_sink_record_read_total":
+                    sample.read += value
+                    taskLabels.insert(url + series)
                 case "sluice_task_busy_seconds_total":
                     sample.busySeconds += value
                     taskLabels.insert(url + series)
