@@ -67,5 +67,25 @@ let package = Package(
             path: "Benchmarks/SourcePathAllocations",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+            .executableTarget(
+            name: "JsonConversion",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "SluiceRuntime", package: "Sluice"),
+            ],
+            path: "Benchmarks/JsonConversion",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        .executableTarget(
+            name: "ProducePath",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "SluiceCore", package: "Sluice"),
+                .product(name: "SluiceKafka", package: "Sluice"),
+                .product(name: "SluiceConnectors", package: "Sluice"),
+            ],
+            path: "Benchmarks/ProducePath",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ]
 )
