@@ -3,13 +3,13 @@ import Foundation
 /// The terminal table and JSON file of `sluice bench`.
 enum BenchReport {
     static let columns = [
-        "tasks", "compression", "mode", "records/s", "MB/s", "cpu s/M", "p50 ms", "p99 ms", "peak RSS MB",
+        "tasks", "size", "compression", "mode", "records/s", "MB/s", "cpu s/M", "p50 ms", "p99 ms", "peak RSS MB",
         "raw records/s", "ratio", "lost", "dup",
     ]
 
     static func cells(_ row: BenchRow) -> [String] {
         [
-            String(row.tasks), row.compression, row.mode, format(row.recordsPerSecond, 0),
+            String(row.tasks), String(row.recordSize), row.compression, row.mode, format(row.recordsPerSecond, 0),
             format(row.megabytesPerSecond, 1), format(row.cpuSecondsPerMillion, 3),
             format(row.p50Milliseconds, 2), format(row.p99Milliseconds, 2), format(row.peakRSSMegabytes, 1),
             row.raw.map { format($0.recordsPerSecond, 0) } ?? "-", row.ratioToRaw.map { format($0, 2) } ?? "-",
