@@ -134,9 +134,11 @@ public final class Consumer: @unchecked Sendable {
         return got
     }
 
-    /// Commits the offsets of everything returned so far (synchronously).
-    public func commit() throws {
-        let code = rd_kafka_commit(handle.pointer, nil, 0)
+    /// Commits the offsets of everything returned so far: synchronously (the call
+    /// returns once the coordinator has them), or with `async` in the background
+    /// (a later commit supersedes it; a failure surfaces at the next synchronous one).
+    public func commit(async: Bool = false) throws {
+        let code = rd_kafka_commit(handle.pointer, nil, async ? 1 : 0)
         if code != RD_KAFKA_RESP_ERR_NO_ERROR && code != RD_KAFKA_RESP_ERR__NO_OFFSET {
             throw KafkaError.consumeFailed(reason: "commit: \(KafkaError.text(code))")
         }

@@ -117,7 +117,10 @@ public final class SinkTaskRunner: @unchecked Sendable {
                 // Flush on the interval, and as soon as the topic is drained, so the tail
                 // of a burst is durable (and its offsets committed) without waiting.
                 if unflushed > 0 && (got == 0 || now &- lastFlush >= UInt64(settings.flushIntervalMs) * 1_000_000) {
-                    try flushAndCommit()
+                    // While running, the commit goes out in the background: a broker
+                    // round trip per drained queue would stall reading. Only flushed
+                    // offsets are ever committed; the last commit, at stop, waits.
+                    try flushAndCommit(async: true)
                     unflushed = 0
                     lastFlush = now
                 }
@@ -139,10 +142,10 @@ public final class SinkTaskRunner: @unchecked Sendable {
         if count > 0 { retries.wrappingIncrement(by: count, ordering: .relaxed) }
     }
 
-    private func flushAndCommit() throws {
+    private func flushAndCommit(async: Bool = false) throws {
         try retrying { try task.flush() }
         try flushDeadLetters()
-        try consumer.commit()
+        try consumer.commit(async: async)
     }
 
     /// The dead-letter batch being filled.

@@ -59,12 +59,14 @@ enum ClusterSweepRun {
             try broker.watch(topic, expected: Array(repeating: perTask, count: setup.tasks))
         }
         let name = "bench-\(tag)"
-        try create(name: name, config: config, url: url, fleet: fleet)
-        try waitForTasks(url: url, name: name, count: setup.tasks, fleet: fleet)
-
         let urls = fleet.workers.map(\.url)
         let pids = fleet.workers.map(\.process.processIdentifier)
         let brokerPID = broker?.processIdentifier
+        // For a bounded run too short to sample while it runs: the state before it started.
+        let idle = WorkerSample.take(urls: urls, workerPIDs: pids, brokerPID: brokerPID)
+        try create(name: name, config: config, url: url, fleet: fleet)
+        try waitForTasks(url: url, name: name, count: setup.tasks, fleet: fleet)
+
         var first: WorkerSample
         var last: WorkerSample
         var records: Double
@@ -84,6 +86,12 @@ enum ClusterSweepRun {
                 if let dead = fleet.workers.firstIndex(where: { !$0.process.isRunning }) {
                     throw BenchError.workerFailed("worker \(dead) exited during the run", logTail: fleet.logTail(dead))
                 }
+            }
+            if first.tasks < setup.tasks || first.written >= Double(perTask * setup.tasks) {
+                // The tasks finished before the first sample: time the whole run, from
+                // before the connector was created (task start-up included).
+                first = idle
+                last = idle
             }
             records = Double(perTask * setup.tasks) - first.written
             seconds = end.time - first.time
