@@ -2,14 +2,14 @@
 # File source -> embedded Kafka and embedded Kafka -> file sink, Sluice against kcat
 # on the same data and the same cluster, in one run (issue 3's targets).
 #   SIZE_MB (default 200) of 100-byte lines; results in perf/results/<date>-<host>-file-vs-kcat.txt
+#   (or OUT); SLUICE=path uses an already built binary instead of `make release`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-make -s release >/dev/null
+if [[ -n "${SLUICE:-}" ]]; then bin=$(realpath "$SLUICE"); else make -s release >/dev/null; bin=$PWD/.build/release/sluice; fi
 command -v kcat >/dev/null || { apt-get install -y -qq kcat >/dev/null; }
-bin=$PWD/.build/release/sluice
 size_mb=${SIZE_MB:-200}
 work=$(mktemp -d /tmp/sluice-perf-XXXXXX)
-out="perf/results/$(date +%Y-%m-%d)-$(hostname)-file-vs-kcat.txt"
+out="${OUT:-perf/results/$(date +%Y-%m-%d)-$(hostname)-file-vs-kcat.txt}"
 trap 'kill $broker_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
 lines=$((size_mb * 1024 * 1024 / 100))
