@@ -8,6 +8,25 @@ enum BenchCluster {
         _ = try consumer.metadata(timeoutMs: timeoutMs)
     }
 
+    /// The cluster a benchmark runs against: `bootstrapServers` when given, otherwise
+    /// an embedded cluster in a child process (the caller stops it). The returned
+    /// producer settings point at it, and it has answered within `timeoutMs`.
+    static func start(bootstrapServers: String?, producer: KafkaConfiguration, timeoutMs: Int) throws
+        -> (broker: ChildBroker?, servers: String, base: KafkaConfiguration)
+    {
+        let broker = bootstrapServers == nil ? try ChildBroker() : nil
+        let servers = bootstrapServers ?? broker!.bootstrapServers
+        var base = producer
+        base["bootstrap.servers"] = servers
+        do {
+            try checkReachable(base, timeoutMs: timeoutMs)
+        } catch {
+            broker?.stop()
+            throw error
+        }
+        return (broker, servers, base)
+    }
+
     /// Creates a topic in the child broker, or through the admin API of a real
     /// cluster (falling back to an auto-created topic where admin is not served).
     static func createTopic(_ name: String, partitions: Int, broker: ChildBroker?, configuration: KafkaConfiguration) throws {

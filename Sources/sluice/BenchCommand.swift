@@ -255,19 +255,9 @@ struct BenchCommand: ParsableCommand {
             try runSweep(plan)
             return
         }
-        let broker: ChildBroker?
-        let servers: String
-        if let bootstrapServers {
-            broker = nil
-            servers = bootstrapServers
-        } else {
-            broker = try ChildBroker()
-            servers = broker!.bootstrapServers
-        }
+        let (broker, servers, base) = try BenchCluster.start(
+            bootstrapServers: bootstrapServers, producer: plan.producer, timeoutMs: connectTimeoutMs)
         defer { broker?.stop() }
-        var base = plan.producer
-        base["bootstrap.servers"] = servers
-        try BenchCluster.checkReachable(base, timeoutMs: connectTimeoutMs)
         let out = FileHandleOutput.standardOutput
         out.write("sluice bench: \(recordCount) records of \(recordSize) bytes, \(partitions) partitions, cluster \(broker == nil ? servers : "embedded (\(servers))")\n")
         var peerFigures: [PeerFigures] = []
@@ -310,16 +300,14 @@ struct BenchCommand: ParsableCommand {
         }
         }
         if peers {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-peers-\(getpid())").path
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            ChildCleanup.register(folder: folder)
-            defer { try? FileManager.default.removeItem(atPath: folder); ChildCleanup.unregister(folder: folder) }
-            for recordSize in plan.recordSizes {
-                for codec in plan.codecs {
-                    peerFigures += try PeerRun.measure(
-                        recordSize: recordSize, codec: codec, records: recordCount, keyCardinality: keyCardinality,
-                        partitions: partitions, broker: broker, bootstrap: servers, producer: plan.producer,
-                        tag: "\(session.tag)-\(recordSize)-\(codec)", folder: folder)
+            try PeerRun.withFolder { folder in
+                for recordSize in plan.recordSizes {
+                    for codec in plan.codecs {
+                        peerFigures += try PeerRun.measure(
+                            recordSize: recordSize, codec: codec, records: recordCount, keyCardinality: keyCardinality,
+                            partitions: partitions, broker: broker, bootstrap: servers, producer: plan.producer,
+                            tag: "\(session.tag)-\(recordSize)-\(codec)", folder: folder)
+                    }
                 }
             }
             out.write("\npeers (same data, same cluster):\n")

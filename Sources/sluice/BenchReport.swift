@@ -31,25 +31,26 @@ enum BenchReport {
     }
 
     /// `{"machine": ..., "command": ..., "runs": [...]}` written to `path`.
-    static func writeJSON(_ rows: [BenchRow], peers: [PeerFigures] = [], command: String, to path: String) throws {
+    /// The machine a result was measured on, for the JSON files.
+    static var machine: [String: Any] {
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count)
+        return [
+            "host": String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self),
+            "cpus": ProcessInfo.processInfo.activeProcessorCount,
+            "memory_gb": Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824,
+        ]
+    }
+
+    static func writeJSON(_ rows: [BenchRow], peers: [PeerFigures] = [], command: String, to path: String) throws {
         let document: [String: Any] = [
             "command": command,
-            "machine": [
-                "host": String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self),
-                "cpus": ProcessInfo.processInfo.activeProcessorCount,
-                "memory_gb": Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824,
-            ],
+            "machine": machine,
             "runs": rows.map { row in row.json.mapValues { $0 ?? NSNull() } },
             "peers": peers.map(\.json),
         ]
         let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
-        do {
-            try data.write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw BenchError.cannotWrite(path: path, reason: error.localizedDescription)
-        }
+        try SweepReport.write(data, to: path)
     }
 
     static func format(_ value: Double, _ decimals: Int) -> String {

@@ -46,12 +46,7 @@ struct BrokerCommand: ParsableCommand {
     }
 
     func run() throws {
-        // Block the stop signals in every thread so that sigwait below receives them.
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        sigaddset(&stopSignals, SIGINT)
-        sigaddset(&stopSignals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+        let stopSignals = StopSignals.block()
 
         let cluster = try EmbeddedKafka(brokers: brokers)
         if connectTopics {
@@ -71,8 +66,7 @@ struct BrokerCommand: ParsableCommand {
             // Detached: it ends with the process.
             _ = try PinnedThread(name: "broker-control") { control.serve() }
         }
-        var received: Int32 = 0
-        sigwait(&stopSignals, &received)
+        _ = stopSignals.wait()
         withExtendedLifetime(cluster) {}
     }
 }

@@ -30,11 +30,7 @@ struct StandaloneCommand: ParsableCommand {
     var exitWhenSourcesEnd = false
 
     func run() throws {
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        sigaddset(&stopSignals, SIGINT)
-        sigaddset(&stopSignals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+        let stopSignals = StopSignals.block()
 
         var properties = try PropertiesFile.load(path: workerProperties)
         if properties["producer.log_level"] == nil { properties["producer.log_level"] = "3" }
@@ -54,10 +50,8 @@ struct StandaloneCommand: ParsableCommand {
         // Wait for a stop signal, reporting each task that fails meanwhile.
         var received: Int32 = 0
         var reported = Set<String>()
-        var timeout = timespec(tv_sec: 1, tv_nsec: 0)
         while true {
-            let signal = sigtimedwait(&stopSignals, nil, &timeout)
-            if signal > 0 { received = signal; break }
+            if let signal = stopSignals.wait(seconds: 1) { received = signal; break }
             for task in worker.taskStates where task.state == .failed {
                 let key = "\(task.connector)/\(task.task)"
                 if reported.insert(key).inserted {

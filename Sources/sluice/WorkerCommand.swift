@@ -31,11 +31,7 @@ struct WorkerCommand: ParsableCommand {
     var workerProperties: String
 
     func run() throws {
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        sigaddset(&stopSignals, SIGINT)
-        sigaddset(&stopSignals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+        let stopSignals = StopSignals.block()
 
         let err = FileHandleOutput.standardError
         let log: @Sendable (String) -> Void = { line in err.write("sluice worker: \(line)\n") }
@@ -68,8 +64,7 @@ struct WorkerCommand: ParsableCommand {
         // The line tests and scripts wait for.
         FileHandleOutput.standardOutput.write("rest.url=\(herder.url)\n")
         log("REST API on \(config.restHost):\(port) (auth: \(config.authType)), worker id \(herder.workerID)")
-        var received: Int32 = 0
-        sigwait(&stopSignals, &received)
+        let received = stopSignals.wait()
         log("stopping (signal \(received))")
         herder.stop()
         server.stop()

@@ -118,19 +118,15 @@ struct BenchSweepTests {
                 return String(decoding: data, as: UTF8.self).contains(prefix)
             }
         }
-        let started = eventuallyTrue(seconds: 60) { children().count == 2 }
+        let started = eventually(seconds: 60) { children().count == 2 }
         #expect(started, "the workers never started")
         usleep(1_500_000)
         kill(pid, SIGINT)
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
-        #expect(eventuallyTrue(seconds: 10) { children().isEmpty }, "workers left running: \(children())")
+        #expect(eventually(seconds: 10) { children().isEmpty }, "workers left running: \(children())")
         let temporary = (try? FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)) ?? []
         #expect(!temporary.contains { $0.hasPrefix(prefix) }, "temporary folders left behind")
-    }
-
-    private func eventuallyTrue(seconds: Double, _ condition: () -> Bool) -> Bool {
-        eventually(seconds: seconds, condition)
     }
 }
 

@@ -35,15 +35,6 @@ struct StandaloneCommandTests {
         return process
     }
 
-    static func waitUntil(seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(100_000)
-        }
-        return try condition()
-    }
-
     @Test("file -> Kafka -> file is line-for-line identical, for plain, lz4 and zstd files", arguments: ["txt", "lz4", "zst"])
     func roundTrip(ext: String) throws {
         let folder = try TemporaryFolder()
@@ -58,7 +49,7 @@ struct StandaloneCommandTests {
         try folder.write("source.json", #"{"name": "src", "config": {"connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector", "file": "\#(folder.file("in.\(ext)"))", "topic": "lines"}}"#)
         try folder.write("sink.properties", "name=sink\nconnector.class=FileStreamSink\ntopics=lines\nfile=\(folder.file("out.\(ext)"))\n")
         let process = try Self.start([folder.file("worker.properties"), folder.file("source.json"), folder.file("sink.properties")])
-        let done = try Self.waitUntil(seconds: 60) {
+        let done = try eventually(seconds: 60) {
             try FileManager.default.fileExists(atPath: folder.file("out.\(ext)")) && Self.readLines(folder.file("out.\(ext)")).count >= lines.count
         }
         process.terminate()
@@ -127,7 +118,7 @@ struct StandaloneCommandTests {
 
         let first = try Self.start(arguments)
         // Kill it once some, but not all, records are in Kafka and offsets were written.
-        let partial = try Self.waitUntil(seconds: 60) {
+        let partial = try eventually(seconds: 60) {
             try drain(stopAfter: 20_000)
             return seen.count >= 20_000 && FileManager.default.fileExists(atPath: folder.file("offsets.json"))
         }
@@ -138,7 +129,7 @@ struct StandaloneCommandTests {
         #expect(seen.count < lines.count, "the kill must come before the end to test anything")
 
         let second = try Self.start(arguments)
-        let complete = try Self.waitUntil(seconds: 120) {
+        let complete = try eventually(seconds: 120) {
             try drain()
             return seen.count >= lines.count
         }

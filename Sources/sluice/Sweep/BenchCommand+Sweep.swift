@@ -7,19 +7,9 @@ extension BenchCommand {
     func runSweep(_ plan: Plan) throws {
         ChildCleanup.install()
         let out = FileHandleOutput.standardOutput
-        let broker: ChildBroker?
-        let servers: String
-        if let bootstrapServers {
-            broker = nil
-            servers = bootstrapServers
-        } else {
-            broker = try ChildBroker()
-            servers = broker!.bootstrapServers
-        }
+        let (broker, servers, base) = try BenchCluster.start(
+            bootstrapServers: bootstrapServers, producer: plan.producer, timeoutMs: connectTimeoutMs)
         defer { broker?.stop() }
-        var base = plan.producer
-        base["bootstrap.servers"] = servers
-        try BenchCluster.checkReachable(base, timeoutMs: connectTimeoutMs)
         let bounded = records != nil
         let what = bounded ? "\(recordCount) records per run" : "\(Int(plan.durationSeconds)) s per run after a \(Int(warmup)) s warm-up"
         out.write("sluice bench: sweep over \(plan.workerCounts!.map(String.init).joined(separator: ",")) workers × \(plan.taskCounts.map(String.init).joined(separator: ",")) tasks, \(what), cluster \(broker == nil ? servers : "embedded (\(servers))")\n")
@@ -42,14 +32,11 @@ extension BenchCommand {
                         tag: "\(tag)-\(recordSize)-\(codec)", recordSize: recordSize, codec: codec, partitions: partitions,
                         broker: broker, base: base, plan: plan)
                     if peers, let topic = sinkTopic {
-                        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-peers-\(getpid())").path
-                        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                        ChildCleanup.register(folder: folder)
-                        if let peer = try PeerRun.consume(topic: topic.name, records: topic.records, recordSize: recordSize, codec: codec, bootstrap: servers, folder: folder) {
-                            sinkPeers.append(peer)
+                        try PeerRun.withFolder { folder in
+                            if let peer = try PeerRun.consume(topic: topic.name, records: topic.records, recordSize: recordSize, codec: codec, bootstrap: servers, folder: folder) {
+                                sinkPeers.append(peer)
+                            }
                         }
-                        try? FileManager.default.removeItem(atPath: folder)
-                        ChildCleanup.unregister(folder: folder)
                     }
                 }
                 for workerCount in plan.workerCounts! {
@@ -75,18 +62,16 @@ extension BenchCommand {
         }
         var peerFigures: [PeerFigures] = sinkPeers
         if peers && direction == "source" {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-peers-\(getpid())").path
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            ChildCleanup.register(folder: folder)
-            defer { try? FileManager.default.removeItem(atPath: folder); ChildCleanup.unregister(folder: folder) }
             // Timed sweeps: about as many records as the fastest run moved in 2 s (200,000 to 3,000,000).
             let peerRecords = records ?? Int(min(3_000_000, max(200_000, (rows.map(\.recordsPerSecond).max() ?? 100_000) * 2)))
-            for recordSize in plan.recordSizes {
-                for codec in plan.codecs {
-                    peerFigures += try PeerRun.measure(
-                        recordSize: recordSize, codec: codec, records: peerRecords, keyCardinality: keyCardinality,
-                        partitions: partitions, broker: broker, bootstrap: servers, producer: plan.producer,
-                        tag: "\(tag)-\(recordSize)-\(codec)", folder: folder)
+            try PeerRun.withFolder { folder in
+                for recordSize in plan.recordSizes {
+                    for codec in plan.codecs {
+                        peerFigures += try PeerRun.measure(
+                            recordSize: recordSize, codec: codec, records: peerRecords, keyCardinality: keyCardinality,
+                            partitions: partitions, broker: broker, bootstrap: servers, producer: plan.producer,
+                            tag: "\(tag)-\(recordSize)-\(codec)", folder: folder)
+                    }
                 }
             }
         }

@@ -33,18 +33,9 @@ enum ClusterSweepRun {
             return try measureSink(setup, broker: broker, bootstrap: bootstrap, tag: tag, topic: sinkTopic.name, records: sinkTopic.records)
         }
         let topic = "sweep-\(tag)"
-        let internalTopics = ["configs": 1, "offsets": 5, "status": 5]
-        if let broker {
-            try broker.createTopic(topic, partitions: setup.partitions)
-            // Each row is its own cluster of workers, so it needs its own internal topics.
-            for (kind, partitions) in internalTopics { try broker.createTopic("connect-\(kind)-\(tag)", partitions: partitions) }
-        }
-        var settings = setup.workerSettings
-        settings["config.storage.topic"] = "connect-configs-\(tag)"
-        settings["offset.storage.topic"] = "connect-offsets-\(tag)"
-        settings["status.storage.topic"] = "connect-status-\(tag)"
+        try broker?.createTopic(topic, partitions: setup.partitions)
+        var settings = try workerSettings(setup, broker: broker, tag: tag)
         settings["producer.compression.type"] = setup.codec
-        if let cpus = setup.cpus { settings["worker.cpus"] = cpus.description }
         let fleet = try WorkerFleet(count: setup.workers, bootstrap: bootstrap, group: "sluice-bench-\(tag)", settings: settings)
         defer { fleet.stop() }
         let url = fleet.workers[0].url
@@ -165,15 +156,8 @@ enum ClusterSweepRun {
     /// connector with `tasks.max` tasks; the window runs from the first record read
     /// (after the consumer group's join) until the last.
     static func measureSink(_ setup: SweepRunSetup, broker: ChildBroker?, bootstrap: String, tag: String, topic: String, records total: Int) throws -> SweepRow {
-        if let broker {
-            for (kind, partitions) in ["configs": 1, "offsets": 5, "status": 5] { try broker.createTopic("connect-\(kind)-\(tag)", partitions: partitions) }
-        }
-        var settings = setup.workerSettings
-        settings["config.storage.topic"] = "connect-configs-\(tag)"
-        settings["offset.storage.topic"] = "connect-offsets-\(tag)"
-        settings["status.storage.topic"] = "connect-status-\(tag)"
+        var settings = try workerSettings(setup, broker: broker, tag: tag)
         settings["consumer.fetch.max.bytes"] = settings["consumer.fetch.max.bytes"] ?? "52428800"
-        if let cpus = setup.cpus { settings["worker.cpus"] = cpus.description }
         let fleet = try WorkerFleet(count: setup.workers, bootstrap: bootstrap, group: "sluice-bench-\(tag)", settings: settings)
         defer { fleet.stop() }
         let url = fleet.workers[0].url
@@ -220,6 +204,18 @@ enum ClusterSweepRun {
             seconds: seconds, records: records, recordsPerSecond: records / seconds,
             cpuSecondsPerMillion: workerCPUSeconds / records * 1e6,
             brokerCPUSecondsPerMillion: broker == nil ? nil : brokerCPUSeconds / records * 1e6, stages: stages, verdict: verdict)
+    }
+
+    /// The row's worker settings: its own internal topics (each row is its own
+    /// cluster of workers; created here on the embedded cluster) and its CPUs.
+    private static func workerSettings(_ setup: SweepRunSetup, broker: ChildBroker?, tag: String) throws -> [String: String] {
+        var settings = setup.workerSettings
+        for (setting, kind, partitions) in [("config", "configs", 1), ("offset", "offsets", 5), ("status", "status", 5)] {
+            try broker?.createTopic("connect-\(kind)-\(tag)", partitions: partitions)
+            settings["\(setting).storage.topic"] = "connect-\(kind)-\(tag)"
+        }
+        if let cpus = setup.cpus { settings["worker.cpus"] = cpus.description }
+        return settings
     }
 
     /// Creates the connector, retrying while the group is still forming (409).

@@ -146,6 +146,19 @@ enum PeerRun {
             recordsPerSecond: Double(read) / run.seconds, cpuSecondsPerMillion: run.cpuSeconds / Double(read) * 1e6)
     }
 
+    /// Runs `body` with a temporary folder for the peers' files, removed afterwards
+    /// (and on Ctrl-C, through ``ChildCleanup``).
+    static func withFolder(_ body: (String) throws -> Void) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-peers-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        ChildCleanup.register(folder: folder)
+        defer {
+            try? FileManager.default.removeItem(atPath: folder)
+            ChildCleanup.unregister(folder: folder)
+        }
+        try body(folder)
+    }
+
     /// `python3` if it can import confluent_kafka.
     static func confluentKafkaPython() -> String? {
         guard MeasuredCommand.available("python3"),

@@ -49,15 +49,9 @@ enum SweepReport {
     /// The schema of the first benchmark's JSON, with `workers`, `stages`,
     /// `bottleneck`, `verdict`, `scaling_efficiency` per run and a `peers` list.
     static func writeJSON(_ rows: [SweepRow], peers: [PeerFigures], command: String, to path: String) throws {
-        var host = [CChar](repeating: 0, count: 256)
-        gethostname(&host, host.count)
         let document: [String: Any] = [
             "command": command,
-            "machine": [
-                "host": String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self),
-                "cpus": ProcessInfo.processInfo.activeProcessorCount,
-                "memory_gb": Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824,
-            ],
+            "machine": BenchReport.machine,
             "runs": rows.map(\.json),
             "peers": peers.map(\.json),
         ]
