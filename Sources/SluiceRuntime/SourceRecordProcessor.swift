@@ -80,6 +80,11 @@ final class SourceRecordProcessor {
             output = fresh
             return fresh
         }
+        // One buffer per part for the whole batch: converters append into them.
+        var keyBytes: [UInt8] = []
+        var valueBytes: [UInt8] = []
+        keyBytes.reserveCapacity(64)
+        valueBytes.reserveCapacity(256)
         for position in 0..<input.count {
             let view = input[position]
             var record: ConnectRecord
@@ -91,9 +96,11 @@ final class SourceRecordProcessor {
                 stage = "TRANSFORMATION"
                 guard try transforms.apply(&record) else { continue }
                 stage = "KEY_CONVERTER"
-                let key = try keyConverter.toBytes(record.key)
+                keyBytes.removeAll(keepingCapacity: true)
+                let key = try keyConverter.write(record.key, into: &keyBytes) ? keyBytes : nil
                 stage = "VALUE_CONVERTER"
-                let value = try valueConverter.toBytes(record.value)
+                valueBytes.removeAll(keepingCapacity: true)
+                let value = try valueConverter.write(record.value, into: &valueBytes) ? valueBytes : nil
                 let topic = record.topic == defaultTopic ? nil : record.topic
                 var batch = try next(topic: topic)
                 let headers = view.headers

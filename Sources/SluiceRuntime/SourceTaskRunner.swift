@@ -26,8 +26,8 @@ public final class SourceTaskRunner: @unchecked Sendable {
         public var batchBytes: Int = 1 << 20
         /// Index entries per batch.
         public var maxRecordsPerBatch: Int = 16_384
-        /// Direct or producer-lane hand-off.
-        public var mode: ProduceMode = .direct
+        /// Direct or producer-lane hand-off; `automatic` picks by whether records are converted.
+        public var mode: ProduceMode = .automatic
         /// CPU for the task thread, `nil` to let the scheduler choose.
         public var taskCPU: Int?
         /// CPU for the producer lane thread (lane mode), `nil` to let the scheduler choose.
@@ -58,6 +58,8 @@ public final class SourceTaskRunner: @unchecked Sendable {
     private let pool: BatchPool
     private let producer: Producer
     private let ring: SPSCRing<RecordBatch>?
+    /// ``Settings/mode`` resolved: `direct` or `lane`.
+    public let mode: ProduceMode
     private let committer: OrderedBatchCommitter
     private let running = ManagedAtomic<Bool>(false)
     private let sourceDone = ManagedAtomic<Bool>(false)
@@ -98,12 +100,13 @@ public final class SourceTaskRunner: @unchecked Sendable {
             },
             release: { batch in pool.release(batch) })
         self.committer = committer
-        ring = settings.mode == .lane ? SPSCRing(capacity: settings.batchCount) : nil
         retry = try RetryPolicy(config: context.config)
         let processor = try SourceRecordProcessor(
             topic: topic, format: task.valueFormat, config: context.config,
             connectorName: context.connectorName, taskID: context.taskID)
         self.processor = processor.isNeeded ? processor : nil
+        mode = settings.mode.resolved(converting: processor.isNeeded)
+        ring = mode == .lane ? SPSCRing(capacity: settings.batchCount) : nil
         let counters = produceCounters
         producer = try Producer(topic: topic, configuration: producerConfiguration) { batch in
             StageCounters.add(batch.count - batch.failedDeliveries, to: counters.records)
@@ -116,7 +119,7 @@ public final class SourceTaskRunner: @unchecked Sendable {
     public func start() throws {
         running.store(true, ordering: .releasing)
         outcome.withLock { $0.state = .running }
-        if settings.mode == .lane {
+        if mode == .lane {
             threads.append(try PinnedThread(name: "sluice-lane-\(context.taskID)", cpu: settings.laneCPU) { [self] in
                 runLane()
             })
@@ -158,11 +161,11 @@ public final class SourceTaskRunner: @unchecked Sendable {
             fail(error)
         }
         sourceDone.store(true, ordering: .releasing)
-        if settings.mode == .direct { finish() }
+        if mode == .direct { finish() }
     }
 
     private func sourceLoop(idle: inout IdleStrategy) throws {
-        let direct = settings.mode == .direct
+        let direct = mode == .direct
         // In direct mode a batch comes back only through a delivery report this thread
         // serves, so the wait blocks in rd_kafka_poll, which wakes on the first report,
         // instead of sleeping through it in an idle strategy.
@@ -216,7 +219,7 @@ public final class SourceTaskRunner: @unchecked Sendable {
         batch.taskID = Int32(truncatingIfNeeded: context.taskID)
         batch.batchSequence = nextBatchSequence
         nextBatchSequence &+= 1
-        if settings.mode == .direct {
+        if mode == .direct {
             let start = MonotonicClock.nanoseconds()
             try producer.produce(batch)
             producer.poll(timeoutMs: 0)

@@ -69,8 +69,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Compression codecs, a comma-separated list of none, gzip, snappy, lz4, zstd.")
     var compression = "none"
 
-    @Option(help: "Produce modes, a comma-separated list of direct, lane.")
-    var mode = "direct"
+    @Option(help: "Produce modes, a comma-separated list of direct, lane, automatic (direct for the zero-copy pipeline, lane for the converted one).")
+    var mode = "automatic"
 
     @Option(help: "Partitions of each benchmark topic.")
     var partitions = 4

@@ -21,7 +21,10 @@ struct BenchRunSetup {
     var connectorConfig: [String: String] = [:]
 
     /// The mode column: the hand-off, and `+conv` off the zero-copy path.
-    var label: String { mode.rawValue + (connectorConfig.isEmpty ? "" : "+conv") + (valueFormat == "json" ? "/json" : "") }
+    var label: String {
+        mode.resolved(converting: !connectorConfig.isEmpty).rawValue + (connectorConfig.isEmpty ? "" : "+conv")
+            + (valueFormat == "json" ? "/json" : "")
+    }
 
     /// Records each task writes: the total split as evenly as possible.
     var recordsPerTask: [Int] {

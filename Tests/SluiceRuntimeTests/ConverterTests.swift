@@ -39,6 +39,46 @@ struct ConverterTests {
             == .object([ConnectField("b", .array([.int(1), .string("x"), .null])), ConnectField("a", .boolean(false))]))
         #expect(try read(JsonConverter(schemasEnabled: false), #" {"s": "a\n\"b\" \u00e9", "n": -1.5e2, "i": -42} "#)
             == .object([ConnectField("s", .string("a\n\"b\" é")), ConnectField("n", .double(-150)), ConnectField("i", .int(-42))]))
+        let awkward = "tab\there \\ \"q\" \u{01}\r\nend é"
+        let written = String(decoding: try converter.toBytes(.string(awkward))!, as: UTF8.self)
+        #expect(written == #""tab\there \\ \"q\" \u0001\r\nend é""#)
+        #expect(try read(converter, written) == .string(awkward))
+    }
+
+    @Test("integers keep their exact value at the ends of Int64; larger ones become doubles")
+    func integerRange() throws {
+        let plain = JsonConverter(schemasEnabled: false)
+        #expect(try read(plain, "9223372036854775807") == .int(Int64.max))
+        #expect(try read(plain, "-9223372036854775808") == .int(Int64.min))
+        #expect(try read(plain, "9223372036854775808") == .double(9223372036854775808))
+        #expect(try read(plain, "-0") == .int(0))
+        #expect(try read(plain, "123456789012345678901234") == .double(1.2345678901234568e23))
+        for number: Int64 in [0, 7, -7, 10, 1_000_000, Int64.max, Int64.min] {
+            #expect(String(decoding: try plain.toBytes(.int(number))!, as: UTF8.self) == String(number))
+        }
+        for bad in ["-", "-x", "1.2.3", "--1"] {
+            #expect(throws: ConversionError.self, "\(bad)") { try read(plain, bad) }
+        }
+    }
+
+    @Test("schemas of arrays and nested structs, written into a reused buffer")
+    func nestedSchemaIntoBuffer() throws {
+        let converter = JsonConverter(schemasEnabled: true)
+        let value = ConnectValue.object([
+            ConnectField("tags", .array([.string("a")])), ConnectField("empty", .array([])),
+            ConnectField("inner", .object([ConnectField("x", .double(1.5)), ConnectField("n", .null)])),
+        ])
+        var buffer = Array("leftover".utf8)
+        buffer.removeAll(keepingCapacity: true)
+        #expect(try converter.write(value, into: &buffer))
+        #expect(String(decoding: buffer, as: UTF8.self) == #"{"schema":{"type":"struct","optional":false,"fields":[{"type":"array","optional":false,"items":{"type":"string","optional":false},"field":"tags"},{"type":"array","optional":false,"items":{"type":"string","optional":true},"field":"empty"},{"type":"struct","optional":false,"fields":[{"type":"double","optional":false,"field":"x"},{"type":"string","optional":true,"field":"n"}],"field":"inner"}]},"payload":{"tags":["a"],"empty":[],"inner":{"x":1.5,"n":null}}}"#)
+        #expect(try read(converter, String(decoding: buffer, as: UTF8.self)) == value)
+        // A null part writes nothing and says so.
+        var untouched = Array("keep".utf8)
+        #expect(try !JsonConverter(schemasEnabled: false).write(.null, into: &untouched))
+        #expect(try !ByteArrayConverter().write(.null, into: &untouched))
+        #expect(untouched == Array("keep".utf8))
+        #expect(try StringConverter().write(.int(5), into: &untouched) && untouched == Array("keep5".utf8))
     }
 
     @Test("bad JSON and a missing envelope are conversion errors")
@@ -101,6 +141,18 @@ struct TransformTests {
         #expect(copy.value[field: "dc"] == .string("eu"))
         var text = ConnectRecord(topic: "x", key: .null, value: .string("plain"))
         #expect(throws: ConversionError.self) { try chain.apply(&text) }
+        #expect(text.value == .string("plain"), "a refused record keeps its value")
+        // A field already there is replaced, not repeated, and the original record is untouched.
+        var twice = copy
+        _ = try chain.apply(&twice)
+        #expect(twice.value.fields?.count == copy.value.fields?.count)
+        #expect(record.value.fields?.count == 3)
+        var keyed = ConnectRecord(topic: "k", key: .object([ConnectField("id", .int(1))]), value: .string("v"))
+        _ = try TransformChain(config: [
+            "transforms": "i", "transforms.i.type": "InsertField$Key", "transforms.i.static.field": "src", "transforms.i.static.value": "a",
+        ]).apply(&keyed)
+        #expect(keyed.key == .object([ConnectField("id", .int(1)), ConnectField("src", .string("a"))]))
+        #expect(keyed.value == .string("v"))
     }
 
     @Test("ReplaceField includes, excludes and renames")
@@ -119,6 +171,11 @@ struct TransformTests {
         #expect(throws: RuntimeError.self) {
             try TransformChain(config: ["transforms": "x", "transforms.x.type": "ReplaceField$Value", "transforms.x.renames": "nocolon"])
         }
+        var text = ConnectRecord(topic: "x", key: .null, value: .int(4))
+        #expect(throws: ConversionError.self) {
+            try TransformChain(config: ["transforms": "x", "transforms.x.type": "ReplaceField$Value", "transforms.x.exclude": "a"]).apply(&text)
+        }
+        #expect(text.value == .int(4), "a refused record keeps its value")
     }
 
     @Test("Filter with TopicNameMatches drops matching records; negate keeps only them")

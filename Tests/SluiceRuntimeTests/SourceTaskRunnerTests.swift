@@ -68,6 +68,25 @@ struct SourceTaskRunnerTests {
         #expect(runner.sourceCounters.records.load(ordering: .relaxed) == 50_000)
     }
 
+    @Test("automatic mode produces directly on the zero-copy path and through a lane when records are converted")
+    func automaticMode() throws {
+        let cluster = try EmbeddedKafka()
+        let config = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
+        let converting = ["value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "false"]
+        func runner(_ mode: ProduceMode, _ connector: [String: String]) throws -> SourceTaskRunner {
+            var settings = SourceTaskRunner.Settings()
+            settings.mode = mode
+            return try SourceTaskRunner(
+                task: CountingSource(total: 1), context: TaskContext(connectorName: "m", taskID: 0, config: connector),
+                topic: "t", producerConfiguration: config, settings: settings)
+        }
+        #expect(SourceTaskRunner.Settings().mode == .automatic)
+        #expect(try runner(.automatic, [:]).mode == .direct)
+        #expect(try runner(.automatic, converting).mode == .lane)
+        #expect(try runner(.direct, converting).mode == .direct)
+        #expect(try runner(.lane, [:]).mode == .lane)
+    }
+
     @Test("a task that throws ends FAILED with its error, and nothing past it is committed")
     func failingTask() throws {
         let cluster = try EmbeddedKafka()

@@ -8,6 +8,20 @@ public protocol Converter: Sendable {
     func toBytes(_ value: ConnectValue) throws -> [UInt8]?
     /// The value carried by Kafka bytes (`nil` bytes: a null part).
     func toValue(_ bytes: UnsafeRawBufferPointer?) throws -> ConnectValue
+    /// Appends the bytes Kafka gets for `value` to `output` and returns `true`, or
+    /// returns `false` (leaving `output` as it was) for a null record part. The
+    /// converted path calls this with one reused buffer per part, so a converter
+    /// that implements it allocates nothing per record.
+    func write(_ value: ConnectValue, into output: inout [UInt8]) throws -> Bool
+}
+
+extension Converter {
+    /// Appends ``toBytes(_:)``'s result: correct for every converter, with one array per call.
+    public func write(_ value: ConnectValue, into output: inout [UInt8]) throws -> Bool {
+        guard let bytes = try toBytes(value) else { return false }
+        output.append(contentsOf: bytes)
+        return true
+    }
 }
 
 /// Why a record could not be converted or transformed.

@@ -15,17 +15,21 @@ public struct JsonConverter: Converter {
     public func toBytes(_ value: ConnectValue) throws -> [UInt8]? {
         var output: [UInt8] = []
         output.reserveCapacity(128)
+        return try write(value, into: &output) ? output : nil
+    }
+
+    public func write(_ value: ConnectValue, into output: inout [UInt8]) throws -> Bool {
         if schemasEnabled {
             output.append(contentsOf: #"{"schema":"#.utf8)
-            JSONText.write(Self.schema(of: value), into: &output)
+            Self.writeSchema(of: value, into: &output)
             output.append(contentsOf: #","payload":"#.utf8)
             JSONText.write(value, into: &output)
             output.append(UInt8(ascii: "}"))
         } else {
-            if value == .null { return nil }
+            if case .null = value { return false }
             JSONText.write(value, into: &output)
         }
-        return output
+        return true
     }
 
     public func toValue(_ bytes: UnsafeRawBufferPointer?) throws -> ConnectValue {
@@ -41,27 +45,39 @@ public struct JsonConverter: Converter {
         return parsed[field: "payload"] ?? .null
     }
 
-    /// The Kafka Connect schema JSON of a schemaless value.
-    static func schema(of value: ConnectValue) -> ConnectValue {
-        func type(_ name: String, optional: Bool = false) -> [ConnectField] {
-            [ConnectField("type", .string(name)), ConnectField("optional", .boolean(optional))]
+    /// Appends the Kafka Connect schema JSON of a schemaless value, written straight
+    /// as text (no intermediate value per record): `{"type":...,"optional":...}`, with
+    /// `"items"` for arrays and `"fields"` (each with its `"field"` name last) for structs.
+    static func writeSchema(of value: ConnectValue, into output: inout [UInt8], fieldName: String? = nil) {
+        func open(_ type: String, optional: Bool = false) {
+            output.append(contentsOf: #"{"type":""#.utf8)
+            output.append(contentsOf: type.utf8)
+            output.append(contentsOf: (optional ? #"","optional":true"# : #"","optional":false"#).utf8)
         }
         switch value {
-        case .null: return .object(type("string", optional: true))
-        case .boolean: return .object(type("boolean"))
-        case .int: return .object(type("int64"))
-        case .double: return .object(type("double"))
-        case .string: return .object(type("string"))
-        case .bytes: return .object(type("bytes"))
+        case .null: open("string", optional: true)
+        case .boolean: open("boolean")
+        case .int: open("int64")
+        case .double: open("double")
+        case .string: open("string")
+        case .bytes: open("bytes")
         case let .array(items):
-            return .object(type("array") + [ConnectField("items", items.first.map(schema(of:)) ?? .object(type("string", optional: true)))])
+            open("array")
+            output.append(contentsOf: #","items":"#.utf8)
+            writeSchema(of: items.first ?? .null, into: &output)
         case let .object(fields):
-            let described = fields.map { field -> ConnectValue in
-                var entry = schema(of: field.value).fields ?? []
-                entry.append(ConnectField("field", .string(field.name)))
-                return .object(entry)
+            open("struct")
+            output.append(contentsOf: #","fields":["#.utf8)
+            for (index, field) in fields.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                writeSchema(of: field.value, into: &output, fieldName: field.name)
             }
-            return .object(type("struct") + [ConnectField("fields", .array(described))])
+            output.append(UInt8(ascii: "]"))
         }
+        if let fieldName {
+            output.append(contentsOf: #","field":"#.utf8)
+            JSONText.writeString(fieldName, into: &output)
+        }
+        output.append(UInt8(ascii: "}"))
     }
 }

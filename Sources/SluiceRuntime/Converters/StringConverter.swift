@@ -5,15 +5,18 @@ public struct StringConverter: Converter {
     public var isPassThrough: Bool { true }
 
     public func toBytes(_ value: ConnectValue) throws -> [UInt8]? {
+        var output: [UInt8] = []
+        return try write(value, into: &output) ? output : nil
+    }
+
+    public func write(_ value: ConnectValue, into output: inout [UInt8]) throws -> Bool {
         switch value {
-        case .null: return nil
-        case let .string(text): return Array(text.utf8)
-        case let .bytes(bytes): return bytes
-        default:
-            var output: [UInt8] = []
-            JSONText.write(value, into: &output)
-            return output
+        case .null: return false
+        case let .string(text): output.append(contentsOf: text.utf8)
+        case let .bytes(bytes): output.append(contentsOf: bytes)
+        default: JSONText.write(value, into: &output)
         }
+        return true
     }
 
     public func toValue(_ bytes: UnsafeRawBufferPointer?) throws -> ConnectValue {

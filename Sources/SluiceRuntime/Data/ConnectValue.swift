@@ -1,6 +1,9 @@
 /// A record's key or value once it leaves the zero-copy path: the schemaless data
 /// model that converters and transforms work on, like Kafka Connect's schemaless values.
-public indirect enum ConnectValue: Equatable, Sendable {
+///
+/// Not `indirect`: arrays and objects already keep their elements on the heap, and
+/// boxing every scalar would cost an allocation per field on the converted path.
+public enum ConnectValue: Equatable, Sendable {
     case null
     case boolean(Bool)
     case int(Int64)
@@ -71,5 +74,20 @@ public struct ConnectRecord: Sendable, Equatable {
         self.key = key
         self.value = value
         self.timestampMs = timestampMs
+    }
+}
+
+extension ConnectRecord {
+    /// Moves the key or value out, leaving `.null`, so a transform holds the only
+    /// reference to its arrays and can change them in place.
+    mutating func take(_ part: InsertField.Part) -> ConnectValue {
+        var taken = ConnectValue.null
+        if part == .value { swap(&taken, &value) } else { swap(&taken, &key) }
+        return taken
+    }
+
+    /// Stores `newValue` as the key or value.
+    mutating func put(_ newValue: ConnectValue, _ part: InsertField.Part) {
+        if part == .value { value = newValue } else { key = newValue }
     }
 }

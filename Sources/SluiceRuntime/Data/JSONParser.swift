@@ -46,6 +46,8 @@ struct JSONParser {
         case UInt8(ascii: "{"):
             at += 1
             var fields: [ConnectField] = []
+            // One allocation for typical records, with room for a transform to add fields.
+            fields.reserveCapacity(8)
             skipSpace()
             if at < bytes.count, bytes[at] == UInt8(ascii: "}") { at += 1; return .object(fields) }
             while true {
@@ -87,18 +89,19 @@ struct JSONParser {
         at += 1  // opening quote
         let start = at
         var escaped = false
-        while at < bytes.count {
+        while true {
+            at = JSONScan.firstSpecial(in: bytes, from: at)
+            guard at < bytes.count else { throw failure("unterminated string") }
             let byte = bytes[at]
             if byte == UInt8(ascii: "\"") {
                 let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<at])
                 at += 1
                 return escaped ? try unescape(raw) : String(decoding: raw, as: UTF8.self)
             }
-            if byte == UInt8(ascii: "\\") { escaped = true; at += 1 }
-            else if byte < 0x20 { throw failure("control character in a string") }
-            at += 1
+            guard byte == UInt8(ascii: "\\") else { throw failure("control character in a string") }
+            escaped = true
+            at += 2  // the backslash and the character it escapes
         }
-        throw failure("unterminated string")
     }
 
     private func unescape(_ raw: UnsafeRawBufferPointer) throws -> String {
@@ -130,10 +133,21 @@ struct JSONParser {
     private mutating func number() throws -> ConnectValue {
         let start = at
         var isInteger = true
-        if at < bytes.count, bytes[at] == UInt8(ascii: "-") { at += 1 }
+        let negative = at < bytes.count && bytes[at] == UInt8(ascii: "-")
+        if negative { at += 1 }
+        // Integers are accumulated as they are read; anything else goes through `Double`.
+        var magnitude: UInt64 = 0
+        var fits = true
         while at < bytes.count {
             let byte = bytes[at]
-            if byte >= 0x30 && byte <= 0x39 { at += 1; continue }
+            if byte >= 0x30 && byte <= 0x39 {
+                let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = times10.addingReportingOverflow(UInt64(byte &- 0x30))
+                if overflow1 || overflow2 { fits = false }
+                magnitude = sum
+                at += 1
+                continue
+            }
             if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") {
                 isInteger = false
                 at += 1
@@ -141,9 +155,12 @@ struct JSONParser {
             }
             break
         }
-        guard at > start else { throw failure("unexpected character") }
+        guard at > start + (negative ? 1 : 0) else { throw failure("unexpected character") }
+        if isInteger && fits {
+            if !negative, magnitude <= UInt64(Int64.max) { return .int(Int64(magnitude)) }
+            if negative, magnitude <= UInt64(Int64.max) + 1 { return .int(magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)) }
+        }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self)
-        if isInteger, let integer = Int64(text) { return .int(integer) }
         guard let double = Double(text) else { throw failure("bad number '\(text)'") }
         return .double(double)
     }

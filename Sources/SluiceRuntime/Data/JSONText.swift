@@ -31,7 +31,7 @@ public enum JSONText {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case let .boolean(flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
-        case let .int(number): output.append(contentsOf: String(number).utf8)
+        case let .int(number): writeInteger(number, into: &output)
         case let .double(number): output.append(contentsOf: (number.isFinite ? "\(number)" : "null").utf8)
         case let .string(text): writeString(text, into: &output)
         case let .bytes(bytes): writeString(Data(bytes).base64EncodedString(), into: &output)
@@ -54,31 +54,52 @@ public enum JSONText {
         }
     }
 
+    /// Appends the decimal digits of `number` without making a `String`.
+    static func writeInteger(_ number: Int64, into output: inout [UInt8]) {
+        if number < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = number.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[23 - count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]))
+        }
+    }
+
+    /// Appends `text` as a JSON string: one pass, clean runs copied in bulk.
     static func writeString(_ text: String, into output: inout [UInt8]) {
+        var text = text
         output.append(UInt8(ascii: "\""))
-        // Most strings need no escaping: copy them in one go.
-        let plain = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
-            output.append(contentsOf: bytes)
-            return true
-        }
-        if plain == true {
-            output.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            default: output.append(byte)
+        text.withUTF8 { bytes in
+            let raw = UnsafeRawBufferPointer(bytes)
+            var runStart = 0
+            while true {
+                let special = JSONScan.firstSpecial(in: raw, from: runStart)
+                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[runStart..<special]))
+                guard special < raw.count else { break }
+                appendEscape(of: raw[special], into: &output)
+                runStart = special + 1
             }
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscape(of byte: UInt8, into output: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
+        case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
+        case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+        case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+        case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            hex.withUTF8Buffer { digits in
+                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, digits[Int(byte >> 4)], digits[Int(byte & 15)]])
+            }
+        }
     }
 }

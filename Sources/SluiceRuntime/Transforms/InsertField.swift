@@ -29,21 +29,28 @@ public struct InsertField: Transformation {
     }
 
     public func apply(_ record: inout ConnectRecord) throws -> Bool {
-        let target = part == .value ? record.value : record.key
-        if target == .null { return true }  // tombstones pass unchanged, as in Kafka Connect
-        guard var fields = target.fields else {
-            throw ConversionError.unsupported("InsertField only works on object values without a schema; got a \(target.kindName)")
+        // Taken out of the record, so `fields` below is the only reference and grows in place.
+        let target = record.take(part)
+        var fields: [ConnectField]
+        switch consume target {
+        case .null:
+            return true  // tombstones pass unchanged, as in Kafka Connect
+        case let .object(taken):
+            fields = taken
+        case let other:
+            record.put(other, part)
+            throw ConversionError.unsupported("InsertField only works on object values without a schema; got a \(other.kindName)")
         }
-        func put(_ name: String?, _ value: ConnectValue) {
+        func put(_ name: String?, _ value: @autoclosure () -> ConnectValue) {
             guard let name, !name.isEmpty else { return }
             fields.removeAll { $0.name == name }
-            fields.append(ConnectField(name, value))
+            fields.append(ConnectField(name, value()))
         }
         put(topicField, .string(record.topic))
         put(partitionField, record.partition >= 0 ? .int(Int64(record.partition)) : .null)
         put(timestampField, .int(record.timestampMs))
         put(staticField, staticValue.map(ConnectValue.string) ?? .null)
-        if part == .value { record.value = .object(fields) } else { record.key = .object(fields) }
+        record.put(.object(fields), part)
         return true
     }
 }

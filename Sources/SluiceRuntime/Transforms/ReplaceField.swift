@@ -33,15 +33,23 @@ public struct ReplaceField: Transformation {
     }
 
     public func apply(_ record: inout ConnectRecord) throws -> Bool {
-        let target = part == .value ? record.value : record.key
-        if target == .null { return true }
-        guard let fields = target.fields else {
-            throw ConversionError.unsupported("ReplaceField only works on object values without a schema; got a \(target.kindName)")
+        let target = record.take(part)
+        let fields: [ConnectField]
+        switch consume target {
+        case .null:
+            return true
+        case let .object(taken):
+            fields = taken
+        case let other:
+            record.put(other, part)
+            throw ConversionError.unsupported("ReplaceField only works on object values without a schema; got a \(other.kindName)")
         }
-        let kept = fields.filter { field in
-            (include.isEmpty || include.contains(field.name)) && !exclude.contains(field.name)
-        }.map { ConnectField(renames[$0.name] ?? $0.name, $0.value) }
-        if part == .value { record.value = .object(kept) } else { record.key = .object(kept) }
+        var kept: [ConnectField] = []
+        kept.reserveCapacity(fields.count)
+        for field in fields where (include.isEmpty || include.contains(field.name)) && !exclude.contains(field.name) {
+            kept.append(renames.isEmpty ? field : ConnectField(renames[field.name] ?? field.name, field.value))
+        }
+        record.put(.object(kept), part)
         return true
     }
 }
