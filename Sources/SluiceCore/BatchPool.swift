@@ -72,6 +72,11 @@ public final class BatchPool: @unchecked Sendable {
         returned.push(batch)
     }
 
+    /// Whether `batch` is one of this pool's (any thread).
+    public func owns(_ batch: RecordBatch) -> Bool {
+        all.contains { $0 === batch }
+    }
+
     /// Batches currently free (a snapshot, owner thread only).
     public var freeCount: Int {
         returned.takeAll(into: &free)

@@ -8,6 +8,9 @@ public struct DeliveryStatistics: Sendable {
     public var failed: Int = 0
     /// Value and key bytes acknowledged.
     public var deliveredBytes: Int = 0
+    /// Times a produce call found librdkafka's local queue full and waited
+    /// (`queue.buffering.max.messages` or `.kbytes` reached).
+    public var queueFullWaits: Int = 0
     /// The first failure's text, for reporting.
     public var firstError: String?
     /// Write-to-acknowledgement latency of delivered records, in microseconds
@@ -22,6 +25,7 @@ public struct DeliveryStatistics: Sendable {
     public mutating func add(_ other: DeliveryStatistics) {
         delivered += other.delivered
         failed += other.failed
+        queueFullWaits += other.queueFullWaits
         deliveredBytes += other.deliveredBytes
         if firstError == nil { firstError = other.firstError }
         latencyMicros.add(other.latencyMicros)

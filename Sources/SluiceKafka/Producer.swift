@@ -109,6 +109,7 @@ public final class Producer: @unchecked Sendable {
                 continue
             }
             if code == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                statistics.queueFullWaits += 1
                 rd_kafka_poll(handle.pointer, 1)
                 continue
             }

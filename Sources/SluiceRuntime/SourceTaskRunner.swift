@@ -57,7 +57,7 @@ public final class SourceTaskRunner: @unchecked Sendable {
     private let settings: Settings
     private let pool: BatchPool
     private let producer: Producer
-    private let ring: SPSCRing<RecordBatch>?
+    private let ring: SPSCRing<LaneWork>?
     /// ``Settings/mode`` resolved: `direct` or `lane`.
     public let mode: ProduceMode
     private let committer: OrderedBatchCommitter
@@ -70,7 +70,14 @@ public final class SourceTaskRunner: @unchecked Sendable {
     private var nextBatchSequence: UInt64 = 0
     /// Converters and transforms, when the connector's settings need them.
     private let processor: SourceRecordProcessor?
+    /// Lane mode with converters: the lane's own converters and a small pool for
+    /// what it converts (see ``LaneWork``).
+    private let laneConversion: (processor: SourceRecordProcessor, pool: BatchPool)?
     private let retry: RetryPolicy
+    /// Batches the producer lane converted itself (lane mode with converters or
+    /// transforms): the task thread hands a batch over as written whenever the lane
+    /// has caught up, so both threads convert.
+    public let laneConversions = ManagedAtomic<Int>(0)
     /// Polls that were retried after a ``RetriableError``.
     public let retries = ManagedAtomic<Int>(0)
 
@@ -91,15 +98,6 @@ public final class SourceTaskRunner: @unchecked Sendable {
         self.pool = pool
         let task = task
         let connector = context.connectorName
-        let committer = OrderedBatchCommitter(
-            commit: { batch in
-                task.commit(batch: batch)
-                if let offsets, batch.sourceOffset >= 0, let name = task.sourcePartitionName(batch.sourcePartition) {
-                    offsets.record(connector: connector, partition: name, offset: batch.sourceOffset)
-                }
-            },
-            release: { batch in pool.release(batch) })
-        self.committer = committer
         retry = try RetryPolicy(config: context.config)
         let processor = try SourceRecordProcessor(
             topic: topic, format: task.valueFormat, config: context.config,
@@ -107,11 +105,60 @@ public final class SourceTaskRunner: @unchecked Sendable {
         self.processor = processor.isNeeded ? processor : nil
         mode = settings.mode.resolved(converting: processor.isNeeded)
         ring = mode == .lane ? SPSCRing(capacity: settings.batchCount) : nil
+        let lanePool: BatchPool?
+        if mode == .lane && processor.isNeeded {
+            let pool = BatchPool(
+                batchCount: Self.laneBatchCount, arenaBytes: settings.batchBytes, maxRecords: settings.maxRecordsPerBatch)
+            laneConversion = (
+                try SourceRecordProcessor(
+                    topic: topic, format: task.valueFormat, config: context.config,
+                    connectorName: context.connectorName, taskID: context.taskID),
+                pool)
+            lanePool = pool
+        } else {
+            laneConversion = nil
+            lanePool = nil
+        }
+        let committer = OrderedBatchCommitter(
+            commit: { batch in
+                task.commit(batch: batch)
+                if let offsets, batch.sourceOffset >= 0, let name = task.sourcePartitionName(batch.sourcePartition) {
+                    offsets.record(connector: connector, partition: name, offset: batch.sourceOffset)
+                }
+            },
+            release: { batch in
+                if let lanePool, lanePool.owns(batch) { lanePool.release(batch) } else { pool.release(batch) }
+            })
+        self.committer = committer
         let counters = produceCounters
-        producer = try Producer(topic: topic, configuration: producerConfiguration) { batch in
+        producer = try Producer(
+            topic: topic, configuration: Self.sizingQueue(producerConfiguration, for: settings)
+        ) { batch in
             StageCounters.add(batch.count - batch.failedDeliveries, to: counters.records)
             committer.completed(batch)
         }
+    }
+
+    /// Batches the lane converts into when it shares the conversion work (lane mode
+    /// with converters or transforms): a pool of its own, so the two threads never
+    /// wait for each other's batches.
+    static let laneBatchCount = 4
+
+    /// The producer's settings with librdkafka's local queue sized to the task's pool.
+    ///
+    /// The ``BatchPool`` already bounds what a task has in flight, and every record in
+    /// librdkafka belongs to a batch of the pool. librdkafka's own cap
+    /// (`queue.buffering.max.messages`, 100,000 by default) is lower than a default
+    /// pool holds (16 × 16,384 entries), and hitting it makes the task thread wait in
+    /// `rd_kafka_poll` with its batches half produced. So unless the user set it, the
+    /// cap is raised to twice the pool's record capacity (librdkafka counts a message
+    /// until its delivery report has been served and freed, after the batch already went
+    /// back to the pool): the pool stays the one backpressure.
+    static func sizingQueue(_ configuration: KafkaConfiguration, for settings: Settings) -> KafkaConfiguration {
+        guard configuration["queue.buffering.max.messages"] == nil else { return configuration }
+        var sized = configuration
+        sized["queue.buffering.max.messages"] = String(max(100_000, 2 * (settings.batchCount + laneBatchCount) * settings.maxRecordsPerBatch))
+        return sized
     }
 
     /// Starts the task thread (and the lane thread in lane mode).
@@ -187,7 +234,12 @@ public final class SourceTaskRunner: @unchecked Sendable {
             StageCounters.add(batch.count, to: sourceCounters.records)
             StageCounters.add(1, to: sourceCounters.batches)
             let wroteNothing = batch.isEmpty
-            if let processor {
+            if laneConversion != nil, let ring, ring.approximateCount == 0 {
+                // The lane has caught up: it converts this batch while this thread
+                // polls the next one (records keep their order: the lane produces
+                // everything, in the order the ring hands it over).
+                try handOff(.convert(batch), idle: &idle)
+            } else if let processor {
                 // Off the zero-copy path: converted copies go out, the input comes home now.
                 do {
                     try processor.process(batch, acquire: {
@@ -214,12 +266,11 @@ public final class SourceTaskRunner: @unchecked Sendable {
         }
     }
 
-    /// Numbers `batch` in commit order and hands it to librdkafka (direct) or the lane.
+    /// Hands `batch` to librdkafka (direct) or to the lane, which numbers it when it
+    /// produces it.
     private func send(_ batch: RecordBatch, idle: inout IdleStrategy) throws {
-        batch.taskID = Int32(truncatingIfNeeded: context.taskID)
-        batch.batchSequence = nextBatchSequence
-        nextBatchSequence &+= 1
         if mode == .direct {
+            number(batch)
             let start = MonotonicClock.nanoseconds()
             try producer.produce(batch)
             producer.poll(timeoutMs: 0)
@@ -227,14 +278,22 @@ public final class SourceTaskRunner: @unchecked Sendable {
             StageCounters.add(1, to: produceCounters.batches)
             try checkDeliveries()
         } else {
-            try handOff(batch, idle: &idle)
+            try handOff(.produce(batch), idle: &idle)
         }
     }
 
-    private func handOff(_ batch: RecordBatch, idle: inout IdleStrategy) throws {
+    /// Gives `batch` its place in commit order. Called by the one thread that produces
+    /// (the task thread in direct mode, the lane in lane mode), just before producing.
+    private func number(_ batch: RecordBatch) {
+        batch.taskID = Int32(truncatingIfNeeded: context.taskID)
+        batch.batchSequence = nextBatchSequence
+        nextBatchSequence &+= 1
+    }
+
+    private func handOff(_ work: LaneWork, idle: inout IdleStrategy) throws {
         guard let ring else { return }
         let start = MonotonicClock.nanoseconds()
-        while !ring.tryPush(batch) {
+        while !ring.tryPush(work) {
             // A dead lane never drains the ring: the batch is dropped undelivered,
             // so none of its records is committed, and the task is already FAILED.
             if laneDone.load(ordering: .acquiring) { return }
@@ -250,8 +309,14 @@ public final class SourceTaskRunner: @unchecked Sendable {
             while true {
                 let start = MonotonicClock.nanoseconds()
                 var produced = 0
-                try ring.popBatch(max: settings.batchCount) { batch in
-                    try producer.produce(batch)
+                try ring.popBatch(max: settings.batchCount) { work in
+                    switch work {
+                    case let .produce(batch):
+                        number(batch)
+                        try producer.produce(batch)
+                    case let .convert(input):
+                        try convertOnLane(input)
+                    }
                     produced += 1
                 }
                 let served = producer.poll(timeoutMs: 0)
@@ -268,6 +333,29 @@ public final class SourceTaskRunner: @unchecked Sendable {
         }
         finish()
         laneDone.store(true, ordering: .releasing)
+    }
+
+    /// Converts a batch the task thread handed over raw, producing the converted
+    /// batches (from the lane's own pool) and then returning the input to the task's
+    /// pool. The lane's pool refills only through delivery reports, which this thread
+    /// serves while it waits, so the wait always ends (or the task has failed).
+    private func convertOnLane(_ input: RecordBatch) throws {
+        guard let (processor, lanePool) = laneConversion else { return }
+        var waitIdle = settings.idle
+        laneConversions.wrappingIncrement(ordering: .relaxed)
+        defer { pool.release(input) }
+        try processor.process(
+            input,
+            acquire: {
+                lanePool.acquire(idle: &waitIdle, whileWaiting: {
+                    producer.poll(timeoutMs: 1)
+                    return outcome.withLock { $0.state } != .failed
+                })
+            },
+            emit: { output in
+                number(output)
+                try producer.produce(output)
+            })
     }
 
     /// Flushes what is in flight; records the final state.
@@ -296,4 +384,11 @@ public final class SourceTaskRunner: @unchecked Sendable {
         }
         running.store(false, ordering: .releasing)
     }
+}
+
+/// What the task thread hands the lane: a batch to produce, or (when the lane has
+/// caught up) a batch as the task wrote it, for the lane to convert and produce.
+private enum LaneWork {
+    case produce(RecordBatch)
+    case convert(RecordBatch)
 }

@@ -15,6 +15,8 @@ struct BenchRow: Sendable {
     var p99Milliseconds: Double
     var peakRSSMegabytes: Double
     var failed: Int
+    /// Produce calls that found librdkafka's local queue full and waited.
+    var queueFullWaits = 0
     var raw: RawFigures?
     var lost: Int?
     var duplicates: Int?
@@ -38,7 +40,7 @@ struct BenchRow: Sendable {
             "record_size": recordSize, "records": records, "seconds": seconds,
             "records_per_sec": recordsPerSecond, "mb_per_sec": megabytesPerSecond,
             "cpu_sec_per_million": cpuSecondsPerMillion, "p50_ms": p50Milliseconds, "p99_ms": p99Milliseconds,
-            "peak_rss_mb": peakRSSMegabytes, "failed": failed, "repeats": repeats,
+            "peak_rss_mb": peakRSSMegabytes, "failed": failed, "repeats": repeats, "queue_full_waits": queueFullWaits,
             "raw_records_per_sec": raw?.recordsPerSecond, "raw_cpu_sec_per_million": raw?.cpuSecondsPerMillion,
             "ratio_to_raw": ratioToRaw, "lost": lost, "duplicates": duplicates,
         ]

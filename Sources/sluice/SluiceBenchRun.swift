@@ -51,7 +51,7 @@ enum SluiceBenchRun {
             }
         }
         let delivered = statistics.delivered
-        return BenchRow(
+        var row = BenchRow(
             tasks: setup.tasks, compression: setup.codec, mode: setup.label,
             recordSize: setup.recordSize, records: setup.records, seconds: seconds,
             recordsPerSecond: Double(delivered) / seconds,
@@ -60,5 +60,7 @@ enum SluiceBenchRun {
             p50Milliseconds: Double(statistics.latencyMicros.valueAtPercentile(50)) / 1000,
             p99Milliseconds: Double(statistics.latencyMicros.valueAtPercentile(99)) / 1000,
             peakRSSMegabytes: peak, failed: statistics.failed)
+        row.queueFullWaits = statistics.queueFullWaits
+        return row
     }
 }

@@ -35,10 +35,13 @@ final class TextSource: SourceTask, @unchecked Sendable {
 
 @Suite("Converters and transforms on the source path")
 struct ConvertedSourcePathTests {
-    func run(_ config: [String: String], total: Int, topic: String, cluster: EmbeddedKafka) throws -> (TextSource, SourceTaskRunner) {
+    func run(
+        _ config: [String: String], total: Int, topic: String, cluster: EmbeddedKafka, mode: ProduceMode = .automatic
+    ) throws -> (TextSource, SourceTaskRunner) {
         var producer = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
         producer["log_level"] = "0"
         var settings = SourceTaskRunner.Settings()
+        settings.mode = mode
         settings.batchBytes = 8 * 1024
         settings.maxRecordsPerBatch = 256
         let source = TextSource(total: total)
@@ -83,6 +86,28 @@ struct ConvertedSourcePathTests {
         #expect(values.count == 3000)
         #expect(values.first == #"{"schema":{"type":"string","optional":false},"payload":"line 0"}"#)
         #expect(values.last == #"{"schema":{"type":"string","optional":false},"payload":"line 2999"}"#)
+    }
+
+    @Test("converting on both threads keeps every record once and in order", arguments: [ProduceMode.automatic, .direct])
+    func sharedConversionKeepsOrder(mode: ProduceMode) throws {
+        let cluster = try EmbeddedKafka()
+        let topic = "ordered-\(mode.rawValue)"
+        try cluster.createTopic(topic, partitions: 1)
+        let total = 40_000
+        let (source, runner) = try run([
+            "value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "false",
+        ], total: total, topic: topic, cluster: cluster, mode: mode)
+        #expect(runner.state == .stopped, "\(runner.error.map { "\($0)" } ?? "")")
+        #expect(runner.deliveryStatistics.delivered == total)
+        #expect(source.committedOffset.withLock { $0 } == Int64(total))
+        let values = try values(topic: topic, count: total, cluster: cluster)
+        #expect(values == (0..<total).map { "\"line \($0)\"" }, "every record once, in the order written")
+        if mode == .automatic {
+            #expect(runner.mode == .lane)
+            #expect(runner.laneConversions.load(ordering: .relaxed) > 0, "the lane converted some batches")
+        } else {
+            #expect(runner.laneConversions.load(ordering: .relaxed) == 0)
+        }
     }
 
     @Test("a Filter that drops everything still commits the source offsets")

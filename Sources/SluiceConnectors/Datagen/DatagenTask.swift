@@ -138,9 +138,9 @@ public final class DatagenTask: SourceTask {
             while sequence < limit {
                 text.removeAll(keepingCapacity: true)
                 text.append(contentsOf: #"{"task":"#.utf8)
-                text.append(contentsOf: String(taskID).utf8)
+                ASCIIDecimal.append(UInt64(taskID), to: &text)
                 text.append(contentsOf: #","seq":"#.utf8)
-                text.append(contentsOf: String(sequence).utf8)
+                ASCIIDecimal.append(sequence, to: &text)
                 text.append(contentsOf: #","payload":""#.utf8)
                 let room = Swift.max(0, config.recordSize - text.count - 2)
                 let start = Int(sequence % UInt64(filler.count - room - 1 > 0 ? filler.count - room - 1 : 1))

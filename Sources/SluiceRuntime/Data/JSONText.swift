@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 
 /// JSON text to and from ``ConnectValue``.
 ///
@@ -31,7 +32,7 @@ public enum JSONText {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case let .boolean(flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
-        case let .int(number): writeInteger(number, into: &output)
+        case let .int(number): ASCIIDecimal.append(number, to: &output)
         case let .double(number): output.append(contentsOf: (number.isFinite ? "\(number)" : "null").utf8)
         case let .string(text): writeString(text, into: &output)
         case let .bytes(bytes): writeString(Data(bytes).base64EncodedString(), into: &output)
@@ -51,22 +52,6 @@ public enum JSONText {
                 write(field.value, into: &output)
             }
             output.append(UInt8(ascii: "}"))
-        }
-    }
-
-    /// Appends the decimal digits of `number` without making a `String`.
-    static func writeInteger(_ number: Int64, into output: inout [UInt8]) {
-        if number < 0 { output.append(UInt8(ascii: "-")) }
-        var magnitude = number.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[23 - count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]))
         }
     }
 
