@@ -106,6 +106,57 @@ struct ProducerConsumerTests {
         #expect(batch.failedDeliveries == 5)
     }
 
+    @Test("a full local queue is waited out: every record delivered once, in order, header records interleaved")
+    func queueFullKeepsOrder() throws {
+        let cluster = try EmbeddedKafka()
+        try cluster.createTopic("tight", partitions: 1)
+        let pool = BatchPool(batchCount: 1, arenaBytes: 1 << 20, maxRecords: 6000)
+        nonisolated(unsafe) var completed = 0
+        let producer = try Producer(
+            topic: "tight", configuration: KafkaTestSupport.producerConfig(cluster, ["queue.buffering.max.messages": "1000"])
+        ) { _ in completed += 1 }
+        let batch = try #require(pool.tryAcquire())
+        let count = 5000
+        for index in 0..<count {
+            let value = Array("value-\(index)".utf8)
+            // Every 700th record carries a header (produced through the other librdkafka call).
+            let headers = index % 700 == 0 ? [RecordHeader(name: "n", value: Array(String(index).utf8))] : []
+            _ = try value.withUnsafeBytes { try batch.append(key: nil, value: $0, headers: headers, timestampMs: 0, partition: -1) }
+        }
+        try producer.produce(batch)
+        try producer.flush(timeoutMs: 30_000)
+        #expect(producer.statistics.delivered == count)
+        #expect(producer.statistics.queueFullWaits > 0, "a queue of 1,000 must fill with 5,000 records")
+        #expect(completed == 1)
+        let values = try KafkaTestSupport.consumeValues(topic: "tight", partitions: [0], count: count, cluster: cluster)
+        #expect(values == (0..<count).map { "value-\($0)" })
+    }
+
+    @Test("a record librdkafka refuses for good fails the batch; every record is either delivered or counted failed")
+    func refusedRecord() throws {
+        let cluster = try EmbeddedKafka()
+        try cluster.createTopic("sizes", partitions: 1)
+        let pool = BatchPool(batchCount: 1, arenaBytes: 1 << 16, maxRecords: 16)
+        nonisolated(unsafe) var completed: RecordBatch?
+        let producer = try Producer(
+            topic: "sizes", configuration: KafkaTestSupport.producerConfig(cluster, ["message.max.bytes": "1000"])
+        ) { completed = $0 }
+        let batch = try #require(pool.tryAcquire())
+        for index in 0..<10 {
+            let length = index == 4 ? 5000 : 10
+            _ = try batch.append(keyLength: -1, valueLength: length) { _, v in v.initializeMemory(as: UInt8.self, repeating: 65) }
+        }
+        #expect(throws: KafkaError.self) { try producer.produce(batch) }
+        try producer.flush(timeoutMs: 10_000)
+        #expect(producer.statistics.failed + producer.statistics.delivered == 10)
+        // Nothing is dropped silently: each record is reported delivered or counted failed.
+        #expect(producer.statistics.failed >= 1)
+        #expect(producer.statistics.delivered >= 4, "the records before it")
+        #expect(producer.statistics.firstError?.contains("too large") == true, "\(producer.statistics.firstError ?? "")")
+        #expect(completed === batch)
+        #expect(batch.failedDeliveries == producer.statistics.failed)
+    }
+
     @Test("a flush that cannot finish in time says how many records are outstanding")
     func flushTimesOut() throws {
         let cluster = try EmbeddedKafka(brokers: 1)
