@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # File source -> embedded Kafka and embedded Kafka -> file sink, Sluice against kcat
-# on the same data and the same cluster, in one run (issue 3's targets).
+# on the same data and the same cluster, in one run (issue 3's targets). The sink is
+# compared with kcat -C (no group: reads at once) and kcat -G (joins a group first,
+# as every Kafka Connect sink task does).
 #   SIZE_MB (default 200) of 100-byte lines; results in perf/results/<date>-<host>-file-vs-kcat.txt
-#   (or OUT); SLUICE=path uses an already built binary instead of `make release`.
+#   (or OUT); SLUICE=path uses an already built binary instead of `make release`;
+#   TMPBASE (default /tmp) is where the input and output files go.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ -n "${SLUICE:-}" ]]; then bin=$(realpath "$SLUICE"); else make -s release >/dev/null; bin=$PWD/.build/release/sluice; fi
 command -v kcat >/dev/null || { apt-get install -y -qq kcat >/dev/null; }
 size_mb=${SIZE_MB:-200}
-work=$(mktemp -d /tmp/sluice-perf-XXXXXX)
+work=$(mktemp -d "${TMPBASE:-/tmp}/sluice-perf-XXXXXX")
 out="${OUT:-perf/results/$(date +%Y-%m-%d)-$(hostname)-file-vs-kcat.txt}"
 trap 'kill $broker_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -60,6 +63,11 @@ printf 'producer.sticky.partitioning.linger.ms=0\n' | cat "$work/worker.properti
 "$bin" standalone --exit-when-sources-end "$work/fill.properties" "$work/fill.json"
 t0=$(now); kcat -C -b "$bs" -t sluice-sink -o beginning -e -q -D '\n' > "$work/kcat-out.txt"; t1=$(now)
 echo "kcat -C to a file:                  $(rate $(wc -l < "$work/kcat-out.txt") $t0 $t1) records/s ($(wc -l < "$work/kcat-out.txt") lines)"
+# The like-for-like peer of a sink connector: kcat in a consumer group (-G), which
+# waits for the same group join (the broker's group.initial.rebalance.delay.ms, 3 s
+# by default and in the embedded broker) before it reads.
+t0=$(now); kcat -G kcat-sink-group -b "$bs" -X auto.offset.reset=earliest -e -q -D '\n' sluice-sink > "$work/kcat-group-out.txt"; t1=$(now)
+echo "kcat -G (consumer group) to a file: $(rate $(wc -l < "$work/kcat-group-out.txt") $t0 $t1) records/s ($(wc -l < "$work/kcat-group-out.txt") lines)"
 
 cat > "$work/sink.json" <<J
 {"name": "sink", "config": {"connector.class": "FileStreamSink", "topics": "sluice-sink", "file": "$work/sluice-out.txt"}}

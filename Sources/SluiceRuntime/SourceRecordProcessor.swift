@@ -15,6 +15,8 @@ final class SourceRecordProcessor {
     let transforms: TransformChain
     /// Records that failed and were skipped under `errors.tolerance=all`.
     private(set) var skipped = 0
+    /// Records that took the splice route.
+    private(set) var spliced = 0
     let tolerateErrors: Bool
     /// `errors.deadletterqueue.topic.name`: where skipped records go, as they were written.
     let deadLetterTopic: String?
@@ -38,7 +40,13 @@ final class SourceRecordProcessor {
         valueConverter = try ConverterFactory.make(prefix: "value.converter", config: config, defaultName: "ByteArrayConverter")
         transforms = try TransformChain(config: config)
         tolerateErrors = (config["errors.tolerance"] ?? "none") == "all"
+        splices = format == .json && (valueConverter as? JsonConverter)?.schemasEnabled == false && transforms.canSplice
     }
+
+    /// Whether records may take the splice route: JSON values written by the task, a
+    /// `JsonConverter` without schemas for values, and transforms that all splice.
+    /// Each record still takes it only when ``JSONFieldScanner`` accepts its text.
+    let splices: Bool
 
     /// Whether records must leave the zero-copy path.
     var isNeeded: Bool {
@@ -85,26 +93,70 @@ final class SourceRecordProcessor {
         var valueBytes: [UInt8] = []
         keyBytes.reserveCapacity(64)
         valueBytes.reserveCapacity(256)
+        // The splice route's lists, moved into each record and back, so they keep their storage.
+        var spliceFields: [SplicedField] = []
+        var spliceNames: [String] = []
+        var spliceValues: [ConnectValue] = []
+        var splicedHere = 0
+        defer { spliced += splicedHere }
+        spliceFields.reserveCapacity(16)
+        spliceNames.reserveCapacity(8)
+        spliceValues.reserveCapacity(8)
         for position in 0..<input.count {
             let view = input[position]
-            var record: ConnectRecord
             var stage = "VALUE_CONVERTER"
             do {
-                record = ConnectRecord(
-                    topic: defaultTopic, partition: view.entry.partition,
-                    key: key(of: view.key), value: try value(of: view.value), timestampMs: view.entry.timestampMs)
-                stage = "TRANSFORMATION"
-                guard try transforms.apply(&record) else { continue }
-                stage = "KEY_CONVERTER"
-                keyBytes.removeAll(keepingCapacity: true)
-                let key = try keyConverter.write(record.key, into: &keyBytes) ? keyBytes : nil
-                stage = "VALUE_CONVERTER"
-                valueBytes.removeAll(keepingCapacity: true)
-                let value = try valueConverter.write(record.value, into: &valueBytes) ? valueBytes : nil
-                let topic = record.topic == defaultTopic ? nil : record.topic
+                let key: [UInt8]?
+                let value: [UInt8]?
+                let meta: ConnectRecord
+                if splices, let text = view.value, JSONFieldScanner.scan(text, into: &spliceFields) {
+                    // The splice route: the value's text is copied, not parsed and rewritten.
+                    var record = SplicedRecord(
+                        meta: ConnectRecord(
+                            topic: defaultTopic, partition: view.entry.partition, key: .null, value: .null,
+                            timestampMs: view.entry.timestampMs),
+                        text: text, fields: [])
+                    swap(&record.fields, &spliceFields)
+                    swap(&record.givenNames, &spliceNames)
+                    swap(&record.madeValues, &spliceValues)
+                    stage = "TRANSFORMATION"
+                    let kept = try transforms.splice(&record)
+                    if kept {
+                        valueBytes.removeAll(keepingCapacity: true)
+                        record.write(into: &valueBytes)
+                    }
+                    swap(&record.fields, &spliceFields)
+                    swap(&record.givenNames, &spliceNames)
+                    swap(&record.madeValues, &spliceValues)
+                    spliceNames.removeAll(keepingCapacity: true)
+                    spliceValues.removeAll(keepingCapacity: true)
+                    splicedHere += 1
+                    guard kept else { continue }
+                    stage = "KEY_CONVERTER"
+                    keyBytes.removeAll(keepingCapacity: true)
+                    key = try keyConverter.write(self.key(of: view.key), into: &keyBytes) ? keyBytes : nil
+                    value = valueBytes
+                    meta = record.meta
+                } else {
+                    var record = ConnectRecord(
+                        topic: defaultTopic, partition: view.entry.partition,
+                        key: self.key(of: view.key), value: try self.value(of: view.value), timestampMs: view.entry.timestampMs)
+                    stage = "TRANSFORMATION"
+                    guard try transforms.apply(&record) else { continue }
+                    stage = "KEY_CONVERTER"
+                    keyBytes.removeAll(keepingCapacity: true)
+                    key = try keyConverter.write(record.key, into: &keyBytes) ? keyBytes : nil
+                    stage = "VALUE_CONVERTER"
+                    valueBytes.removeAll(keepingCapacity: true)
+                    value = try valueConverter.write(record.value, into: &valueBytes) ? valueBytes : nil
+                    record.key = .null
+                    record.value = .null
+                    meta = record
+                }
+                let topic = meta.topic == defaultTopic ? nil : meta.topic
                 var batch = try next(topic: topic)
                 let headers = view.headers
-                while try !append(key: key, value: value, headers: headers, timestampMs: record.timestampMs, partition: record.partition, to: batch) {
+                while try !append(key: key, value: value, headers: headers, timestampMs: meta.timestampMs, partition: meta.partition, to: batch) {
                     try emit(batch)
                     output = nil
                     batch = try next(topic: topic)

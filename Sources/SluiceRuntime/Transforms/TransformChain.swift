@@ -22,8 +22,21 @@ public struct TransformChain: Sendable {
 
     private var steps: [Step] = []
 
+    private struct SpliceStep: Sendable {
+        var transform: any SpliceableTransformation
+        var predicate: TopicNameMatches?
+        var negate: Bool
+    }
+
+    /// The same steps for the splice route, or `nil` when one of them cannot splice
+    /// (or has a predicate that reads more than the topic).
+    private var spliceSteps: [SpliceStep]?
+
     /// Whether there is nothing to do.
     public var isEmpty: Bool { steps.isEmpty }
+
+    /// Whether every step can run on the splice route.
+    var canSplice: Bool { spliceSteps != nil }
 
     /// Builds the chain; every bad setting is reported.
     public init(config: [String: String]) throws {
@@ -78,6 +91,17 @@ public struct TransformChain: Sendable {
             }
             steps.append(step)
         }
+        spliceSteps = steps.map { step -> SpliceStep? in
+            guard let transform = step.transform as? any SpliceableTransformation, transform.canSplice else { return nil }
+            if let predicate = step.predicate {
+                guard let topicOnly = predicate as? TopicNameMatches else { return nil }
+                return SpliceStep(transform: transform, predicate: topicOnly, negate: step.negate)
+            }
+            return SpliceStep(transform: transform, predicate: nil, negate: step.negate)
+        }.reduce([SpliceStep]?.some([])) { all, step in
+            guard let all, let step else { return nil }
+            return all + [step]
+        }
     }
 
     /// Applies every step; returns `false` when a step dropped the record.
@@ -85,6 +109,17 @@ public struct TransformChain: Sendable {
         for step in steps {
             if let predicate = step.predicate, predicate.test(record) == step.negate { continue }
             if try !step.transform.apply(&record) { return false }
+        }
+        return true
+    }
+
+    /// Applies every step on the splice route (only when ``canSplice``); returns
+    /// `false` when a step dropped the record.
+    func splice(_ record: inout SplicedRecord) throws -> Bool {
+        guard let spliceSteps else { return true }
+        for step in spliceSteps {
+            if let predicate = step.predicate, predicate.test(record.meta) == step.negate { continue }
+            if try !step.transform.splice(&record) { return false }
         }
         return true
     }

@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One field of a record's top-level JSON object on the splice route: its name and
+/// value as spans of the record's own JSON text, or as entries a transform made.
+///
+/// Plain data (no references), so the field list is reset and rearranged without
+/// reference counting. A span with a negative lower bound `-(i + 1)` stands for entry
+/// `i` of ``SplicedRecord/givenNames`` or ``SplicedRecord/madeValues``.
+struct SplicedField {
+    /// The name's bytes in the text, without the quotes (printable ASCII, no escapes).
+    var name: Range<Int>
+    /// The value's JSON text, already in the form ``JSONText`` writes it.
+    var value: Range<Int>
+
+    /// A field whose name and value are spans of the text.
+    init(name: Range<Int>, value: Range<Int>) {
+        self.name = name
+        self.value = value
+    }
+
+    @inline(__always) static func made(_ index: Int) -> Range<Int> { (-(index + 1))..<0 }
+    @inline(__always) static func madeIndex(_ span: Range<Int>) -> Int? { span.lowerBound < 0 ? -span.lowerBound - 1 : nil }
+}
+
+/// A record on the converted path's splice route: instead of parsing its JSON value
+/// into a ``ConnectValue`` tree and writing the tree back, the value stays as spans
+/// of its text, transforms add, drop and rename top-level fields, and the output is
+/// the spans copied plus what the transforms made.
+///
+/// A record takes this route only when ``JSONFieldScanner`` found its text canonical,
+/// so the bytes written are exactly what the tree route writes (tests compare both).
+struct SplicedRecord {
+    /// Topic, partition and timestamp as transforms see them (key and value are
+    /// `.null`: only topic-reading transforms and predicates look at it).
+    var meta: ConnectRecord
+    /// The value's JSON text; valid while the record is processed.
+    let text: UnsafeRawBufferPointer
+    /// The top-level fields, in order.
+    var fields: [SplicedField]
+    /// Names transforms gave (inserted or renamed fields).
+    var givenNames: [String] = []
+    /// Values transforms made (inserted fields).
+    var madeValues: [ConnectValue] = []
+
+    /// Whether `field` is named `name`.
+    func isNamed(_ field: SplicedField, _ name: String) -> Bool {
+        if let given = SplicedField.madeIndex(field.name) { return givenNames[given] == name }
+        var name = name
+        let span = field.name
+        return name.withUTF8 { $0.count == span.count && memcmp($0.baseAddress!, text.baseAddress! + span.lowerBound, span.count) == 0 }
+    }
+
+    /// The name of `field` as a `String`.
+    func name(of field: SplicedField) -> String {
+        if let given = SplicedField.madeIndex(field.name) { return givenNames[given] }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: text[field.name]), as: UTF8.self)
+    }
+
+    /// Gives `fields[index]` a new name (ReplaceField's rename).
+    mutating func rename(_ index: Int, to name: String) {
+        givenNames.append(name)
+        fields[index].name = SplicedField.made(givenNames.count - 1)
+    }
+
+    /// Drops every field named `name` and appends `name: value` (InsertField's rule).
+    mutating func put(_ name: String, _ value: ConnectValue) {
+        var kept = 0
+        for index in fields.indices where !isNamed(fields[index], name) {
+            fields[kept] = fields[index]
+            kept += 1
+        }
+        fields.removeSubrange(kept...)
+        givenNames.append(name)
+        madeValues.append(value)
+        fields.append(SplicedField(name: SplicedField.made(givenNames.count - 1), value: SplicedField.made(madeValues.count - 1)))
+    }
+
+    /// Appends the object's JSON text, as ``JSONText/write(_:into:)`` writes an object.
+    func write(into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "{"))
+        for index in fields.indices {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            let field = fields[index]
+            if let given = SplicedField.madeIndex(field.name) {
+                JSONText.writeString(givenNames[given], into: &output)
+                output.append(UInt8(ascii: ":"))
+            } else {
+                // Quote, name, quote and colon in one copy: the text holds `"name"` and
+                // (after optional whitespace) `:`; write them compact.
+                output.append(UInt8(ascii: "\""))
+                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[field.name]))
+                output.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+            }
+            if let made = SplicedField.madeIndex(field.value) {
+                JSONText.write(madeValues[made], into: &output)
+            } else {
+                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[field.value]))
+            }
+        }
+        output.append(UInt8(ascii: "}"))
+    }
+}
