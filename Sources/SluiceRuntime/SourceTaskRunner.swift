@@ -20,7 +20,8 @@ import SluiceKafka
 public final class SourceTaskRunner: @unchecked Sendable {
     /// Data-plane settings of one task.
     public struct Settings: Sendable {
-        /// Batches in the task's pool (the memory bound is this × `batchBytes`).
+        /// Batches in the task's pool (the memory bound is this × `batchBytes`, plus
+        /// four more for the lane when it converts records: see ``ProduceMode/automatic``).
         public var batchCount: Int = 16
         /// Arena bytes per batch.
         public var batchBytes: Int = 1 << 20
@@ -131,9 +132,7 @@ public final class SourceTaskRunner: @unchecked Sendable {
             })
         self.committer = committer
         let counters = produceCounters
-        producer = try Producer(
-            topic: topic, configuration: Self.sizingQueue(producerConfiguration, for: settings)
-        ) { batch in
+        producer = try Producer(topic: topic, configuration: producerConfiguration) { batch in
             StageCounters.add(batch.count - batch.failedDeliveries, to: counters.records)
             committer.completed(batch)
         }
@@ -143,23 +142,6 @@ public final class SourceTaskRunner: @unchecked Sendable {
     /// with converters or transforms): a pool of its own, so the two threads never
     /// wait for each other's batches.
     static let laneBatchCount = 4
-
-    /// The producer's settings with librdkafka's local queue sized to the task's pool.
-    ///
-    /// The ``BatchPool`` already bounds what a task has in flight, and every record in
-    /// librdkafka belongs to a batch of the pool. librdkafka's own cap
-    /// (`queue.buffering.max.messages`, 100,000 by default) is lower than a default
-    /// pool holds (16 × 16,384 entries), and hitting it makes the task thread wait in
-    /// `rd_kafka_poll` with its batches half produced. So unless the user set it, the
-    /// cap is raised to twice the pool's record capacity (librdkafka counts a message
-    /// until its delivery report has been served and freed, after the batch already went
-    /// back to the pool): the pool stays the one backpressure.
-    static func sizingQueue(_ configuration: KafkaConfiguration, for settings: Settings) -> KafkaConfiguration {
-        guard configuration["queue.buffering.max.messages"] == nil else { return configuration }
-        var sized = configuration
-        sized["queue.buffering.max.messages"] = String(max(100_000, 2 * (settings.batchCount + laneBatchCount) * settings.maxRecordsPerBatch))
-        return sized
-    }
 
     /// Starts the task thread (and the lane thread in lane mode).
     /// - Throws: ``SluiceCore/CoreError`` when a thread cannot start or be pinned.

@@ -87,21 +87,6 @@ struct SourceTaskRunnerTests {
         #expect(try runner(.lane, [:]).mode == .lane)
     }
 
-    @Test("librdkafka's queue cap is raised to twice the pool's record capacity unless the user set it")
-    func queueSizedToPool() {
-        var settings = SourceTaskRunner.Settings()
-        settings.batchCount = 32
-        settings.maxRecordsPerBatch = 10_000
-        let sized = SourceTaskRunner.sizingQueue(KafkaConfiguration(bootstrapServers: "x:9092"), for: settings)
-        #expect(sized["queue.buffering.max.messages"] == String(2 * (32 + SourceTaskRunner.laneBatchCount) * 10_000))
-        settings.batchCount = 1
-        settings.maxRecordsPerBatch = 1_000
-        #expect(SourceTaskRunner.sizingQueue(KafkaConfiguration(), for: settings)["queue.buffering.max.messages"] == "100000")
-        var mine = KafkaConfiguration()
-        mine["queue.buffering.max.messages"] = "5000"
-        #expect(SourceTaskRunner.sizingQueue(mine, for: settings)["queue.buffering.max.messages"] == "5000")
-    }
-
     @Test("a task that throws ends FAILED with its error, and nothing past it is committed")
     func failingTask() throws {
         let cluster = try EmbeddedKafka()
