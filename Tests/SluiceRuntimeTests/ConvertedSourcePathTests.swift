@@ -9,6 +9,8 @@ final class TextSource: SourceTask, @unchecked Sendable {
     let total: Int
     private var next = 0
     let committedOffset = Mutex<Int64>(-1)
+    /// Every committed offset, in commit order.
+    let committedOffsets = Mutex<[Int64]>([])
 
     init(total: Int) { self.total = total }
 
@@ -29,21 +31,25 @@ final class TextSource: SourceTask, @unchecked Sendable {
     }
 
     func commit(batch: RecordBatch) {
-        if batch.sourceOffset >= 0 { committedOffset.withLock { $0 = batch.sourceOffset } }
+        if batch.sourceOffset >= 0 {
+            committedOffset.withLock { $0 = batch.sourceOffset }
+            committedOffsets.withLock { $0.append(batch.sourceOffset) }
+        }
     }
 }
 
 @Suite("Converters and transforms on the source path")
 struct ConvertedSourcePathTests {
     func run(
-        _ config: [String: String], total: Int, topic: String, cluster: EmbeddedKafka, mode: ProduceMode = .automatic
+        _ config: [String: String], total: Int, topic: String, cluster: EmbeddedKafka, mode: ProduceMode = .automatic,
+        batchBytes: Int = 8 * 1024, maxRecordsPerBatch: Int = 256
     ) throws -> (TextSource, SourceTaskRunner) {
         var producer = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
         producer["log_level"] = "0"
         var settings = SourceTaskRunner.Settings()
         settings.mode = mode
-        settings.batchBytes = 8 * 1024
-        settings.maxRecordsPerBatch = 256
+        settings.batchBytes = batchBytes
+        settings.maxRecordsPerBatch = maxRecordsPerBatch
         let source = TextSource(total: total)
         let runner = try SourceTaskRunner(
             task: source, context: TaskContext(connectorName: "text", taskID: 0, config: config),
@@ -102,12 +108,34 @@ struct ConvertedSourcePathTests {
         #expect(source.committedOffset.withLock { $0 } == Int64(total))
         let values = try values(topic: topic, count: total, cluster: cluster)
         #expect(values == (0..<total).map { "\"line \($0)\"" }, "every record once, in the order written")
+        let offsets = source.committedOffsets.withLock { $0 }
+        #expect(zip(offsets, offsets.dropFirst()).allSatisfy { $0 < $1 }, "offsets are committed in increasing order")
         if mode == .automatic {
             #expect(runner.mode == .lane)
             #expect(runner.laneConversions.load(ordering: .relaxed) > 0, "the lane converted some batches")
         } else {
             #expect(runner.laneConversions.load(ordering: .relaxed) == 0)
         }
+    }
+
+    @Test("an input that converts into more batches than the lane's pool holds: the lane waits for its own deliveries")
+    func laneOutgrowsItsPool() throws {
+        let cluster = try EmbeddedKafka()
+        try cluster.createTopic("enveloped", partitions: 1)
+        let total = 20_000
+        // 1,024 short lines fill one 16 KiB input batch; in schema envelopes (about 65
+        // bytes each) they need five output batches, one more than the lane's pool.
+        let (source, runner) = try run(
+            ["value.converter": "org.apache.kafka.connect.json.JsonConverter"], total: total, topic: "enveloped",
+            cluster: cluster, batchBytes: 16 * 1024, maxRecordsPerBatch: 1024)
+        #expect(runner.state == .stopped, "\(runner.error.map { "\($0)" } ?? "")")
+        #expect(runner.laneConversions.load(ordering: .relaxed) > 0)
+        #expect(runner.deliveryStatistics.delivered == total)
+        #expect(source.committedOffset.withLock { $0 } == Int64(total))
+        let values = try values(topic: "enveloped", count: total, cluster: cluster)
+        #expect(values == (0..<total).map { #"{"schema":{"type":"string","optional":false},"payload":"line \#($0)"}"# })
+        let offsets = source.committedOffsets.withLock { $0 }
+        #expect(zip(offsets, offsets.dropFirst()).allSatisfy { $0 < $1 })
     }
 
     @Test("a Filter that drops everything still commits the source offsets")

@@ -17,6 +17,12 @@ struct SpliceRouteTests {
          "predicates.logs.pattern": "lo.*"],
         ["transforms": "k,route", "transforms.k.type": "ReplaceField$Value", "transforms.k.include": "a,seq,nested",
          "transforms.route.type": "RegexRouter", "transforms.route.regex": "(.*)", "transforms.route.replacement": "$1-out"],
+        // Filter and a negated step predicate; a field name that is canonically "K" (U+212A KELVIN SIGN).
+        // "logs" records are dropped; the others get the field (a negated step predicate).
+        ["transforms": "drop,i", "transforms.drop.type": "Filter", "transforms.drop.predicate": "logs",
+         "transforms.i.type": "InsertField$Value", "transforms.i.static.field": "\u{212A}",
+         "transforms.i.static.value": "kelvin", "transforms.i.predicate": "logs", "transforms.i.negate": "true",
+         "predicates": "logs", "predicates.logs.type": "TopicNameMatches", "predicates.logs.pattern": "lo.*"],
     ]
 
     /// The tree route: parse, apply, write (what the processor does without splicing).
@@ -51,7 +57,7 @@ struct SpliceRouteTests {
             #"{"task":3,"seq":123456,"payload":"lorem ipsum dolor sit amet"}"#,
             #"{ "a" : 1 , "b":-9223372036854775808, "seq":0 }"#,
             #"{"a":"x","a":"dup","nested":{"k":[1,2,{"z":null}],"e":{},"l":[]},"t":true,"f":false}"#,
-            #"{}"#, "\t{\n\"a\":\"\"\n}\n",
+            #"{}"#, "\t{\n\"a\":\"\"\n}\n", #"{"K":1,"k":2}"#, "{\"del\":\"a\u{7F}b\"}",
             #"{"long":"abcdefghijklmnopqrstuvwxyz0123456789 ~!@#$%^&*()_+`-={}|[]:;'<>?,./","seq":9223372036854775807}"#,
         ]
         for chainConfig in Self.chains {

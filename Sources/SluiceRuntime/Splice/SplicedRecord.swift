@@ -44,9 +44,13 @@ struct SplicedRecord {
     /// Values transforms made (inserted fields).
     var madeValues: [ConnectValue] = []
 
-    /// Whether `field` is named `name`.
+    /// Whether `field` is named `name`, by the tree route's rule (`String` equality).
     func isNamed(_ field: SplicedField, _ name: String) -> Bool {
         if let given = SplicedField.madeIndex(field.name) { return givenNames[given] == name }
+        // Names in the text are plain ASCII; for an ASCII `name` equality is byte
+        // equality. A non-ASCII name may still equal one (U+212A KELVIN SIGN is
+        // canonically "K"), so it is compared as a String.
+        guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return self.name(of: field) == name }
         var name = name
         let span = field.name
         return name.withUTF8 { $0.count == span.count && memcmp($0.baseAddress!, text.baseAddress! + span.lowerBound, span.count) == 0 }
