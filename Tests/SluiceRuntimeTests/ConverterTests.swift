@@ -83,10 +83,16 @@ struct ConverterTests {
 
     @Test("bad JSON and a missing envelope are conversion errors")
     func jsonErrors() throws {
-        for bad in ["{oops", "[1,", "\"open", "{\"a\" 1}", "1 2", "tru"] {
+        for bad in ["{oops", "[1,", "\"open", "{\"a\" 1}", "1 2", "tru", "+1", ".5", "1.", "01", "-01", "1e", "1e+", "1.e3",
+                    #""\x""#, #""\u+041""#, #""\u12""#, #""\u12G4""#, "[1-2]"] {
             #expect(throws: ConversionError.self, "\(bad)") { try read(JsonConverter(schemasEnabled: false), bad) }
         }
         #expect(throws: ConversionError.self) { try read(JsonConverter(schemasEnabled: true), #"{"a": 1}"#) }
+        // JSON's own escapes, and a surrogate pair as one character; a lone half becomes U+FFFD.
+        #expect(try read(JsonConverter(schemasEnabled: false), #""\/\b\f\uD83D\uDE00\uD83D!\u0041""#)
+            == .string("/\u{8}\u{C}\u{1F600}\u{FFFD}!A"))
+        #expect(try read(JsonConverter(schemasEnabled: false), "[0, -0, 0.5, -1.5e-3, 2E+2, 1e2]")
+            == .array([.int(0), .int(0), .double(0.5), .double(-0.0015), .double(200), .double(100)]))
     }
 
     @Test("converters are made from Kafka Connect settings")

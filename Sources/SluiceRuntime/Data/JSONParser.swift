@@ -108,54 +108,87 @@ struct JSONParser {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var i = 0
+        func hex4(_ at: Int) throws -> UInt32 {
+            guard at + 4 <= raw.count else { throw failure("bad \\u escape") }
+            var value: UInt32 = 0
+            for byte in UnsafeRawBufferPointer(rebasing: raw[at..<(at + 4)]) {
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+                default: throw failure("bad \\u escape")
+                }
+                value = value << 4 | UInt32(digit)
+            }
+            return value
+        }
         while i < raw.count {
             let byte = raw[i]
             guard byte == UInt8(ascii: "\\"), i + 1 < raw.count else { out.append(byte); i += 1; continue }
             let code = raw[i + 1]
             i += 2
             switch code {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(code)
             case UInt8(ascii: "n"): out.append(0x0A)
             case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "r"): out.append(0x0D)
             case UInt8(ascii: "b"): out.append(0x08)
             case UInt8(ascii: "f"): out.append(0x0C)
             case UInt8(ascii: "u"):
-                guard i + 4 <= raw.count, let scalar = UInt32(String(decoding: UnsafeRawBufferPointer(rebasing: raw[i..<(i + 4)]), as: UTF8.self), radix: 16)
-                else { throw failure("bad \\u escape") }
+                var scalar = try hex4(i)
                 i += 4
+                // A UTF-16 surrogate pair (\uD83D\uDE00) is one character; a lone half is U+FFFD.
+                if (0xD800...0xDBFF).contains(scalar), i + 6 <= raw.count, raw[i] == UInt8(ascii: "\\"), raw[i + 1] == UInt8(ascii: "u"),
+                    case let low = try hex4(i + 2), (0xDC00...0xDFFF).contains(low)
+                {
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    i += 6
+                }
                 out.append(contentsOf: String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8)
-            default: out.append(code)
+            default:
+                throw failure("bad escape '\\\(Character(Unicode.Scalar(code)))'")
             }
         }
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// A number by JSON's grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    /// Integers that fit `Int64` are read as they are scanned; the rest go through `Double`.
     private mutating func number() throws -> ConnectValue {
         let start = at
-        var isInteger = true
+        func isDigit(_ index: Int) -> Bool { index < bytes.count && bytes[index] >= 0x30 && bytes[index] <= 0x39 }
         let negative = at < bytes.count && bytes[at] == UInt8(ascii: "-")
         if negative { at += 1 }
-        // Integers are accumulated as they are read; anything else goes through `Double`.
+        guard isDigit(at) else { throw failure(negative ? "expected a digit after '-'" : "unexpected character") }
         var magnitude: UInt64 = 0
         var fits = true
-        while at < bytes.count {
-            let byte = bytes[at]
-            if byte >= 0x30 && byte <= 0x39 {
+        if bytes[at] == UInt8(ascii: "0") {
+            at += 1
+            if isDigit(at) { throw failure("a number may not start with 0") }
+        } else {
+            while isDigit(at) {
                 let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
-                let (sum, overflow2) = times10.addingReportingOverflow(UInt64(byte &- 0x30))
+                let (sum, overflow2) = times10.addingReportingOverflow(UInt64(bytes[at] &- 0x30))
                 if overflow1 || overflow2 { fits = false }
                 magnitude = sum
                 at += 1
-                continue
             }
-            if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") {
-                isInteger = false
-                at += 1
-                continue
-            }
-            break
         }
-        guard at > start + (negative ? 1 : 0) else { throw failure("unexpected character") }
+        var isInteger = true
+        if at < bytes.count, bytes[at] == UInt8(ascii: ".") {
+            isInteger = false
+            at += 1
+            guard isDigit(at) else { throw failure("expected a digit after '.'") }
+            while isDigit(at) { at += 1 }
+        }
+        if at < bytes.count, bytes[at] == UInt8(ascii: "e") || bytes[at] == UInt8(ascii: "E") {
+            isInteger = false
+            at += 1
+            if at < bytes.count, bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-") { at += 1 }
+            guard isDigit(at) else { throw failure("expected a digit in the exponent") }
+            while isDigit(at) { at += 1 }
+        }
         if isInteger && fits {
             if !negative, magnitude <= UInt64(Int64.max) { return .int(Int64(magnitude)) }
             if negative, magnitude <= UInt64(Int64.max) + 1 { return .int(magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)) }
