@@ -117,6 +117,36 @@ struct SpliceRouteTests {
         #expect(accepted > 300, "the generator must produce splice-able documents too")
     }
 
+    @Test("mutated text: whatever the scanner accepts, the tree route parses and writes the same bytes", arguments: [0, 1, 2, 3, 4])
+    func mutatedDocuments(chainIndex: Int) throws {
+        var generator = SystemRandomNumberGenerator()
+        let chain = try TransformChain(config: Self.chains[chainIndex])
+        let alphabet = Array(#"{}[]:,"\ -+.eE0123456789aetrufnlsx"#.utf8) + [0x7F, 0x80, 0xC3, 0xA9, 0x00, 0x0A]
+        var accepted = 0
+        for _ in 0..<4000 {
+            let value = ConnectValue.object((0..<Int.random(in: 1...4, using: &generator)).map { _ in
+                ConnectField(randomName(&generator), randomValue(depth: 1, &generator))
+            })
+            var text: [UInt8] = []
+            JSONText.write(value, into: &text)
+            for _ in 0..<Int.random(in: 1...3, using: &generator) where !text.isEmpty {
+                let at = Int.random(in: 0..<text.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: text[at] = alphabet.randomElement(using: &generator)!
+                case 1: text.insert(alphabet.randomElement(using: &generator)!, at: at)
+                default: text.remove(at: at)
+                }
+            }
+            let splice = try viaSplice(text, chain, topic: "orders")
+            guard splice != .declined else { continue }
+            accepted += 1
+            let tree = try? viaTree(text, chain, topic: "orders")
+            #expect(tree != nil, "the scanner accepted text the tree route refuses: \(String(decoding: text, as: UTF8.self))")
+            if let tree { #expect(splice == .written(tree.0, tree.1), "\(String(decoding: text, as: UTF8.self))") }
+        }
+        #expect(accepted > 100, "some mutated documents must still be accepted")
+    }
+
     @Test("the processor splices datagen-shaped JSON and keeps the tree route for schemas")
     func processorRoute() throws {
         let pool = BatchPool(batchCount: 4, arenaBytes: 1 << 16, maxRecords: 512)
