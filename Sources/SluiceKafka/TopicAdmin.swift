@@ -32,34 +32,23 @@ public struct TopicAdmin: Sendable {
                 throw KafkaError.topicFailed(topic: name, reason: "\(key)=\(value): \(KafkaError.text(code))")
             }
         }
-        let queue = rd_kafka_queue_new(handle.pointer)
-        defer { rd_kafka_queue_destroy(queue) }
-        let options = rd_kafka_AdminOptions_new(handle.pointer, RD_KAFKA_ADMIN_OP_CREATETOPICS)
-        defer { rd_kafka_AdminOptions_destroy(options) }
-        _ = rd_kafka_AdminOptions_set_request_timeout(options, Int32(timeoutMs), &errorText, errorText.count)
-        var topics: [OpaquePointer?] = [topic]
-        rd_kafka_CreateTopics(handle.pointer, &topics, 1, options, queue)
-        guard let event = rd_kafka_queue_poll(queue, Int32(timeoutMs + 2_000)) else {
-            throw KafkaError.adminNotSupported(operation: "CreateTopics", reason: "no answer within \(timeoutMs) ms")
-        }
-        defer { rd_kafka_event_destroy(event) }
-        let eventError = rd_kafka_event_error(event)
-        if eventError != RD_KAFKA_RESP_ERR_NO_ERROR {
-            let reason = String(cString: rd_kafka_event_error_string(event))
-            if eventError == RD_KAFKA_RESP_ERR__TIMED_OUT || eventError == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE {
-                throw KafkaError.adminNotSupported(operation: "CreateTopics", reason: reason)
-            }
-            throw KafkaError.topicFailed(topic: name, reason: reason)
-        }
-        guard let result = rd_kafka_event_CreateTopics_result(event) else { return }
-        var count = 0
-        guard let results = rd_kafka_CreateTopics_result_topics(result, &count) else { return }
-        for i in 0..<count {
-            let code = rd_kafka_topic_result_error(results[i])
-            if code != RD_KAFKA_RESP_ERR_NO_ERROR && code != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS {
-                throw KafkaError.topicFailed(topic: name, reason: String(cString: rd_kafka_topic_result_error_string(results[i])))
-            }
-        }
+        try request(
+            "CreateTopics", RD_KAFKA_ADMIN_OP_CREATETOPICS, topic: name, handle: handle, timeoutMs: timeoutMs,
+            send: { options, queue in
+                var topics: [OpaquePointer?] = [topic]
+                rd_kafka_CreateTopics(handle.pointer, &topics, 1, options, queue)
+            },
+            read: { event in
+                guard let result = rd_kafka_event_CreateTopics_result(event) else { return }
+                var count = 0
+                guard let results = rd_kafka_CreateTopics_result_topics(result, &count) else { return }
+                for i in 0..<count {
+                    let code = rd_kafka_topic_result_error(results[i])
+                    if code != RD_KAFKA_RESP_ERR_NO_ERROR && code != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS {
+                        throw KafkaError.topicFailed(topic: name, reason: String(cString: rd_kafka_topic_result_error_string(results[i])))
+                    }
+                }
+            })
     }
 
     /// The settings of topic `name` (e.g. `cleanup.policy`), through DescribeConfigs.
@@ -71,42 +60,62 @@ public struct TopicAdmin: Sendable {
             throw KafkaError.topicFailed(topic: name, reason: "cannot describe it")
         }
         defer { rd_kafka_ConfigResource_destroy(resource) }
+        return try request(
+            "DescribeConfigs", RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, topic: name, handle: handle, timeoutMs: timeoutMs,
+            send: { options, queue in
+                var resources: [OpaquePointer?] = [resource]
+                rd_kafka_DescribeConfigs(handle.pointer, &resources, 1, options, queue)
+            },
+            read: { event in
+                var settings: [String: String] = [:]
+                guard let result = rd_kafka_event_DescribeConfigs_result(event) else { return settings }
+                var count = 0
+                guard let described = rd_kafka_DescribeConfigs_result_resources(result, &count) else { return settings }
+                for index in 0..<count {
+                    let code = rd_kafka_ConfigResource_error(described[index])
+                    if code != RD_KAFKA_RESP_ERR_NO_ERROR {
+                        throw KafkaError.topicFailed(topic: name, reason: KafkaError.text(code))
+                    }
+                    var entryCount = 0
+                    guard let entries = rd_kafka_ConfigResource_configs(described[index], &entryCount) else { continue }
+                    for entry in 0..<entryCount {
+                        guard let key = rd_kafka_ConfigEntry_name(entries[entry]) else { continue }
+                        settings[String(cString: key)] = rd_kafka_ConfigEntry_value(entries[entry]).map { String(cString: $0) } ?? ""
+                    }
+                }
+                return settings
+            })
+    }
+
+    /// One admin request and its answer: `send` issues it with the options (request
+    /// timeout set) and a reply queue; `read` reads the answer's event. A cluster that
+    /// does not answer in time, or does not know the API (the embedded one), ends in
+    /// ``KafkaError/adminNotSupported(operation:reason:)``; other request errors in
+    /// ``KafkaError/topicFailed(topic:reason:)``.
+    private func request<Result>(
+        _ operation: String, _ kind: rd_kafka_admin_op_t, topic name: String, handle: KafkaHandle, timeoutMs: Int,
+        send: (_ options: OpaquePointer?, _ queue: OpaquePointer?) -> Void,
+        read: (_ event: OpaquePointer) throws -> Result
+    ) throws -> Result {
         let queue = rd_kafka_queue_new(handle.pointer)
         defer { rd_kafka_queue_destroy(queue) }
-        let options = rd_kafka_AdminOptions_new(handle.pointer, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS)
+        let options = rd_kafka_AdminOptions_new(handle.pointer, kind)
         defer { rd_kafka_AdminOptions_destroy(options) }
         var errorText = [CChar](repeating: 0, count: 512)
         _ = rd_kafka_AdminOptions_set_request_timeout(options, Int32(timeoutMs), &errorText, errorText.count)
-        var resources: [OpaquePointer?] = [resource]
-        rd_kafka_DescribeConfigs(handle.pointer, &resources, 1, options, queue)
+        send(options, queue)
         guard let event = rd_kafka_queue_poll(queue, Int32(timeoutMs + 2_000)) else {
-            throw KafkaError.adminNotSupported(operation: "DescribeConfigs", reason: "no answer within \(timeoutMs) ms")
+            throw KafkaError.adminNotSupported(operation: operation, reason: "no answer within \(timeoutMs) ms")
         }
         defer { rd_kafka_event_destroy(event) }
         let eventError = rd_kafka_event_error(event)
         if eventError != RD_KAFKA_RESP_ERR_NO_ERROR {
             let reason = String(cString: rd_kafka_event_error_string(event))
             if eventError == RD_KAFKA_RESP_ERR__TIMED_OUT || eventError == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE {
-                throw KafkaError.adminNotSupported(operation: "DescribeConfigs", reason: reason)
+                throw KafkaError.adminNotSupported(operation: operation, reason: reason)
             }
             throw KafkaError.topicFailed(topic: name, reason: reason)
         }
-        var settings: [String: String] = [:]
-        guard let result = rd_kafka_event_DescribeConfigs_result(event) else { return settings }
-        var count = 0
-        guard let described = rd_kafka_DescribeConfigs_result_resources(result, &count) else { return settings }
-        for index in 0..<count {
-            let code = rd_kafka_ConfigResource_error(described[index])
-            if code != RD_KAFKA_RESP_ERR_NO_ERROR {
-                throw KafkaError.topicFailed(topic: name, reason: KafkaError.text(code))
-            }
-            var entryCount = 0
-            guard let entries = rd_kafka_ConfigResource_configs(described[index], &entryCount) else { continue }
-            for entry in 0..<entryCount {
-                guard let key = rd_kafka_ConfigEntry_name(entries[entry]) else { continue }
-                settings[String(cString: key)] = rd_kafka_ConfigEntry_value(entries[entry]).map { String(cString: $0) } ?? ""
-            }
-        }
-        return settings
+        return try read(event)
     }
 }
