@@ -300,16 +300,9 @@ struct BenchCommand: ParsableCommand {
         }
         }
         if peers {
-            try PeerRun.withFolder { folder in
-                for recordSize in plan.recordSizes {
-                    for codec in plan.codecs {
-                        peerFigures += try PeerRun.measure(
-                            recordSize: recordSize, codec: codec, records: recordCount, keyCardinality: keyCardinality,
-                            partitions: partitions, broker: broker, bootstrap: servers, producer: plan.producer,
-                            tag: "\(session.tag)-\(recordSize)-\(codec)", folder: folder)
-                    }
-                }
-            }
+            peerFigures += try PeerRun.measureAll(
+                recordSizes: plan.recordSizes, codecs: plan.codecs, records: recordCount, keyCardinality: keyCardinality,
+                partitions: partitions, broker: broker, bootstrap: servers, producer: plan.producer, tag: session.tag)
             out.write("\npeers (same data, same cluster):\n")
             for peer in peerFigures {
                 out.write("  \(peer.name): \(Int(peer.recordsPerSecond)) records/s, \(String(format: "%.3f", peer.cpuSecondsPerMillion)) cpu s/M (\(peer.recordSize) B, \(peer.compression))\n")

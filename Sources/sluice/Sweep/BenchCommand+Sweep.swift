@@ -64,16 +64,9 @@ extension BenchCommand {
         if peers && direction == "source" {
             // Timed sweeps: about as many records as the fastest run moved in 2 s (200,000 to 3,000,000).
             let peerRecords = records ?? Int(min(3_000_000, max(200_000, (rows.map(\.recordsPerSecond).max() ?? 100_000) * 2)))
-            try PeerRun.withFolder { folder in
-                for recordSize in plan.recordSizes {
-                    for codec in plan.codecs {
-                        peerFigures += try PeerRun.measure(
-                            recordSize: recordSize, codec: codec, records: peerRecords, keyCardinality: keyCardinality,
-                            partitions: partitions, broker: broker, bootstrap: servers, producer: plan.producer,
-                            tag: "\(tag)-\(recordSize)-\(codec)", folder: folder)
-                    }
-                }
-            }
+            peerFigures += try PeerRun.measureAll(
+                recordSizes: plan.recordSizes, codecs: plan.codecs, records: peerRecords, keyCardinality: keyCardinality,
+                partitions: partitions, broker: broker, bootstrap: servers, producer: plan.producer, tag: tag)
         }
         out.write("\n" + SweepReport.table(rows, peers: peerFigures))
         let command = (["sluice"] + CommandLine.arguments.dropFirst()).joined(separator: " ")

@@ -146,6 +146,26 @@ enum PeerRun {
             recordsPerSecond: Double(read) / run.seconds, cpuSecondsPerMillion: run.cpuSeconds / Double(read) * 1e6)
     }
 
+    /// Every peer for every record size and codec of a run, in one temporary folder;
+    /// tags are `<tag>-<size>-<codec>`.
+    static func measureAll(
+        recordSizes: [Int], codecs: [String], records: Int, keyCardinality: Int, partitions: Int,
+        broker: ChildBroker?, bootstrap: String, producer: KafkaConfiguration, tag: String
+    ) throws -> [PeerFigures] {
+        var figures: [PeerFigures] = []
+        try withFolder { folder in
+            for recordSize in recordSizes {
+                for codec in codecs {
+                    figures += try measure(
+                        recordSize: recordSize, codec: codec, records: records, keyCardinality: keyCardinality,
+                        partitions: partitions, broker: broker, bootstrap: bootstrap, producer: producer,
+                        tag: "\(tag)-\(recordSize)-\(codec)", folder: folder)
+                }
+            }
+        }
+        return figures
+    }
+
     /// Runs `body` with a temporary folder for the peers' files, removed afterwards
     /// (and on Ctrl-C, through ``ChildCleanup``).
     static func withFolder(_ body: (String) throws -> Void) throws {
