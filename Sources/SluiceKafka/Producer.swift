@@ -29,9 +29,14 @@ public final class Producer: @unchecked Sendable {
     @exclusivity(unchecked) public internal(set) var statistics = DeliveryStatistics()
     /// Whether to record write-to-acknowledgement latency of the sampled records.
     public var recordsLatency = true
+    /// The librdkafka call plain records go through; set it before the first
+    /// ``produce(_:)``.
+    public var call: ProduceCall = .automatic
 
     let handle: KafkaHandle
     let topicHandle: OpaquePointer
+    /// Descriptors for `rd_kafka_produce_batch`, reused by every call.
+    private let scratch = ProduceCallScratch(capacity: 1024)
     let onBatchDelivered: (RecordBatch) -> Void
 
     /// Creates a producer for `topic`.
@@ -75,10 +80,14 @@ public final class Producer: @unchecked Sendable {
 
     /// Hands every record of `batch` to librdkafka without copying values.
     ///
-    /// When librdkafka's queue is full it serves delivery reports and retries, so the
-    /// call blocks until the whole batch is queued (backpressure).
+    /// Runs of records without headers or explicit timestamps go to librdkafka in one
+    /// `rd_kafka_produce_batch` call each (see ``ProduceCallScratch``); the others,
+    /// one `rd_kafka_produceva` call each. Records keep their order either way. When
+    /// librdkafka's queue is full it serves delivery reports and retries from the first
+    /// record not queued, so the call blocks until the whole batch is queued
+    /// (backpressure).
     /// - Throws: ``KafkaError/produceFailed(topic:reason:)`` for an error that retrying
-    ///   cannot fix; the records not queued are counted as failed on the batch.
+    ///   cannot fix; every record not queued is counted as failed on the batch.
     public func produce(_ batch: RecordBatch) throws {
         let total = batch.count
         batch.pendingDeliveries = total
@@ -86,47 +95,92 @@ public final class Producer: @unchecked Sendable {
             onBatchDelivered(batch)
             return
         }
-        let arena = batch.arenaBase
         let topicHandle = try batch.topic.map(handle(forTopic:)) ?? self.topicHandle
         var position = 0
         while position < total {
             let entry = batch.entryPointer(at: position)
-            var code = RD_KAFKA_RESP_ERR_NO_ERROR
-            if entry.pointee.headerCount == 0 && entry.pointee.timestampMs == 0 {
-                let status = rd_kafka_produce(
-                    topicHandle, entry.pointee.partition, 0,
-                    entry.pointee.valueLength < 0 ? nil : arena + Int(entry.pointee.valueOffset),
-                    Int(Swift.max(entry.pointee.valueLength, 0)),
-                    entry.pointee.keyLength < 0 ? nil : UnsafeRawPointer(arena + Int(entry.pointee.keyOffset)),
-                    Int(Swift.max(entry.pointee.keyLength, 0)),
-                    UnsafeMutableRawPointer(entry))
-                if status != 0 { code = rd_kafka_last_error() }
+            if !ProduceCallScratch.isPlain(entry) {
+                let code = produceWithHeaders(entry, arena: batch.arenaBase, topic: topicHandle)
+                if code == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    position += 1
+                } else if code == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                    waitForQueueSpace()
+                } else {
+                    throw failUnqueued(total - position, of: batch, reason: KafkaError.text(code))
+                }
+                continue
+            }
+            let filled: Int
+            let queued: Int
+            let automatic = call == .automatic
+            if call == .record || automatic && ProduceCallScratch.isHashedByKey(entry) {
+                filled = scratch.fill(from: batch, start: position, limit: 1)
+                queued = produceOne(scratch.messages, topic: topicHandle)
             } else {
-                code = produceWithHeaders(entry, arena: arena, topic: topicHandle)
+                filled = scratch.fill(from: batch, start: position, limit: scratch.capacity, excludingHashed: automatic)
+                queued = Int(
+                    rd_kafka_produce_batch(
+                        topicHandle, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_PARTITION, scratch.messages, Int32(filled)))
             }
-            if code == RD_KAFKA_RESP_ERR_NO_ERROR {
-                position += 1
+            if queued == filled {
+                position += filled
                 continue
             }
-            if code == RD_KAFKA_RESP_ERR__QUEUE_FULL {
-                statistics.queueFullWaits += 1
-                rd_kafka_poll(handle.pointer, 1)
-                continue
+            // Some were not queued. A full queue refuses the record it hit and every
+            // record after it in the call; anything else refuses that record for good.
+            var firstFull: Int?
+            var refusal: rd_kafka_resp_err_t?
+            for index in 0..<filled {
+                let code = scratch.error(at: index)
+                if code == RD_KAFKA_RESP_ERR_NO_ERROR { continue }
+                if code == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                    firstFull = index
+                    break
+                }
+                if refusal == nil { refusal = code }
             }
-            // Not retriable: account the rest of the batch as failed, then report.
-            let reason = KafkaError.text(code)
-            let unsent = total - position
-            statistics.failed += unsent
-            if statistics.firstError == nil { statistics.firstError = reason }
-            batch.failedDeliveries += unsent
-            if batch.firstDeliveryError == nil { batch.firstDeliveryError = reason }
-            batch.pendingDeliveries -= unsent
-            if batch.pendingDeliveries == 0 { onBatchDelivered(batch) }
-            throw KafkaError.produceFailed(topic: topic, reason: reason)
+            if let refusal {
+                // Records queued in this call stay in flight and are reported; the
+                // rest of the batch is accounted as failed.
+                let unqueued = (filled - queued) + (total - position - filled)
+                throw failUnqueued(unqueued, of: batch, reason: KafkaError.text(refusal))
+            }
+            position += firstFull ?? filled
+            waitForQueueSpace()
         }
     }
 
-    /// The slow path for records with headers or an explicit timestamp.
+    /// `rd_kafka_produce` for one descriptor, with the result written into it as
+    /// `rd_kafka_produce_batch` would.
+    /// - Returns: 1 when the record was queued, else 0.
+    @inline(__always)
+    private func produceOne(_ message: UnsafeMutablePointer<rd_kafka_message_t>, topic topicHandle: OpaquePointer) -> Int {
+        let status = rd_kafka_produce(
+            topicHandle, message.pointee.partition, 0, message.pointee.payload, message.pointee.len,
+            message.pointee.key, message.pointee.key_len, message.pointee._private)
+        if status == 0 { return 1 }
+        message.pointee.err = rd_kafka_last_error()
+        return 0
+    }
+
+    /// Serves delivery reports for a moment so that librdkafka's queue drains.
+    private func waitForQueueSpace() {
+        statistics.queueFullWaits += 1
+        rd_kafka_poll(handle.pointer, 1)
+    }
+
+    /// Counts `count` records of `batch` that never reached librdkafka as failed,
+    /// completes the batch when nothing else is pending, and returns the error to throw.
+    private func failUnqueued(_ count: Int, of batch: RecordBatch, reason: String) -> KafkaError {
+        statistics.failed += count
+        if statistics.firstError == nil { statistics.firstError = reason }
+        batch.failedDeliveries += count
+        if batch.firstDeliveryError == nil { batch.firstDeliveryError = reason }
+        batch.pendingDeliveries -= count
+        if batch.pendingDeliveries == 0 { onBatchDelivered(batch) }
+        return KafkaError.produceFailed(topic: topic, reason: reason)
+    }
+
     /// Handles of topics other than ``topic`` that batches were routed to.
     private var otherTopics: [String: OpaquePointer] = [:]
 
@@ -140,6 +194,7 @@ public final class Producer: @unchecked Sendable {
         return rkt
     }
 
+    /// The path for records with headers or an explicit timestamp, one call each.
     private func produceWithHeaders(
         _ entry: UnsafeMutablePointer<RecordEntry>, arena: UnsafeMutableRawPointer, topic topicHandle: OpaquePointer
     ) -> rd_kafka_resp_err_t {

@@ -29,6 +29,8 @@ public final class SourceTaskRunner: @unchecked Sendable {
         public var maxRecordsPerBatch: Int = 16_384
         /// Direct or producer-lane hand-off; `automatic` picks by whether records are converted.
         public var mode: ProduceMode = .automatic
+        /// The librdkafka call records go through (see ``ProduceCall``).
+        public var produceCall: ProduceCall = .automatic
         /// CPU for the task thread, `nil` to let the scheduler choose.
         public var taskCPU: Int?
         /// CPU for the producer lane thread (lane mode), `nil` to let the scheduler choose.
@@ -136,6 +138,7 @@ public final class SourceTaskRunner: @unchecked Sendable {
             StageCounters.add(batch.count - batch.failedDeliveries, to: counters.records)
             committer.completed(batch)
         }
+        producer.call = settings.produceCall
     }
 
     /// Batches the lane converts into when it shares the conversion work (lane mode

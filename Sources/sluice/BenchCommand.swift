@@ -12,7 +12,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure source throughput on an embedded (default) or real Kafka cluster.",
         discussion: """
-            One run per combination of --tasks, --compression and --mode. Each run first measures
+            One run per combination of --tasks, --compression, --mode and --produce-call. Each run first measures
             a raw librdkafka produce loop with the same records and producer settings (one loop
             thread per task), then Sluice's datagen tasks, and prints records/s, MB/s, CPU seconds
             per million records, p50/p99 delivery latency (record written -> acknowledged), peak RSS
@@ -71,6 +71,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Produce modes, a comma-separated list of direct, lane, automatic (direct for the zero-copy pipeline, lane for the converted one).")
     var mode = "automatic"
+
+    @Option(help: "librdkafka calls for plain records, a comma-separated list of automatic (batch for unkeyed or explicitly partitioned records, record for keyed ones), batch (rd_kafka_produce_batch per run of records), record (rd_kafka_produce per record).")
+    var produceCall = "automatic"
 
     @Option(help: "Partitions of each benchmark topic.")
     var partitions = 4
@@ -134,6 +137,7 @@ struct BenchCommand: ParsableCommand {
         var taskCounts: [Int]
         var codecs: [String]
         var modes: [ProduceMode]
+        var produceCalls: [ProduceCall]
         var cpus: CPUSet
         var idle: IdleStrategy
         var producer: KafkaConfiguration
@@ -150,6 +154,8 @@ struct BenchCommand: ParsableCommand {
         let codecs = try ListOption.choices(compression, flag: "--compression", allowed: Self.codecs)
         let modes = try ListOption.choices(mode, flag: "--mode", allowed: ProduceMode.allCases.map(\.rawValue))
             .compactMap(ProduceMode.init(rawValue:))
+        let produceCalls = try ListOption.choices(produceCall, flag: "--produce-call", allowed: ProduceCall.allCases.map(\.rawValue))
+            .compactMap(ProduceCall.init(rawValue:))
         guard `repeat` >= 1 else { throw ValidationError("invalid value '\(`repeat`)' for --repeat: expected a positive integer") }
         if let records, records <= 0 { throw ValidationError("invalid value '\(records)' for --records: expected a positive integer") }
         if records != nil && duration != nil { throw ValidationError("--records and --duration exclude each other: a run is either bounded or timed") }
@@ -238,7 +244,7 @@ struct BenchCommand: ParsableCommand {
         }
         do { try producer.validate() } catch { throw ValidationError("\(error)") }
         return Plan(
-            taskCounts: taskCounts, codecs: codecs, modes: modes, cpus: cpuSet, idle: idleStrategy, producer: producer,
+            taskCounts: taskCounts, codecs: codecs, modes: modes, produceCalls: produceCalls, cpus: cpuSet, idle: idleStrategy, producer: producer,
             pipelines: pipelines.map { $0 == "converted" ? converted : [:] }, recordSizes: recordSizes,
             workerCounts: workerCounts, durationSeconds: durationSeconds)
     }
@@ -282,18 +288,21 @@ struct BenchCommand: ParsableCommand {
         for taskCount in plan.taskCounts {
             for codec in plan.codecs {
                 for mode in plan.modes {
+                  for call in plan.produceCalls {
                   for pipeline in plan.pipelines {
                     var config = base
                     if config["compression.type"] == nil && config["compression.codec"] == nil || codec != "none" {
                         config["compression.type"] = codec
                     }
-                    let setup = BenchRunSetup(
+                    var setup = BenchRunSetup(
                         tasks: taskCount, records: recordCount, recordSize: recordSize, keyCardinality: keyCardinality,
                         codec: codec, mode: mode, cpus: plan.cpus, idle: plan.idle, batchBytes: batchBytes,
                         batchCount: batchCount, producer: config, valueFormat: valueFormat, connectorConfig: pipeline)
+                    setup.produceCall = call
                     let row = try session.row(setup)
                     rows.append(row)
                     out.write(BenchReport.table([row]).split(separator: "\n").dropFirst().joined() + "   (run \(rows.count))\n")
+                  }
                   }
                 }
             }

@@ -10,6 +10,7 @@ struct BenchRunSetup {
     var keyCardinality: Int
     var codec: String
     var mode: ProduceMode
+    var produceCall: ProduceCall = .automatic
     var cpus: CPUSet
     var idle: IdleStrategy
     var batchBytes: Int
@@ -23,7 +24,7 @@ struct BenchRunSetup {
     /// The mode column: the hand-off, and `+conv` off the zero-copy path.
     var label: String {
         mode.resolved(converting: !connectorConfig.isEmpty).rawValue + (connectorConfig.isEmpty ? "" : "+conv")
-            + (valueFormat == "json" ? "/json" : "")
+            + (valueFormat == "json" ? "/json" : "") + (produceCall == .automatic ? "" : "/\(produceCall.rawValue)")
     }
 
     /// Records each task writes: the total split as evenly as possible.

@@ -11,6 +11,7 @@ enum SluiceBenchRun {
         settings.batchCount = setup.batchCount
         settings.maxRecordsPerBatch = max(1, setup.batchBytes / max(1, setup.bytesPerRecord))
         settings.mode = setup.mode
+        settings.produceCall = setup.produceCall
         settings.idle = setup.idle
         let shares = setup.recordsPerTask
         var runners: [SourceTaskRunner] = []

@@ -10,6 +10,7 @@ struct BenchCommandErrorTests {
         (["bench", "--tasks", "0"], "invalid value '0' in --tasks"),
         (["bench", "--compression", "none,gzipx"], "invalid value 'gzipx' in --compression: expected one of none, gzip, snappy, lz4, zstd"),
         (["bench", "--mode", "fast"], "invalid value 'fast' in --mode"),
+        (["bench", "--produce-call", "record,many"], "invalid value 'many' in --produce-call: expected one of automatic, batch, record"),
         (["bench", "-X", "no.such.property=1"], "invalid librdkafka property 'no.such.property=1'"),
         (["bench", "-X", "linger.ms=soon"], "invalid librdkafka property 'linger.ms=soon'"),
         (["bench", "-X", "linger.ms"], "expected name=value"),

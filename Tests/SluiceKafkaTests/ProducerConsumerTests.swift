@@ -132,6 +132,50 @@ struct ProducerConsumerTests {
         #expect(values == (0..<count).map { "value-\($0)" })
     }
 
+    @Test(
+        "records land in the partition they name, in order, across produce calls; unpartitioned ones by key",
+        arguments: ProduceCall.allCases)
+    func explicitPartitions(call: ProduceCall) throws {
+        let cluster = try EmbeddedKafka()
+        try cluster.createTopic("placed", partitions: 4)
+        let pool = BatchPool(batchCount: 1, arenaBytes: 1 << 20, maxRecords: 5000)
+        let producer = try Producer(topic: "placed", configuration: KafkaTestSupport.producerConfig(cluster)) { _ in }
+        producer.call = call
+        let batch = try #require(pool.tryAcquire())
+        // More records than one produce call takes, so the run is split between calls.
+        let count = 3000
+        for index in 0..<count {
+            let value = Array("value-\(index)".utf8)
+            let key = Array("key-\(index % 7)".utf8)
+            let partition: Int32 = index % 5 == 0 ? -1 : Int32(index % 4)
+            _ = try value.withUnsafeBytes { v in
+                try key.withUnsafeBytes { k in try batch.append(key: k, value: v, partition: partition) }
+            }
+        }
+        try producer.produce(batch)
+        try producer.flush(timeoutMs: 20_000)
+        #expect(producer.statistics.delivered == count)
+        var partitionOfKeyed: [String: Int32] = [:]
+        var seen = 0
+        for partition in Int32(0)..<4 {
+            let values = try KafkaTestSupport.consumeValues(topic: "placed", partitions: [partition], count: 0, cluster: cluster)
+            let indices = values.compactMap { Int($0.dropFirst("value-".count)) }
+            #expect(indices == indices.sorted(), "partition \(partition) keeps the batch's order")
+            seen += indices.count
+            for index in indices {
+                if index % 5 == 0 {
+                    let key = "key-\(index % 7)"
+                    #expect(partitionOfKeyed[key, default: partition] == partition, "one key, one partition")
+                    partitionOfKeyed[key] = partition
+                } else {
+                    #expect(Int32(index % 4) == partition, "record \(index) named partition \(index % 4)")
+                }
+            }
+        }
+        #expect(partitionOfKeyed.count == 7)
+        #expect(seen == count)
+    }
+
     @Test("a record librdkafka refuses for good fails the batch; every record is either delivered or counted failed")
     func refusedRecord() throws {
         let cluster = try EmbeddedKafka()
