@@ -46,14 +46,32 @@ struct SplicedRecord {
 
     /// Whether `field` is named `name`, by the tree route's rule (`String` equality).
     func isNamed(_ field: SplicedField, _ name: String) -> Bool {
+        Self.matches(field, name, nameIsASCII: Self.isASCII(name), text: text, givenNames: givenNames)
+    }
+
+    @inline(__always)
+    private static func isASCII(_ name: String) -> Bool { name.utf8.allSatisfy { $0 < 0x80 } }
+
+    /// ``isNamed(_:_:)`` without `self`, so that a mutating caller does not copy the
+    /// record (and retain everything in it) to ask.
+    @inline(__always)
+    private static func matches(
+        _ field: SplicedField, _ name: String, nameIsASCII: Bool, text: UnsafeRawBufferPointer, givenNames: [String]
+    ) -> Bool {
         if let given = SplicedField.madeIndex(field.name) { return givenNames[given] == name }
+        let span = field.name
         // Names in the text are plain ASCII; for an ASCII `name` equality is byte
         // equality. A non-ASCII name may still equal one (U+212A KELVIN SIGN is
         // canonically "K"), so it is compared as a String.
-        guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return self.name(of: field) == name }
-        var name = name
-        let span = field.name
-        return name.withUTF8 { $0.count == span.count && memcmp($0.baseAddress!, text.baseAddress! + span.lowerBound, span.count) == 0 }
+        guard nameIsASCII else {
+            return String(decoding: UnsafeRawBufferPointer(rebasing: text[span]), as: UTF8.self) == name
+        }
+        if let equal = name.utf8.withContiguousStorageIfAvailable({ bytes in
+            bytes.count == span.count && memcmp(bytes.baseAddress!, text.baseAddress! + span.lowerBound, span.count) == 0
+        }) {
+            return equal
+        }
+        return name.utf8.elementsEqual(UnsafeRawBufferPointer(rebasing: text[span]))
     }
 
     /// The name of `field` as a `String`.
@@ -70,9 +88,13 @@ struct SplicedRecord {
 
     /// Drops every field named `name` and appends `name: value` (InsertField's rule).
     mutating func put(_ name: String, _ value: ConnectValue) {
+        let nameIsASCII = Self.isASCII(name)
+        let text = self.text
         var kept = 0
-        for index in fields.indices where !isNamed(fields[index], name) {
-            fields[kept] = fields[index]
+        for index in fields.indices {
+            let field = fields[index]
+            if Self.matches(field, name, nameIsASCII: nameIsASCII, text: text, givenNames: givenNames) { continue }
+            fields[kept] = field
             kept += 1
         }
         fields.removeSubrange(kept...)
