@@ -23,7 +23,6 @@ public final class FileStreamSinkConnector: SinkConnector {
 /// Appends each record's value and a newline to the file; `flush` fsyncs.
 public final class FileStreamSinkTask: SinkTask {
     private var appender: FileAppender?
-    private static let newline: [UInt8] = [0x0A]
 
     public init() {}
 
@@ -39,8 +38,7 @@ public final class FileStreamSinkTask: SinkTask {
         for i in 0..<batch.count {
             let record = batch[i]
             guard record.error == nil else { continue }
-            if let value = record.value { try appender.append(value) }
-            try Self.newline.withUnsafeBytes { try appender.append($0) }
+            try appender.appendLine(record.value)
         }
     }
 
