@@ -96,9 +96,11 @@ public final class SinkTaskRunner: @unchecked Sendable {
         let batch = ConsumedBatch(capacity: settings.maxRecordsPerPut)
         var lastFlush = MonotonicClock.nanoseconds()
         var unflushed = 0
+        var started = false
+        var failure: (any Error)?
         do {
             try task.start(context: context)
-            defer { task.stop() }
+            started = true
             while running.load(ordering: .relaxed) {
                 let got = try consumer.poll(into: batch, timeoutMs: 100)
                 if got > 0 {
@@ -127,12 +129,14 @@ public final class SinkTaskRunner: @unchecked Sendable {
             }
             batch.releaseMessages()
             try flushAndCommit()
-            outcome.withLock { $0.state = .stopped }
         } catch {
-            outcome.withLock {
-                $0.state = .failed
-                $0.error = error
-            }
+            failure = error
+        }
+        // `stop()` is the task's last call, after the final flush, on every path.
+        if started { task.stop() }
+        outcome.withLock {
+            $0.state = failure == nil ? .stopped : .failed
+            $0.error = failure
         }
     }
 

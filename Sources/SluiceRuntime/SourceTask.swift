@@ -55,7 +55,8 @@ public protocol SourceTask: AnyObject {
     /// Writes the records available now into `batch`.
     func poll(into batch: RecordBatch) throws -> SourcePollResult
     /// Called, in batch order, once every record of `batch` is acknowledged by Kafka:
-    /// the source offsets it covers may be committed.
+    /// the source offsets it covers may be committed. Runs on the task thread; every
+    /// batch acknowledged before the task ends is committed before ``stop()``.
     func commit(batch: RecordBatch)
     /// Releases the task's resources; called once, on the task thread, last.
     func stop()

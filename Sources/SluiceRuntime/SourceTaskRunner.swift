@@ -64,6 +64,12 @@ public final class SourceTaskRunner: @unchecked Sendable {
     /// ``Settings/mode`` resolved: `direct` or `lane`.
     public let mode: ProduceMode
     private let committer: OrderedBatchCommitter
+    /// Lane mode: batches whose every record was reported, handed from the lane (which
+    /// serves librdkafka's delivery reports) to the task thread, which alone commits
+    /// them, so every ``SourceTask`` call stays on the task thread and before `stop()`.
+    /// Its capacity covers every batch of both pools, and a batch is in it at most
+    /// once, so a push never finds it full.
+    private let completions: SPSCRing<RecordBatch>?
     private let running = ManagedAtomic<Bool>(false)
     private let sourceDone = ManagedAtomic<Bool>(false)
     private var threads: [PinnedThread] = []
@@ -133,10 +139,20 @@ public final class SourceTaskRunner: @unchecked Sendable {
                 if let lanePool, lanePool.owns(batch) { lanePool.release(batch) } else { pool.release(batch) }
             })
         self.committer = committer
+        let completions =
+            mode == .lane
+            ? SPSCRing<RecordBatch>(capacity: settings.batchCount + (lanePool == nil ? 0 : Self.laneBatchCount)) : nil
+        self.completions = completions
         let counters = produceCounters
         producer = try Producer(topic: topic, configuration: producerConfiguration) { batch in
             StageCounters.add(batch.count - batch.failedDeliveries, to: counters.records)
-            committer.completed(batch)
+            if let completions {
+                let handed = completions.tryPush(batch)
+                precondition(handed, "the completion ring holds every batch of the task's pools")
+            } else {
+                // Direct mode: reports run inside the task thread's own poll and flush.
+                committer.completed(batch)
+            }
         }
         producer.call = settings.produceCall
     }
@@ -183,17 +199,47 @@ public final class SourceTaskRunner: @unchecked Sendable {
 
     // MARK: threads
 
+    /// The task thread: start, the source loop, then (once the last batch in flight is
+    /// reported and committed) stop, so `stop()` is the task's last call.
     private func runTask() {
         var idle = settings.idle
+        var started = false
         do {
             try task.start(context: context)
-            defer { task.stop() }
+            started = true
             try sourceLoop(idle: &idle)
         } catch {
             fail(error)
         }
         sourceDone.store(true, ordering: .releasing)
-        if mode == .direct { finish() }
+        if mode == .direct { finish() } else { awaitLane(idle: &idle) }
+        if started { task.stop() }
+        outcome.withLock { if $0.state != .failed { $0.state = .stopped } }
+    }
+
+    /// Lane mode: commits, in batch order, the batches the lane has reported complete
+    /// (and gives them back to their pools). Task thread only.
+    @discardableResult
+    private func commitCompleted() -> Int {
+        guard let completions else { return 0 }
+        return completions.popBatch(max: .max) { committer.completed($0) }
+    }
+
+    /// Lane mode, after the source loop: commits what the lane reports while it flushes,
+    /// until it has ended. The lane publishes `laneDone` after its last report, so the
+    /// final drain sees every batch.
+    private func awaitLane(idle: inout IdleStrategy) {
+        while !laneDone.load(ordering: .acquiring) {
+            if commitCompleted() == 0 { idle.idle() } else { idle.reset() }
+        }
+        commitCompleted()
+    }
+
+    /// What the task thread does while it waits for a free batch: serve delivery
+    /// reports (direct) or commit what the lane reported (lane). Whether to go on waiting.
+    private func serveWhileWaiting() -> Bool {
+        if mode == .direct { producer.poll(timeoutMs: 1) } else { commitCompleted() }
+        return running.load(ordering: .relaxed)
     }
 
     private func sourceLoop(idle: inout IdleStrategy) throws {
@@ -203,11 +249,9 @@ public final class SourceTaskRunner: @unchecked Sendable {
         // instead of sleeping through it in an idle strategy.
         var poolIdle = direct ? IdleStrategy(.busySpin) : settings.idle
         while running.load(ordering: .relaxed) {
+            commitCompleted()
             let waitStart = MonotonicClock.nanoseconds()
-            guard let batch = pool.acquire(idle: &poolIdle, whileWaiting: {
-                if direct { producer.poll(timeoutMs: 1) }
-                return running.load(ordering: .relaxed)
-            }) else { return }
+            guard let batch = pool.acquire(idle: &poolIdle, whileWaiting: serveWhileWaiting) else { return }
             let pollStart = MonotonicClock.nanoseconds()
             StageCounters.add(pollStart &- waitStart, to: sourceCounters.waitNanos)
             let (result, retried) = try retry.run(keepTrying: { running.load(ordering: .relaxed) }) {
@@ -228,10 +272,7 @@ public final class SourceTaskRunner: @unchecked Sendable {
                 // Off the zero-copy path: converted copies go out, the input comes home now.
                 do {
                     try processor.process(batch, acquire: {
-                        pool.acquire(idle: &poolIdle, whileWaiting: {
-                            if direct { producer.poll(timeoutMs: 1) }
-                            return running.load(ordering: .relaxed)
-                        })
+                        pool.acquire(idle: &poolIdle, whileWaiting: serveWhileWaiting)
                     }, emit: { output in try send(output, idle: &idle) })
                 } catch RuntimeError.stopped {
                     // Asked to stop while waiting for a batch: what was sent is flushed;
@@ -282,7 +323,9 @@ public final class SourceTaskRunner: @unchecked Sendable {
             // A dead lane never drains the ring: the batch is dropped undelivered,
             // so none of its records is committed, and the task is already FAILED.
             if laneDone.load(ordering: .acquiring) { return }
-            idle.idle()
+            // The lane may be waiting for a batch of its own pool, which only a commit
+            // here gives back.
+            if commitCompleted() == 0 { idle.idle() }
         }
         StageCounters.add(MonotonicClock.nanoseconds() &- start, to: sourceCounters.waitNanos)
     }
@@ -343,7 +386,8 @@ public final class SourceTaskRunner: @unchecked Sendable {
             })
     }
 
-    /// Flushes what is in flight; records the final state.
+    /// Flushes what is in flight (on the thread that produces); the task thread
+    /// records the final state once it has committed the last report.
     private func finish() {
         do {
             try producer.flush(timeoutMs: settings.flushTimeoutMs)
@@ -351,7 +395,6 @@ public final class SourceTaskRunner: @unchecked Sendable {
         } catch {
             fail(error)
         }
-        outcome.withLock { if $0.state != .failed { $0.state = .stopped } }
     }
 
     private func checkDeliveries() throws {
