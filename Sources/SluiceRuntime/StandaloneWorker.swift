@@ -48,7 +48,7 @@ public final class StandaloneWorker: @unchecked Sendable {
         try connector.start(config: settings)
         connectors.append((file.name, connector))
         let maxTasks = Int(settings["tasks.max"] ?? "1") ?? 1
-        let taskConfigs = connector.taskConfigs(maxTasks: maxTasks)
+        let taskConfigs = connector.taskConfigs(maxTasks: maxTasks).map(config.converterDefaults.applied(to:))
         switch factory! {
         case .source:
             guard let offsetsPath = config.offsetsPath else {

@@ -10,6 +10,7 @@ import SluiceKafka
 /// | `offset.flush.interval.ms` | how often offsets are written and sink offsets committed | 10000 |
 /// | `worker.cpus` | CPUs for task threads, e.g. `0-3` | all allowed |
 /// | `producer.*`, `consumer.*` | librdkafka properties for source or sink tasks | — |
+/// | `key.converter`, `value.converter` (and their `.` options) | every connector's converters unless it names its own (``ConverterDefaults``) | — |
 public struct WorkerConfig: Sendable {
     /// The Kafka cluster (`bootstrap.servers`).
     public var bootstrapServers: String
@@ -23,6 +24,8 @@ public struct WorkerConfig: Sendable {
     public var producer: KafkaConfiguration
     /// librdkafka settings of sink tasks' consumers (`consumer.*`).
     public var consumer: KafkaConfiguration
+    /// The converters of connectors that name none (`key.converter`, `value.converter`).
+    public var converterDefaults: ConverterDefaults
 
     /// Reads and checks the settings; every problem is reported at once.
     public init(properties: [String: String]) throws {
@@ -46,6 +49,8 @@ public struct WorkerConfig: Sendable {
                 problems.append(ConfigProblem(name: "worker.cpus", value: text, message: "\(error)"))
             }
         }
+        converterDefaults = ConverterDefaults(properties: properties)
+        problems += converterDefaults.problems()
         producer = KafkaConfiguration(bootstrapServers: bootstrapServers)
         consumer = KafkaConfiguration(bootstrapServers: bootstrapServers)
         for (key, value) in properties.sorted(by: { $0.key < $1.key }) {

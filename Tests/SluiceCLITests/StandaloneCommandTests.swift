@@ -224,23 +224,8 @@ struct StandaloneCommandTests {
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         #expect(outcome.stderr.contains("gave up on '\(folder.file("bad.zst"))'"), "stderr: \(outcome.stderr)")
 
-        var config = KafkaConfiguration(bootstrapServers: broker.bootstrapServers)
-        config["log_level"] = "0"
         func read(_ topic: String, until count: Int) throws -> [ConsumedText] {
-            let consumer = try Consumer(configuration: config)
-            try consumer.assign(topic: topic, partitions: [0])
-            let batch = ConsumedBatch(capacity: 5_000)
-            var result: [ConsumedText] = []
-            for _ in 0..<100 where result.count < count {
-                try consumer.poll(into: batch, timeoutMs: 50)
-                for i in 0..<batch.count where batch[i].error == nil {
-                    result.append(ConsumedText(
-                        key: batch[i].key.map { String(decoding: $0, as: UTF8.self) },
-                        value: batch[i].value.map { String(decoding: $0, as: UTF8.self) } ?? "",
-                        headers: Dictionary(batch[i].headers.map { ($0.name, String(decoding: $0.value ?? [], as: UTF8.self)) }) { $1 }))
-                }
-            }
-            return result
+            try Self.read(topic, from: broker, until: count)
         }
         let delivered = try read("t", until: good.count).map(\.value)
         #expect(Set(good).isSubset(of: Set(delivered)), "every line of the good file arrives")
@@ -249,6 +234,49 @@ struct StandaloneCommandTests {
         #expect(dead.first?.key == folder.file("bad.zst"))
         #expect(dead.first?.headers["__connect.errors.file.offset"].flatMap(Int.init) != nil)
         #expect(dead.first?.headers["__connect.errors.exception.message"]?.contains("is corrupt at byte") == true)
+    }
+
+    @Test("the worker's key.converter and value.converter are every connector's default; a connector's own wins")
+    func workerConverters() throws {
+        let folder = try TemporaryFolder()
+        let broker = try BrokerProcess(topics: ["inherits:1", "overrides:1"])
+        let lines = Self.lines(200)
+        try Self.writeLines(lines, to: folder.file("in.txt"))
+        try folder.write("worker.properties", """
+            bootstrap.servers=\(broker.bootstrapServers)
+            offset.storage.file.filename=\(folder.file("o.json"))
+            value.converter=org.apache.kafka.connect.json.JsonConverter
+            value.converter.schemas.enable=false
+            """)
+        try folder.write("inherits.json", #"{"name": "inherits", "config": {"connector.class": "FileStreamSource", "file": "\#(folder.file("in.txt"))", "topic": "inherits", "follow": "false"}}"#)
+        try folder.write("overrides.json", #"{"name": "overrides", "config": {"connector.class": "FileStreamSource", "file": "\#(folder.file("in.txt"))", "topic": "overrides", "follow": "false", "value.converter": "org.apache.kafka.connect.storage.StringConverter"}}"#)
+        let outcome = try SluiceProcess.run(
+            ["standalone", "--exit-when-sources-end", folder.file("worker.properties"), folder.file("inherits.json"), folder.file("overrides.json")],
+            timeout: 60)
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        #expect(try Self.read("inherits", from: broker, until: lines.count).map(\.value) == lines.map { "\"\($0)\"" },
+                "the worker's JsonConverter without schemas writes each line as a JSON string")
+        #expect(try Self.read("overrides", from: broker, until: lines.count).map(\.value) == lines)
+    }
+
+    /// Reads up to `count` records of partition 0 of `topic` (a few seconds at most).
+    static func read(_ topic: String, from broker: BrokerProcess, until count: Int) throws -> [ConsumedText] {
+        var config = KafkaConfiguration(bootstrapServers: broker.bootstrapServers)
+        config["log_level"] = "0"
+        let consumer = try Consumer(configuration: config)
+        try consumer.assign(topic: topic, partitions: [0])
+        let batch = ConsumedBatch(capacity: 5_000)
+        var result: [ConsumedText] = []
+        for _ in 0..<100 where result.count < count {
+            try consumer.poll(into: batch, timeoutMs: 50)
+            for i in 0..<batch.count where batch[i].error == nil {
+                result.append(ConsumedText(
+                    key: batch[i].key.map { String(decoding: $0, as: UTF8.self) },
+                    value: batch[i].value.map { String(decoding: $0, as: UTF8.self) } ?? "",
+                    headers: Dictionary(batch[i].headers.map { ($0.name, String(decoding: $0.value ?? [], as: UTF8.self)) }) { $1 }))
+            }
+        }
+        return result
     }
 }
 

@@ -42,7 +42,10 @@ struct DistributedConfigTests {
         #expect(config.partitions["off"] == 25)
         #expect(config.partitions["cfg"] == 1)
         #expect(config.passthrough["socket.keepalive.enable"] == "true")
-        #expect(config.ignored.contains("key.converter"))
+        properties["some.unknown.setting"] = "x"
+        #expect(try DistributedWorkerConfig(properties: properties, resolver: SecretResolver(environment: ["SLUICE_TEST_PASSWORD": "s3cret"])).ignored == ["some.unknown.setting"])
+        #expect(!config.ignored.contains("key.converter"), "worker converters are the connectors' defaults")
+        #expect(config.base.converterDefaults.settings["key.converter"] == "org.apache.kafka.connect.json.JsonConverter")
         #expect(config.base.producer["socket.keepalive.enable"] == "true")
     }
 

@@ -153,7 +153,8 @@ public struct DistributedWorkerConfig: Sendable {
         passthrough = [:]
         ignored = []
         for (name, value) in properties.sorted(by: { $0.key < $1.key })
-        where !Self.known.contains(name) && !name.hasPrefix("producer.") && !name.hasPrefix("consumer.") {
+        where !Self.known.contains(name) && !name.hasPrefix("producer.") && !name.hasPrefix("consumer.")
+            && ConverterDefaults.role(of: name) == nil {
             var probe = KafkaConfiguration()
             probe[name] = value
             do {
