@@ -32,6 +32,44 @@ struct DistributedClusterTests {
         return reply
     }
 
+    @Test("workers whose file glob matches different files run the one task set the leader stored")
+    func storedTaskConfigs() throws {
+        let folder = try TemporaryFolder()
+        let broker = try BrokerProcess(topics: ["glob-out:2"])
+        // Each worker's working directory holds other files: a relative glob matches
+        // three files on one and four on the other.
+        for (worker, count) in [("a", 3), ("b", 4)] {
+            try FileManager.default.createDirectory(atPath: folder.file(worker), withIntermediateDirectories: true)
+            for file in 1...count { try folder.write("\(worker)/x\(file).txt", "line\n") }
+        }
+        let workers = try ["a", "b"].map {
+            try WorkerProcess(
+                folder: folder, name: "w\($0)", properties: WorkerProcess.properties(bootstrap: broker.bootstrapServers),
+                directory: folder.file($0))
+        }
+        let created = try create(workers[0].url, [
+            "name": "glob", "config": ["connector.class": "FileStreamSource", "files": "*.txt", "tasks.max": "4", "topic": "glob-out"],
+        ])
+        #expect(created.status == 201, "\(created.text)")
+        func taskFiles(_ worker: WorkerProcess) throws -> [String] {
+            let reply = try RestClient.call("GET", worker.url + "connectors/glob/tasks")
+            let tasks = (try? JSONSerialization.jsonObject(with: Data(reply.text.utf8)) as? [[String: Any]]) ?? []
+            return tasks.map { ($0["config"] as? [String: String])?["files"] ?? "?" }
+        }
+        var seen: [[String]] = []
+        let agreed = try eventually(seconds: 40) {
+            seen = try workers.map(taskFiles)
+            let states = try placements(workers[1].url, "glob")
+            return !seen[0].isEmpty && seen[0] == seen[1] && states.count == seen[0].count
+                && states.values.allSatisfy { $0.state != "UNASSIGNED" && !$0.worker.isEmpty }
+        }
+        #expect(agreed, "task configs: \(seen)\n\(workers.map(\.log).joined(separator: "\n---\n"))")
+        #expect(Set([3, 4]).contains(seen[0].count), "the task set is one worker's view of the glob: \(seen[0])")
+        for worker in workers {
+            #expect(!worker.log.contains("stored task set has only"), "\(worker.log)")
+        }
+    }
+
     @Test("SIGKILL of a worker: its tasks resume on the survivors from committed offsets, and no record is lost")
     func failover() throws {
         let folder = try TemporaryFolder()

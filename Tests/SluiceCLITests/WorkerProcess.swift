@@ -21,7 +21,11 @@ final class WorkerProcess {
         return settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n") + "\n"
     }
 
-    init(folder: TemporaryFolder, name: String, properties: String, environment: [String: String] = [:]) throws {
+    /// - Parameter directory: the worker's working directory (the test's by default).
+    init(
+        folder: TemporaryFolder, name: String, properties: String, environment: [String: String] = [:],
+        directory: String? = nil
+    ) throws {
         try folder.write("\(name).properties", properties)
         logPath = folder.file("\(name).log")
         FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -30,6 +34,7 @@ final class WorkerProcess {
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle(forWritingAtPath: logPath)

@@ -71,6 +71,22 @@ public struct SecretResolver: Sendable {
         throw RuntimeError.invalidConfig(name: setting, value: whole, reason: "unknown config provider in '${\(reference)}' (known: env, file)")
     }
 
+    /// `taskConfig` with every value that a connector copied from a resolved reference
+    /// put back as the reference (Kafka Connect's `reverseTransform`), so task configs
+    /// can be stored and shown without the secrets in them.
+    /// - Parameters:
+    ///   - raw: the connector's config as stored, references unresolved.
+    ///   - resolved: the same config with its references resolved.
+    public static func restoringReferences(
+        in taskConfig: [String: String], raw: [String: String], resolved: [String: String]
+    ) -> [String: String] {
+        var result = taskConfig
+        for (name, reference) in raw where reference.contains("${") {
+            if let value = taskConfig[name], value == resolved[name] { result[name] = reference }
+        }
+        return result
+    }
+
     /// `config` with the values of secret-looking settings (password, secret,
     /// token, key material, JAAS) replaced by `[hidden]`, for logs.
     public static func redacted(_ config: [String: String]) -> [String: String] {

@@ -8,10 +8,28 @@ import SluiceKafka
 /// - `connector-<name>` → `{"properties": {...}}`; a tombstone deletes the connector;
 /// - `target-state-<name>` → `{"state": "STARTED" | "PAUSED" | "STOPPED"}`;
 /// - `restart-connector-<name>` → `{"include-tasks": Bool, "only-failed": Bool}`;
-/// - `restart-task-<name>` → `{"task": N}`.
+/// - `restart-task-<name>` → `{"task": N}`;
+/// - `task-<name>-<n>` → `{"properties": {...}}`: task `n`'s config, computed by the
+///   leader, taking effect only with the following
+/// - `commit-<name>` → `{"tasks": N}`: tasks `0..<N` as last written are the
+///   connector's task set (as in Kafka Connect, workers run tasks only from these).
 public struct ClusterConfigState: Sendable {
     /// Connector configs by name.
     public private(set) var connectors: [String: [String: String]] = [:]
+    /// Task configs by connector, as last committed: the task set every worker runs.
+    public private(set) var taskConfigs: [String: [[String: String]]] = [:]
+    /// Why the last task configs written for a connector could not be used (an
+    /// unreadable record, a commit naming a task that was never written); the
+    /// previous committed set stays in force until the leader writes a good one.
+    public private(set) var taskConfigProblems: [String: String] = [:]
+    /// The config-topic offset of each connector's last config record and of its
+    /// last task commit: task configs are current when the commit is the later one.
+    private var connectorRecordOffsets: [String: Int64] = [:]
+    private var taskCommitOffsets: [String: Int64] = [:]
+    /// Task configs read and not yet committed, by connector and task number.
+    private var pendingTaskConfigs: [String: [Int: [String: String]]] = [:]
+    /// Unreadable task config records since the connector's last commit.
+    private var pendingTaskProblems: [String: String] = [:]
     /// Target states by connector name (STARTED when never set).
     public private(set) var targetStates: [String: TargetState] = [:]
     /// The offset after the last record applied.
@@ -29,6 +47,11 @@ public struct ClusterConfigState: Sendable {
         case restartConnector(String, includeTasks: Bool, onlyFailed: Bool)
         /// A restart of one task was asked for.
         case restartTask(ConnectorTaskID)
+        /// A new set of task configs was committed for the connector (`previous`: the
+        /// set it replaced).
+        case taskConfigs(String, previous: [[String: String]])
+        /// A commit of task configs could not be used (see ``taskConfigProblems``).
+        case inconsistentTaskConfigs(String)
         /// Nothing this version understands.
         case none
     }
@@ -48,9 +71,16 @@ public struct ClusterConfigState: Sendable {
             guard entry.value != nil else {
                 connectors[name] = nil
                 targetStates[name] = nil
+                taskConfigs[name] = nil
+                taskConfigProblems[name] = nil
+                pendingTaskConfigs[name] = nil
+                pendingTaskProblems[name] = nil
+                connectorRecordOffsets[name] = nil
+                taskCommitOffsets[name] = nil
                 return .connectorDeleted(name)
             }
             guard let properties = object?["properties"] as? [String: Any] else { return .none }
+            connectorRecordOffsets[name] = entry.offset
             connectors[name] = properties.compactMapValues { $0 as? String ?? ($0 as? NSNumber)?.stringValue }
             return .connectorConfig(name)
         }
@@ -68,7 +98,55 @@ public struct ClusterConfigState: Sendable {
         if let name = key.dropPrefix("restart-task-"), let task = (object?["task"] as? NSNumber)?.intValue {
             return .restartTask(ConnectorTaskID(connector: name, task: task))
         }
+        if let rest = key.dropPrefix("task-"), let dash = rest.lastIndex(of: "-"), let task = Int(rest[rest.index(after: dash)...]) {
+            let name = String(rest[..<dash])
+            guard entry.value != nil else { return .none }
+            guard task >= 0, let properties = object?["properties"] as? [String: Any] else {
+                pendingTaskProblems[name] =
+                    "the config record of task \(task) (offset \(entry.offset) of the config topic) is not a JSON object with \"properties\""
+                return .none
+            }
+            pendingTaskConfigs[name, default: [:]][task] = properties.compactMapValues { $0 as? String ?? ($0 as? NSNumber)?.stringValue }
+            return .none
+        }
+        if let name = key.dropPrefix("commit-") {
+            let written = pendingTaskConfigs.removeValue(forKey: name) ?? [:]
+            let problem = pendingTaskProblems.removeValue(forKey: name)
+            guard let count = (object?["tasks"] as? NSNumber)?.intValue, count >= 0 else {
+                taskConfigProblems[name] = "the task commit record at offset \(entry.offset) of the config topic has no task count"
+                return .inconsistentTaskConfigs(name)
+            }
+            if let problem {
+                taskConfigProblems[name] = problem
+                return .inconsistentTaskConfigs(name)
+            }
+            let tasks = (0..<count).compactMap { written[$0] }
+            guard tasks.count == count else {
+                let missing = (0..<count).filter { written[$0] == nil }.map(String.init).joined(separator: ", ")
+                taskConfigProblems[name] = "the task commit at offset \(entry.offset) names \(count) tasks, but the configs of tasks \(missing) were not written"
+                return .inconsistentTaskConfigs(name)
+            }
+            let previous = taskConfigs[name] ?? []
+            taskConfigs[name] = tasks
+            taskConfigProblems[name] = nil
+            taskCommitOffsets[name] = entry.offset
+            return .taskConfigs(name, previous: previous)
+        }
         return .none
+    }
+
+    /// Whether connector `name`'s task configs were committed after its current config
+    /// was written.
+    public func taskConfigsAreCurrent(_ name: String) -> Bool {
+        guard let config = connectorRecordOffsets[name], let commit = taskCommitOffsets[name] else { return false }
+        return commit > config
+    }
+
+    /// The records that make `tasks` connector `name`'s task set: one per task, then
+    /// the commit that puts them in force together.
+    public static func taskConfigRecords(topic: String, name: String, tasks: [[String: String]]) -> [MessageProducer.Message] {
+        tasks.enumerated().map { record(topic: topic, key: "task-\(name)-\($0.offset)", value: ["properties": $0.element]) }
+            + [record(topic: topic, key: "commit-\(name)", value: ["tasks": tasks.count])]
     }
 
     /// The record that creates or updates a connector.

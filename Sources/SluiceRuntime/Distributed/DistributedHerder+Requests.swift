@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 import SluiceKafka
 
 /// What the REST API asks of a worker. Any worker answers any request: reads come
@@ -44,7 +45,7 @@ extension DistributedHerder {
         _ = try connectorConfig(name)
         return lock.withLock {
             guard state.configs.targetState(of: name) != .stopped else { return [] }
-            return taskConfigsLocked(of: name).enumerated().map { (ConnectorTaskID(connector: name, task: $0.offset), $0.element) }
+            return storedTaskConfigsLocked(of: name).enumerated().map { (ConnectorTaskID(connector: name, task: $0.offset), $0.element) }
         }
     }
 
@@ -54,7 +55,7 @@ extension DistributedHerder {
         return lock.withLock {
             let connector = state.statuses.connectors[name] ?? StatusEntry(state: "UNASSIGNED", workerID: "", generation: -1)
             var tasks: [(Int, StatusEntry)] = []
-            let count = state.configs.targetState(of: name) == .stopped ? 0 : taskConfigsLocked(of: name).count
+            let count = taskCount(of: name)
             for task in 0..<count {
                 let id = ConnectorTaskID(connector: name, task: task)
                 tasks.append((task, state.statuses.tasks[id] ?? StatusEntry(state: "UNASSIGNED", workerID: "", generation: -1)))
@@ -90,8 +91,27 @@ extension DistributedHerder {
         if exists && mustBeNew { throw HerderError.alreadyExists(name) }
         try producer.send([ClusterConfigState.connectorRecord(topic: self.config.configTopic, name: name, config: config)])
         try catchUpConfig(timeoutMs: 10_000)
+        awaitTaskConfigs(of: name, timeoutMs: 10_000)
         log("connector '\(name)' \(exists ? "updated" : "created"): \(SecretResolver.redacted(config).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))")
         return !exists
+    }
+
+    /// Waits (reading the config topic) until the leader has stored task configs for
+    /// connector `name`'s current config, so a create or update answers with the
+    /// tasks in force. Gives up at once when the connector makes no task configs on
+    /// this worker either (the leader will not have written any), and after `timeoutMs`.
+    func awaitTaskConfigs(of name: String, timeoutMs: Int) {
+        let deadline = MonotonicClock.nanoseconds() + UInt64(timeoutMs) * 1_000_000
+        while MonotonicClock.nanoseconds() < deadline {
+            let (current, makesTasks) = lock.withLock {
+                (state.configs.taskConfigsAreCurrent(name) || state.configs.targetState(of: name) == .stopped,
+                 (try? computedTaskConfigsLocked(of: name).get()) != nil)
+            }
+            if current || !makesTasks { return }
+            usleep(20_000)
+            do { try catchUpConfig(timeoutMs: 1_000) } catch { return }
+        }
+        log("connector '\(name)': no task configs stored within \(timeoutMs) ms of its config; answering without them")
     }
 
     /// Deletes a connector.

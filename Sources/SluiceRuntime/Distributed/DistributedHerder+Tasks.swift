@@ -5,30 +5,89 @@ import SluiceKafka
 /// Starting, stopping and supervising the tasks a distributed worker is assigned.
 /// Everything here runs on the herder thread (``stopAllTasks(reason:)`` also at stop).
 extension DistributedHerder {
-    /// The task configs of connector `name` from its current config (cached per
-    /// config). The caller holds `lock`.
-    func taskConfigsLocked(of name: String) -> [[String: String]] {
-        guard let raw = state.configs.connectors[name] else { return [] }
+    /// The task configs connector `name` makes from its current config on this
+    /// worker (cached per config), or why it makes none. Only the leader's are
+    /// written to the config topic; every worker runs the stored ones. Values the
+    /// connector copied from `${...}` references are written back as the references,
+    /// so resolved secrets never reach the config topic. The caller holds `lock`.
+    func computedTaskConfigsLocked(of name: String) -> Result<[[String: String]], RuntimeError> {
+        guard let raw = state.configs.connectors[name] else { return .success([]) }
         if let cached = state.taskConfigCache[name], cached.config == raw { return cached.tasks }
-        var settings = (try? resolver.resolve(raw)) ?? raw
-        settings["name"] = name
-        var tasks: [[String: String]] = []
-        if let checked = try? ConnectorValidation.check(settings, registry: registry), checked.problems.isEmpty,
-            let connector = checked.connector {
-            do {
-                try connector.start(config: settings)
-                tasks = connector.taskConfigs(maxTasks: Int(settings["tasks.max"] ?? "1") ?? 1)
-                connector.stop()
-            } catch {
-                tasks = []
-            }
-        }
-        state.taskConfigCache[name] = (raw, tasks)
-        return tasks
+        let result = Self.computeTaskConfigs(name: name, raw: raw, registry: registry, resolver: resolver)
+        state.taskConfigCache[name] = (raw, result)
+        return result
     }
 
-    /// How many tasks connector `name` has. The caller holds `lock`.
-    func taskCount(of name: String) -> Int { taskConfigsLocked(of: name).count }
+    /// Starts connector `name` with its resolved config and asks it for task configs.
+    static func computeTaskConfigs(
+        name: String, raw: [String: String], registry: ConnectorRegistry, resolver: SecretResolver
+    ) -> Result<[[String: String]], RuntimeError> {
+        do {
+            var settings = try resolver.resolve(raw)
+            settings["name"] = name
+            let checked = try ConnectorValidation.check(settings, registry: registry)
+            guard checked.problems.isEmpty, let connector = checked.connector else {
+                return .failure(.invalidConnectorConfig(connector: name, problems: checked.problems))
+            }
+            try connector.start(config: settings)
+            defer { connector.stop() }
+            let tasks = connector.taskConfigs(maxTasks: Int(settings["tasks.max"] ?? "1") ?? 1)
+            return .success(tasks.map { SecretResolver.restoringReferences(in: $0, raw: raw, resolved: settings) })
+        } catch let error as RuntimeError {
+            return .failure(error)
+        } catch {
+            return .failure(.invalidConfig(name: "connector.class", value: raw["connector.class"] ?? "", reason: "\(error)"))
+        }
+    }
+
+    /// The task configs every worker runs for connector `name`: the set last
+    /// committed to the config topic (none while the connector is STOPPED). The
+    /// caller holds `lock`.
+    func storedTaskConfigsLocked(of name: String) -> [[String: String]] {
+        guard state.configs.targetState(of: name) != .stopped else { return [] }
+        return state.configs.taskConfigs[name] ?? []
+    }
+
+    /// How many tasks connector `name` has (the stored set). The caller holds `lock`.
+    func taskCount(of name: String) -> Int { storedTaskConfigsLocked(of: name).count }
+
+    /// The leader's part of a config change: computes connector `name`'s task configs
+    /// and writes them to the config topic, after a config change always (so whoever
+    /// changed it sees the change in force), otherwise when they differ from the
+    /// stored ones or those were unusable. Herder thread.
+    func reconfigure(_ name: String, always: Bool = false) {
+        let (isLeader, exists, target, stored, problem, computed) = lock.withLock {
+            (state.isLeader, state.configs.connectors[name] != nil, state.configs.targetState(of: name),
+             state.configs.taskConfigs[name], state.configs.taskConfigProblems[name], computedTaskConfigsLocked(of: name))
+        }
+        guard isLeader, exists, target != .stopped else { return }
+        switch computed {
+        case let .failure(error):
+            log("connector '\(name)' made no task configs: \(error)")
+        case let .success(tasks):
+            guard always || tasks != stored || problem != nil else { return }
+            do {
+                try producer.send(ClusterConfigState.taskConfigRecords(topic: config.configTopic, name: name, tasks: tasks))
+                log("connector '\(name)': wrote \(tasks.count) task configs to the config topic")
+            } catch {
+                log("connector '\(name)': writing task configs failed (retried at the next rebalance): \(error)")
+            }
+        }
+    }
+
+    /// The leader, after each assignment: writes task configs for every running
+    /// connector that has none stored or unusable ones (a new cluster, a leader that
+    /// died between a config change and its task configs).
+    func reconfigureMissing() {
+        let names = lock.withLock { () -> [String] in
+            guard state.isLeader else { return [] }
+            return state.configs.connectors.keys.filter {
+                state.configs.targetState(of: $0) != .stopped
+                    && (state.configs.taskConfigs[$0] == nil || state.configs.taskConfigProblems[$0] != nil)
+            }.sorted()
+        }
+        for name in names { reconfigure(name) }
+    }
 
     /// Applies a new assignment: stops what was revoked, starts what is new.
     func apply(_ assignment: WorkerAssignment) {
@@ -63,6 +122,7 @@ extension DistributedHerder {
             state.rebalancing = false
         }
         for id in newTasks { startTask(id) }
+        reconfigureMissing()
         if !assignment.revokedTasks.isEmpty || !assignment.revokedConnectors.isEmpty {
             member.requestRejoin()
         }
@@ -72,7 +132,8 @@ extension DistributedHerder {
     /// The state a connector this worker owns reports.
     func connectorState(_ name: String) -> String {
         let (target, exists, failed) = lock.withLock {
-            (state.configs.targetState(of: name), state.configs.connectors[name] != nil, taskCount(of: name) == 0)
+            (state.configs.targetState(of: name), state.configs.connectors[name] != nil,
+             (try? computedTaskConfigsLocked(of: name).get())?.isEmpty ?? true)
         }
         guard exists else { return "UNASSIGNED" }
         switch target {
@@ -89,12 +150,32 @@ extension DistributedHerder {
         }
         switch change {
         case let .connectorConfig(name):
-            // Tasks of a changed connector restart with the new config; the leader
-            // rebalances in case the number of tasks changed.
-            let mine = lock.withLock { state.tasks.keys.filter { $0.connector == name } }
-            for id in mine.sorted() { restartTask(id) }
+            // The leader turns the new config into task configs; tasks restart when
+            // those are stored (``ClusterConfigState/Change/taskConfigs(_:)``).
             if ownedConnectors.contains(name) { writeStatus([connectorStatusRecord(name, connectorState(name))]) }
-            if isLeader { member.requestRejoin() }
+            reconfigure(name, always: true)
+        case let .taskConfigs(name, previous):
+            // A new task set is in force: owned tasks whose config changed restart
+            // with it; tasks past the new count stop (the leader's rebalance revokes
+            // them); the leader rebalances when the count changed.
+            let (mine, current) = lock.withLock { (state.tasks.keys.filter { $0.connector == name }, storedTaskConfigsLocked(of: name)) }
+            let gone = mine.filter { $0.task >= current.count }.sorted()
+            stopTasks(gone, status: nil)
+            if !gone.isEmpty {
+                writeStatus(gone.map { ClusterStatus.taskRecord(topic: config.statusTopic, task: $0, status: nil) })
+            }
+            for id in mine.filter({ $0.task < current.count }).sorted()
+            where id.task >= previous.count || previous[id.task] != current[id.task] {
+                restartTask(id)
+            }
+            if isLeader && previous.count != current.count { member.requestRejoin() }
+        case let .inconsistentTaskConfigs(name):
+            let problem = lock.withLock { state.configs.taskConfigProblems[name] ?? "unknown" }
+            log("connector '\(name)': stored task configs skipped: \(problem)")
+            if ownedConnectors.contains(name) {
+                writeStatus([connectorStatusRecord(name, connectorState(name), trace: "stored task configs skipped: \(problem)")])
+            }
+            reconfigure(name)
         case let .connectorDeleted(name):
             let mine = lock.withLock { state.tasks.keys.filter { $0.connector == name } }
             stopTasks(mine.sorted(), status: nil)
@@ -132,6 +213,12 @@ extension DistributedHerder {
                     writeStatus([connectorStatusRecord(name, "RESTARTING"), connectorStatusRecord(name, connectorState(name))])
                 }
             }
+            if isLeader {
+                // A restarted connector makes its task configs anew (a glob may match
+                // other files now).
+                lock.withLock { state.taskConfigCache[name] = nil }
+                reconfigure(name)
+            }
             if includeTasks {
                 for id in owned.filter({ $0.connector == name }).sorted() {
                     let current = lock.withLock { state.statuses.tasks[id]?.state }
@@ -158,7 +245,7 @@ extension DistributedHerder {
     /// Starts task `id` if its connector is running; a failure marks it FAILED.
     func startTask(_ id: ConnectorTaskID) {
         let (raw, target, taskConfigs) = lock.withLock {
-            (state.configs.connectors[id.connector], state.configs.targetState(of: id.connector), taskConfigsLocked(of: id.connector))
+            (state.configs.connectors[id.connector], state.configs.targetState(of: id.connector), storedTaskConfigsLocked(of: id.connector))
         }
         guard raw != nil else { return }
         if target == .paused {
@@ -168,9 +255,9 @@ extension DistributedHerder {
         guard target == .started else { return }
         do {
             guard id.task < taskConfigs.count else {
-                throw RuntimeError.invalidConfig(name: "tasks.max", value: String(id.task), reason: "the connector made only \(taskConfigs.count) tasks")
+                throw RuntimeError.invalidConfig(name: "tasks.max", value: String(id.task), reason: "the connector's stored task set has only \(taskConfigs.count) tasks")
             }
-            let taskConfig = try resolver.resolve(taskConfigs[id.task])
+            let taskConfig = try resolver.resolve(config.base.converterDefaults.applied(to: taskConfigs[id.task]))
             let className = taskConfig["connector.class"] ?? raw?["connector.class"] ?? ""
             let cpu = config.base.cpus.cpu(forThread: threadIndex)
             threadIndex += 1

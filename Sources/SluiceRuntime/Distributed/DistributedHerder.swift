@@ -289,5 +289,5 @@ struct HerderState {
     var tasks: [ConnectorTaskID: RunningTask] = [:]
     var restarts: [ConnectorTaskID: (attempts: Int, due: UInt64?)] = [:]
     var reportedFailures: Set<ConnectorTaskID> = []
-    var taskConfigCache: [String: (config: [String: String], tasks: [[String: String]])] = [:]
+    var taskConfigCache: [String: (config: [String: String], tasks: Result<[[String: String]], RuntimeError>)] = [:]
 }
