@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HTTPTypes
 import Hummingbird
 import SluiceKafka
 import SluiceRuntime
@@ -42,7 +43,7 @@ struct ConnectRoutes: Sendable {
         }
         router.post("/connectors") { request, _ in
             let body = try await bodyObject(request)
-            return await respond {
+            return await respondOrForward(request, body: body) {
                 guard let object = try parse(body) as? [String: Any] else { throw HerderError.badRequest("Request body must be a JSON object") }
                 guard let name = object["name"] as? String, !name.isEmpty else {
                     throw HerderError.badRequest("Connector name must be given in the 'name' field")
@@ -53,7 +54,6 @@ struct ConnectRoutes: Sendable {
                 if let inner = config["name"] as? String, inner != name {
                     throw HerderError.badRequest("Connector name configuration (\(inner)) doesn't match connector name in the URL (\(name))")
                 }
-                try refuseDuringRebalance()
                 try herder.putConnector(name, config: strings(config), mustBeNew: true)
                 return JSONResponse.make(.created, try infoJSON(name))
             }
@@ -62,10 +62,9 @@ struct ConnectRoutes: Sendable {
             let name = try context.parameters.require("name")
             return await respond { JSONResponse.make(.ok, try infoJSON(name)) }
         }
-        router.delete("/connectors/:name") { _, context in
+        router.delete("/connectors/:name") { request, context in
             let name = try context.parameters.require("name")
-            return await respond {
-                try refuseDuringRebalance()
+            return await respondOrForward(request, body: Data()) {
                 try herder.deleteConnector(name)
                 return JSONResponse.empty(.noContent)
             }
@@ -77,12 +76,11 @@ struct ConnectRoutes: Sendable {
         router.put("/connectors/:name/config") { request, context in
             let name = try context.parameters.require("name")
             let body = try await bodyObject(request)
-            return await respond {
+            return await respondOrForward(request, body: body) {
                 guard let config = try parse(body) as? [String: Any] else { throw HerderError.badRequest("Request body must be a JSON object of settings") }
                 if let inner = config["name"] as? String, inner != name {
                     throw HerderError.badRequest("Connector name configuration (\(inner)) doesn't match connector name in the URL (\(name))")
                 }
-                try refuseDuringRebalance()
                 let created = try herder.putConnector(name, config: strings(config), mustBeNew: false)
                 return JSONResponse.make(created ? .created : .ok, try infoJSON(name))
             }
@@ -265,8 +263,54 @@ struct ConnectRoutes: Sendable {
 
     // MARK: - Plumbing
 
-    private func refuseDuringRebalance() throws {
-        if herder.isRebalancing { throw HerderError.rebalancing }
+    /// Marks a request one worker forwarded to the leader, so it is never forwarded again.
+    static let forwardedHeader = HTTPField.Name("X-Sluice-Forwarded")!
+
+    /// Runs `body` like ``respond(_:)``; when the herder answers that only the leader
+    /// may do this, sends the same request (method, path, query, body, credentials)
+    /// to the leader and answers with the leader's reply, as Kafka Connect's
+    /// `completeOrForwardRequest` does. A request that was itself forwarded is not
+    /// forwarded again: a leader that changed in between answers 409, and the worker
+    /// that forwarded it asks the new leader until ``DistributedHerder/requestTimeoutMs``.
+    private func respondOrForward(
+        _ request: Request, body data: Data, _ body: @escaping @Sendable () throws -> Response
+    ) async -> Response {
+        let wasForwarded = request.headers[Self.forwardedHeader] != nil
+        let method = request.method.rawValue
+        let target = request.uri.description
+        let authorization = request.headers[.authorization]
+        return await run {
+            let deadline = Date().addingTimeInterval(Double(DistributedHerder.requestTimeoutMs) / 1000)
+            while true {
+                do {
+                    return try body()
+                } catch let HerderError.notLeader(leaderURL) where !wasForwarded && !leaderURL.isEmpty {
+                    var headers = [Self.forwardedHeader.rawName: "true"]
+                    if let authorization { headers["Authorization"] = authorization }
+                    let url = leaderURL.hasSuffix("/") && target.hasPrefix("/") ? leaderURL + target.dropFirst() : leaderURL + target
+                    let reply: BlockingHTTPClient.Reply
+                    do {
+                        reply = try BlockingHTTPClient.call(
+                            method, url, raw: data.isEmpty ? nil : String(decoding: data, as: UTF8.self), headers: headers,
+                            timeoutSeconds: DistributedHerder.requestTimeoutMs / 1000 + 5)
+                    } catch {
+                        return JSONResponse.error(.internalServerError, "Forwarding the request to the leader at \(leaderURL) failed: \(error)")
+                    }
+                    // The leader moved while the request was on its way: ask again.
+                    if reply.status == 409, (reply.object["message"] as? String)?.contains("not the leader") == true, Date() < deadline {
+                        usleep(100_000)
+                        continue
+                    }
+                    var fields = HTTPFields()
+                    fields[.contentType] = reply.headers["content-type"] ?? "application/json"
+                    return Response(
+                        status: HTTPResponse.Status(code: reply.status), headers: fields,
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
+                } catch {
+                    return Self.response(for: error)
+                }
+            }
+        }
     }
 
     private func strings(_ object: [String: Any]) -> [String: String] {
@@ -316,7 +360,7 @@ struct ConnectRoutes: Sendable {
         case let error as HerderError:
             switch error {
             case .notFound, .taskNotFound: return JSONResponse.error(.notFound, error.description)
-            case .alreadyExists, .rebalancing, .tasksStillStopping: return JSONResponse.error(.conflict, error.description)
+            case .alreadyExists, .rebalancing, .tasksStillStopping, .notLeader: return JSONResponse.error(.conflict, error.description)
             case .badState, .badRequest: return JSONResponse.error(.badRequest, error.description)
             }
         case let RuntimeError.invalidConnectorConfig(_, problems):

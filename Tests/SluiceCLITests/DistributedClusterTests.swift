@@ -2,6 +2,7 @@ import Foundation
 import SluiceConnectors
 import SluiceCore
 import SluiceKafka
+import Synchronization
 import Testing
 
 /// A cluster of real `sluice worker` processes on one embedded cluster: failover
@@ -67,6 +68,44 @@ struct DistributedClusterTests {
         #expect(Set([3, 4]).contains(seen[0].count), "the task set is one worker's view of the glob: \(seen[0])")
         for worker in workers {
             #expect(!worker.log.contains("stored task set has only"), "\(worker.log)")
+        }
+    }
+
+    @Test("concurrent creates of one name over three workers: one 201, every other 409, and the stored config is the 201's")
+    func concurrentCreates() throws {
+        let folder = try TemporaryFolder()
+        let broker = try BrokerProcess(topics: ["race-out:2"])
+        let workers = try (0..<3).map {
+            try WorkerProcess(folder: folder, name: "w\($0)", properties: WorkerProcess.properties(bootstrap: broker.bootstrapServers))
+        }
+        let urls = workers.map(\.url)
+        for round in 0..<2 {
+            let name = "race-\(round)"
+            let attempts = 20
+            let replies = Mutex<[Int: Int]>([:])
+            let group = DispatchGroup()
+            for attempt in 0..<attempts {
+                group.enter()
+                // One thread per request: the requests really are in flight together.
+                Thread {
+                    defer { group.leave() }
+                    let body: [String: Any] = [
+                        "name": name,
+                        "config": ["connector.class": "datagen", "tasks.max": "1", "topic": "race-out", "max.records.per.sec": String(100 + attempt)],
+                    ]
+                    let status = (try? RestClient.call("POST", urls[attempt % urls.count] + "connectors", json: body).status) ?? -1
+                    replies.withLock { $0[attempt] = status }
+                }.start()
+            }
+            group.wait()
+            let statuses = replies.withLock { $0 }
+            let created = statuses.filter { $0.value == 201 }.map(\.key)
+            #expect(created.count == 1, "round \(round): \(statuses.sorted { $0.key < $1.key })\n\(workers.map(\.log).joined(separator: "\n---\n"))")
+            #expect(statuses.values.allSatisfy { $0 == 201 || $0 == 409 }, "round \(round): \(statuses)")
+            for worker in workers {
+                let stored = try RestClient.call("GET", worker.url + "connectors/\(name)/config").object
+                #expect(stored["max.records.per.sec"] as? String == created.first.map { String(100 + $0) }, "round \(round), \(worker.workerID): \(stored)")
+            }
         }
     }
 

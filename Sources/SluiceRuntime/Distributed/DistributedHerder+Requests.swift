@@ -71,10 +71,38 @@ extension DistributedHerder {
         try ConnectorValidation.check(config, registry: registry)
     }
 
+    /// How long a request that changes configs waits for a rebalance to end before
+    /// it answers 409.
+    public static let requestTimeoutMs = 30_000
+
+    /// Waits until the group is stable (no rebalance under way, a leader known), as a
+    /// config change must; throws ``HerderError/rebalancing`` after `timeoutMs`.
+    func awaitStableGroup(timeoutMs: Int = requestTimeoutMs) throws {
+        let deadline = MonotonicClock.nanoseconds() + UInt64(timeoutMs) * 1_000_000
+        while lock.withLock({ state.rebalancing || state.leaderURL.isEmpty }) {
+            guard MonotonicClock.nanoseconds() < deadline else { throw HerderError.rebalancing }
+            usleep(20_000)
+        }
+    }
+
+    /// Throws ``HerderError/notLeader(leaderURL:)`` unless this worker leads the group
+    /// (after waiting for a stable group).
+    func requireLeader() throws {
+        try awaitStableGroup()
+        let (isLeader, leaderURL) = lock.withLock { (state.isLeader, state.leaderURL) }
+        guard isLeader else { throw HerderError.notLeader(leaderURL: leaderURL) }
+    }
+
     /// Creates (`mustBeNew`) or replaces a connector's config.
+    ///
+    /// As in Kafka Connect, only the leader writes connector configs, one change at a
+    /// time, so of concurrent creates of one name exactly one succeeds; another
+    /// worker throws ``HerderError/notLeader(leaderURL:)`` for the REST layer to
+    /// forward. A change made during a rebalance waits for it to end.
     /// - Returns: whether the connector was created.
-    /// - Throws: ``HerderError`` (exists, rebalancing) or
-    ///   ``RuntimeError/invalidConnectorConfig(connector:problems:)`` listing every bad setting.
+    /// - Throws: ``HerderError`` (exists, not the leader, a rebalance longer than
+    ///   ``requestTimeoutMs``) or ``RuntimeError/invalidConnectorConfig(connector:problems:)``
+    ///   listing every bad setting.
     @discardableResult
     public func putConnector(_ name: String, config raw: [String: String], mustBeNew: Bool) throws -> Bool {
         guard !name.isEmpty, !name.contains("/") else {
@@ -86,11 +114,15 @@ extension DistributedHerder {
         guard checked.problems.isEmpty else {
             throw RuntimeError.invalidConnectorConfig(connector: name, problems: checked.problems)
         }
-        try catchUpConfig(timeoutMs: 10_000)
-        let exists = lock.withLock { state.configs.connectors[name] != nil }
-        if exists && mustBeNew { throw HerderError.alreadyExists(name) }
-        try producer.send([ClusterConfigState.connectorRecord(topic: self.config.configTopic, name: name, config: config)])
-        try catchUpConfig(timeoutMs: 10_000)
+        try requireLeader()
+        let exists = try configWriteLock.withLock {
+            try catchUpConfig(timeoutMs: 10_000)
+            let exists = lock.withLock { state.configs.connectors[name] != nil }
+            if exists && mustBeNew { throw HerderError.alreadyExists(name) }
+            try producer.send([ClusterConfigState.connectorRecord(topic: self.config.configTopic, name: name, config: config)])
+            try catchUpConfig(timeoutMs: 10_000)
+            return exists
+        }
         awaitTaskConfigs(of: name, timeoutMs: 10_000)
         log("connector '\(name)' \(exists ? "updated" : "created"): \(SecretResolver.redacted(config).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))")
         return !exists
@@ -114,11 +146,16 @@ extension DistributedHerder {
         log("connector '\(name)': no task configs stored within \(timeoutMs) ms of its config; answering without them")
     }
 
-    /// Deletes a connector.
+    /// Deletes a connector (on the leader; see ``putConnector(_:config:mustBeNew:)``).
     public func deleteConnector(_ name: String) throws {
         _ = try connectorConfig(name)
-        try producer.send([ClusterConfigState.deletionRecord(topic: config.configTopic, name: name)])
-        try catchUpConfig(timeoutMs: 10_000)
+        try requireLeader()
+        try configWriteLock.withLock {
+            try catchUpConfig(timeoutMs: 10_000)
+            _ = try connectorConfig(name)
+            try producer.send([ClusterConfigState.deletionRecord(topic: config.configTopic, name: name)])
+            try catchUpConfig(timeoutMs: 10_000)
+        }
         log("connector '\(name)' deleted")
     }
 
@@ -138,7 +175,7 @@ extension DistributedHerder {
     /// Asks the workers that run the connector (and its tasks) to restart them.
     public func requestConnectorRestart(_ name: String, includeTasks: Bool, onlyFailed: Bool) throws {
         _ = try connectorConfig(name)
-        guard !isRebalancing else { throw HerderError.rebalancing }
+        try awaitStableGroup()
         try producer.send([ClusterConfigState.restartRecord(topic: config.configTopic, name: name, includeTasks: includeTasks, onlyFailed: onlyFailed)])
         try catchUpConfig(timeoutMs: 10_000)
     }
@@ -147,7 +184,7 @@ extension DistributedHerder {
     public func requestTaskRestart(_ id: ConnectorTaskID) throws {
         let count = try taskConfigs(id.connector).count
         guard id.task >= 0, id.task < count else { throw HerderError.taskNotFound(id) }
-        guard !isRebalancing else { throw HerderError.rebalancing }
+        try awaitStableGroup()
         try producer.send([ClusterConfigState.taskRestartRecord(topic: config.configTopic, task: id)])
         try catchUpConfig(timeoutMs: 10_000)
     }

@@ -39,6 +39,8 @@ public final class DistributedHerder: GroupMemberDelegate, @unchecked Sendable {
     let readerLock = NSLock()
     let offsetReaderLock = NSLock()
     let lock = NSLock()
+    /// Serialises the leader's check-then-write of connector configs.
+    let configWriteLock = NSLock()
     var state = HerderState()
     private var thread: PinnedThread?
     let running = ManagedAtomic<Bool>(false)

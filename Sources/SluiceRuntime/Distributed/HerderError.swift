@@ -15,6 +15,9 @@ public enum HerderError: Error, Equatable, CustomStringConvertible {
     case badRequest(String)
     /// The connector is STOPPED but its tasks have not all stopped yet (409).
     case tasksStillStopping(String)
+    /// Only the leader changes connector configs; the REST layer forwards the request
+    /// to the leader at this URL (409 if it reaches a worker that cannot forward it).
+    case notLeader(leaderURL: String)
 
     public var description: String {
         switch self {
@@ -27,6 +30,8 @@ public enum HerderError: Error, Equatable, CustomStringConvertible {
         case let .badRequest(message): return message
         case let .tasksStillStopping(name):
             return "The tasks of connector \(name) are still stopping; try again shortly"
+        case let .notLeader(url):
+            return "Cannot complete request because this worker is not the leader (the leader is \(url.isEmpty ? "not known yet" : url)); try again shortly"
         }
     }
 }
