@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -42,16 +43,19 @@ let package = Package(
             dependencies: [
                 "CSluiceSystem", "CLZ4", "CZstd",
                 .product(name: "Atomics", package: "swift-atomics"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         .target(
             name: "SluiceKafka",
-            dependencies: ["SluiceCore", "CRdKafka", .product(name: "Atomics", package: "swift-atomics")]
+            dependencies: [
+                "SluiceCore", "CRdKafka",
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
         ),
         .target(
             name: "SluiceRuntime",
-            dependencies: ["SluiceCore", "SluiceKafka"]
+            dependencies: ["SluiceCore", "SluiceKafka", .product(name: "Atomics", package: "swift-atomics")]
         ),
         .target(
             name: "SluiceConnectors",
@@ -63,6 +67,7 @@ let package = Package(
                 "SluiceCore", "SluiceKafka", "SluiceRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
@@ -71,6 +76,7 @@ let package = Package(
             dependencies: [
                 "SluiceCore", "SluiceKafka", "SluiceRuntime", "SluiceConnectors", "SluiceHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Atomics", package: "swift-atomics"),
             ]
         ),
         .executableTarget(

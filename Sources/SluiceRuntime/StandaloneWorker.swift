@@ -69,7 +69,7 @@ public final class StandaloneWorker: @unchecked Sendable {
             }
         case .sink:
             let sink = connector as! SinkConnector
-            let topics = (settings["topics"] ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            let topics = SinkTopics.subscription(from: settings)
             for (taskID, taskConfig) in taskConfigs.enumerated() {
                 var settings = SinkTaskRunner.Settings()
                 settings.taskCPU = nextCPU()

@@ -41,8 +41,8 @@ public enum ConnectorValidation {
                 problems.append(problem)
             }
         }
-        if case .sink? = factory, (settings["topics"] ?? "").isEmpty, (settings["topics.regex"] ?? "").isEmpty {
-            problems.append(ConfigProblem(name: "topics", value: nil, message: "Must configure one of topics or topics.regex"))
+        if case .sink? = factory {
+            problems += SinkTopics.problems(in: settings).filter { problem in !problems.contains { $0.name == problem.name } }
         }
         return Result(factory: factory, connector: connector, problems: problems)
     }

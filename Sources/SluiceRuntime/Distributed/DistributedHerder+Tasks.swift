@@ -278,7 +278,7 @@ extension DistributedHerder {
                 var settings = SinkTaskRunner.Settings()
                 settings.taskCPU = cpu
                 settings.flushIntervalMs = config.base.flushIntervalMs
-                let topics = (taskConfig["topics"] ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+                let topics = SinkTopics.subscription(from: taskConfig)
                 let context = TaskContext(connectorName: id.connector, taskID: id.task, config: taskConfig)
                 let runner = try SinkTaskRunner(
                     task: make().makeTask(), context: context, topics: topics,
