@@ -10,7 +10,7 @@ import Synchronization
 /// returned: every `flushIntervalMs`, whenever a poll finds the topic drained, and when
 /// the task stops, so a crash replays at most one flush interval of records
 /// (at-least-once).
-public final class SinkTaskRunner: @unchecked Sendable {
+public final class SinkTaskRunner: TaskRunner, @unchecked Sendable {
     /// Settings of one sink task.
     public struct Settings: Sendable {
         /// Records per `put` at most.
@@ -24,7 +24,9 @@ public final class SinkTaskRunner: @unchecked Sendable {
     }
 
     /// Counters of the task thread (records put, time in put).
-    public let counters = StageCounters()
+    public let putCounters = StageCounters()
+    /// The put stage.
+    public var counters: TaskCounters { TaskCounters(isSource: false, task: putCounters) }
     /// The context the task runs with.
     public let context: TaskContext
     private let task: SinkTask
@@ -32,7 +34,7 @@ public final class SinkTaskRunner: @unchecked Sendable {
     private let settings: Settings
     private let topics: [String]
     private let running = ManagedAtomic<Bool>(false)
-    private let outcome = Mutex<(state: SourceTaskRunner.State, error: (any Error)?)>((.unassigned, nil))
+    private let outcome = Mutex<(state: TaskState, error: (any Error)?)>((.unassigned, nil))
     private var thread: PinnedThread?
     /// Converters and transforms, when the connector configures any.
     private let processor: SinkRecordProcessor?
@@ -88,7 +90,7 @@ public final class SinkTaskRunner: @unchecked Sendable {
     }
 
     /// The state (final after ``join()``).
-    public var state: SourceTaskRunner.State { outcome.withLock { $0.state } }
+    public var state: TaskState { outcome.withLock { $0.state } }
     /// Why the task failed.
     public var error: (any Error)? { outcome.withLock { $0.error } }
 
@@ -111,8 +113,8 @@ public final class SinkTaskRunner: @unchecked Sendable {
                     } else {
                         try retrying { try task.put(batch) }
                     }
-                    StageCounters.add(MonotonicClock.nanoseconds() &- start, to: counters.busyNanos)
-                    StageCounters.add(got, to: counters.records)
+                    StageCounters.add(MonotonicClock.nanoseconds() &- start, to: putCounters.busyNanos)
+                    StageCounters.add(got, to: putCounters.records)
                     unflushed += got
                 }
                 let now = MonotonicClock.nanoseconds()

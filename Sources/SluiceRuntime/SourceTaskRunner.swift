@@ -17,7 +17,7 @@ import SluiceKafka
 /// try runner.start()
 /// runner.join()
 /// ```
-public final class SourceTaskRunner: @unchecked Sendable {
+public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
     /// Data-plane settings of one task.
     public struct Settings: Sendable {
         /// Batches in the task's pool (the memory bound is this × `batchBytes`, plus
@@ -44,10 +44,8 @@ public final class SourceTaskRunner: @unchecked Sendable {
         public init() {}
     }
 
-    /// The task's lifecycle state, as Kafka Connect names it.
-    public enum State: String, Sendable {
-        case unassigned = "UNASSIGNED", running = "RUNNING", failed = "FAILED", stopped = "STOPPED"
-    }
+    /// The task's lifecycle state (the name this type used before ``TaskState``).
+    public typealias State = TaskState
 
     /// Source-stage counters (the task thread).
     public let sourceCounters = StageCounters()
@@ -196,6 +194,12 @@ public final class SourceTaskRunner: @unchecked Sendable {
     public var deliveryStatistics: DeliveryStatistics { producer.statistics }
     /// Records handed to librdkafka and not yet acknowledged (safe from any thread).
     public var outstandingRecords: Int { producer.outstanding }
+    /// The source and produce stages, and librdkafka's queue.
+    public var counters: TaskCounters {
+        TaskCounters(
+            isSource: true, task: sourceCounters, produce: produceCounters,
+            outstanding: { [weak self] in self?.outstandingRecords ?? 0 })
+    }
 
     // MARK: threads
 

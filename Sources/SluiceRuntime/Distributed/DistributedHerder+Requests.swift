@@ -207,7 +207,7 @@ extension DistributedHerder {
         }
         // Every task must have stopped and flushed, or its last flush could land after ours.
         let stillRunning = lock.withLock {
-            state.tasks.keys.contains { $0.connector == name }
+            worker.taskIDs.contains { $0.connector == name }
                 || state.statuses.tasks.contains { $0.key.connector == name && ["RUNNING", "PAUSED", "RESTARTING"].contains($0.value.state) }
         }
         if stillRunning { throw HerderError.tasksStillStopping(name) }
@@ -240,7 +240,7 @@ extension DistributedHerder {
     }
 
     /// Tasks this worker runs now.
-    public var localTasks: [ConnectorTaskID] { lock.withLock { state.tasks.keys.sorted() } }
+    public var localTasks: [ConnectorTaskID] { worker.taskIDs }
 
     /// Tasks assigned to this worker (running, paused or failed).
     public var assignedTasks: [ConnectorTaskID] { lock.withLock { state.assignment?.tasks ?? [] } }

@@ -91,12 +91,12 @@ extension DistributedHerder {
 
     /// Applies a new assignment: stops what was revoked, starts what is new.
     func apply(_ assignment: WorkerAssignment) {
-        let (previous, runningIDs) = lock.withLock { (state.assignment, Set(state.tasks.keys)) }
+        let (previous, runningIDs) = (lock.withLock { state.assignment }, Set(worker.taskIDs))
         let keep = Set(assignment.tasks)
         let toStop = runningIDs.filter { !keep.contains($0) }.sorted()
         stopTasks(toStop, status: nil)
         if !toStop.isEmpty { flushOffsets() }
-        let runningConnectors = Set(lock.withLock { state.tasks.keys.map(\.connector) })
+        let runningConnectors = Set(worker.taskIDs.map(\.connector))
         for connector in Set(toStop.map(\.connector)) where !runningConnectors.contains(connector) {
             offsets.release(connector: connector)
         }
@@ -105,7 +105,7 @@ extension DistributedHerder {
         if !newTasks.isEmpty {
             // Offsets this worker set or recorded earlier only win while it runs the
             // connector's tasks; for a connector it now picks up, the topic decides.
-            let active = Set(lock.withLock { state.tasks.keys.map(\.connector) })
+            let active = Set(worker.taskIDs.map(\.connector))
             for connector in Set(newTasks.map(\.connector)) where !active.contains(connector) {
                 offsets.release(connector: connector)
             }
@@ -126,7 +126,7 @@ extension DistributedHerder {
         if !assignment.revokedTasks.isEmpty || !assignment.revokedConnectors.isEmpty {
             member.requestRejoin()
         }
-        log("generation \(lock.withLock { state.generation }): running \(lock.withLock { state.tasks.count }) tasks (\(newTasks.count) new, \(toStop.count) stopped)")
+        log("generation \(lock.withLock { state.generation }): running \(worker.taskIDs.count) tasks (\(newTasks.count) new, \(toStop.count) stopped)")
     }
 
     /// The state a connector this worker owns reports.
@@ -158,7 +158,8 @@ extension DistributedHerder {
             // A new task set is in force: owned tasks whose config changed restart
             // with it; tasks past the new count stop (the leader's rebalance revokes
             // them); the leader rebalances when the count changed.
-            let (mine, current) = lock.withLock { (state.tasks.keys.filter { $0.connector == name }, storedTaskConfigsLocked(of: name)) }
+            let mine = worker.taskIDs.filter { $0.connector == name }
+            let current = lock.withLock { storedTaskConfigsLocked(of: name) }
             let gone = mine.filter { $0.task >= current.count }.sorted()
             stopTasks(gone, status: nil)
             if !gone.isEmpty {
@@ -177,7 +178,7 @@ extension DistributedHerder {
             }
             reconfigure(name)
         case let .connectorDeleted(name):
-            let mine = lock.withLock { state.tasks.keys.filter { $0.connector == name } }
+            let mine = worker.taskIDs.filter { $0.connector == name }
             stopTasks(mine.sorted(), status: nil)
             lock.withLock { state.taskConfigCache[name] = nil }
             if ownedConnectors.contains(name) {
@@ -193,7 +194,7 @@ extension DistributedHerder {
             case .paused:
                 stopTasks(mine, status: "PAUSED")
             case .started:
-                for id in mine where lock.withLock({ state.tasks[id] == nil }) { startTask(id) }
+                for id in mine where worker.runner(id) == nil { startTask(id) }
             case .stopped:
                 // Offsets may be altered once every task has stopped: flush first,
                 // then say so (``alterOffsets`` waits for these statuses).
@@ -257,37 +258,9 @@ extension DistributedHerder {
             guard id.task < taskConfigs.count else {
                 throw RuntimeError.invalidConfig(name: "tasks.max", value: String(id.task), reason: "the connector's stored task set has only \(taskConfigs.count) tasks")
             }
-            let taskConfig = try resolver.resolve(config.base.converterDefaults.applied(to: taskConfigs[id.task]))
-            let className = taskConfig["connector.class"] ?? raw?["connector.class"] ?? ""
-            let cpu = config.base.cpus.cpu(forThread: threadIndex)
-            threadIndex += 1
-            let task: RunningTask
-            switch try registry.factory(for: className) {
-            case let .source(make):
-                var settings = SourceTaskRunner.Settings()
-                settings.taskCPU = cpu
-                let context = TaskContext(
-                    connectorName: id.connector, taskID: id.task, config: taskConfig,
-                    offsets: offsets.offsets(of: id.connector))
-                let runner = try SourceTaskRunner(
-                    task: make().makeTask(), context: context, topic: taskConfig["topic"] ?? id.connector,
-                    producerConfiguration: config.base.producer, settings: settings, offsets: offsets)
-                try runner.start()
-                task = .source(runner)
-            case let .sink(make):
-                var settings = SinkTaskRunner.Settings()
-                settings.taskCPU = cpu
-                settings.flushIntervalMs = config.base.flushIntervalMs
-                let topics = SinkTopics.subscription(from: taskConfig)
-                let context = TaskContext(connectorName: id.connector, taskID: id.task, config: taskConfig)
-                let runner = try SinkTaskRunner(
-                    task: make().makeTask(), context: context, topics: topics,
-                    consumerConfiguration: config.base.consumer, settings: settings)
-                try runner.start()
-                task = .sink(runner)
-            }
-            lock.withLock { state.tasks[id] = task }
-            metrics.register(id, task)
+            try worker.startTask(
+                id, config: taskConfigs[id.task], connectorClass: raw?["connector.class"],
+                committed: offsets.offsets(of: id.connector))
             writeStatus([taskStatusRecord(id, "RUNNING")])
         } catch {
             failed(id, trace: "\(error)")
@@ -319,11 +292,7 @@ extension DistributedHerder {
 
     /// Notices tasks that failed or ended, and retries failed ones when due.
     func superviseTasks() {
-        let ended = lock.withLock { state.tasks.filter { $0.value.state == .failed || $0.value.state == .stopped } }
-        for (id, task) in ended.sorted(by: { $0.key < $1.key }) {
-            task.join()
-            lock.withLock { _ = state.tasks.removeValue(forKey: id) }
-            metrics.unregister(id)
+        for (id, task) in worker.reapEnded() {
             if task.state == .failed {
                 failed(id, trace: task.error.map { "\($0)" } ?? "failed")
             } else {
@@ -335,7 +304,7 @@ extension DistributedHerder {
             let owned = Set(state.assignment?.tasks ?? [])
             return state.restarts.filter { entry in
                 guard let at = entry.value.due else { return false }
-                return at <= now && owned.contains(entry.key) && state.tasks[entry.key] == nil
+                return at <= now && owned.contains(entry.key) && worker.runner(entry.key) == nil
             }.map(\.key).sorted()
         }
         for id in due {
@@ -347,18 +316,13 @@ extension DistributedHerder {
 
     /// Stops `ids` (in-flight records are delivered), optionally recording `status`.
     func stopTasks(_ ids: [ConnectorTaskID], status: String?) {
-        let tasks = lock.withLock { ids.compactMap { id in state.tasks.removeValue(forKey: id).map { (id, $0) } } }
-        for (_, task) in tasks { task.stop() }
-        for (id, task) in tasks {
-            task.join()
-            metrics.unregister(id)
-        }
+        worker.stopTasks(ids)
         if let status { writeStatus(ids.map { taskStatusRecord($0, status) }) }
     }
 
     /// Stops every task this worker runs.
     func stopAllTasks(reason: String) {
-        let ids = lock.withLock { Array(state.tasks.keys).sorted() }
+        let ids = worker.taskIDs
         guard !ids.isEmpty else { return }
         log("stopping \(ids.count) tasks: \(reason)")
         stopTasks(ids, status: nil)

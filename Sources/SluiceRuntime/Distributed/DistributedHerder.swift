@@ -44,9 +44,10 @@ public final class DistributedHerder: GroupMemberDelegate, @unchecked Sendable {
     var state = HerderState()
     private var thread: PinnedThread?
     let running = ManagedAtomic<Bool>(false)
-    var threadIndex = 0
+    /// Runs the tasks this herder decides this worker runs.
+    public let worker: Worker
     /// Counters for `/metrics`.
-    public let metrics = WorkerMetrics()
+    public var metrics: WorkerMetrics { worker.metrics }
 
     /// Creates a worker; nothing runs until ``start()``.
     /// - Parameters:
@@ -65,6 +66,7 @@ public final class DistributedHerder: GroupMemberDelegate, @unchecked Sendable {
         url = "http://\(host):\(port)/"
         producer = try MessageProducer(configuration: config.clientConfiguration)
         offsets = KafkaOffsetStore(topic: config.offsetTopic, producer: producer)
+        worker = Worker(settings: Worker.Settings(config: config.base), registry: registry, offsets: offsets, resolver: resolver)
         var settings = GroupMember.Settings(groupID: config.groupID, bootstrapServers: config.base.bootstrapServers)
         settings.sessionTimeoutMs = config.sessionTimeoutMs
         settings.heartbeatIntervalMs = config.heartbeatIntervalMs
@@ -103,7 +105,7 @@ public final class DistributedHerder: GroupMemberDelegate, @unchecked Sendable {
         thread?.join()
         thread = nil
         stopAllTasks(reason: "worker stopping")
-        try? offsets.flush()
+        flushOffsets()
         log("worker \(workerID) stopped")
     }
 
@@ -174,14 +176,7 @@ public final class DistributedHerder: GroupMemberDelegate, @unchecked Sendable {
     }
 
     func flushOffsets() {
-        let started = MonotonicClock.nanoseconds()
-        do {
-            try offsets.flush()
-            metrics.recordOffsetCommit(nanoseconds: MonotonicClock.nanoseconds() - started, failed: false)
-        } catch {
-            metrics.recordOffsetCommit(nanoseconds: MonotonicClock.nanoseconds() - started, failed: true)
-            log("offset flush failed (kept for the next flush): \(error)")
-        }
+        do { try worker.flushOffsets() } catch { log("offset flush failed (kept for the next flush): \(error)") }
     }
 
     func writeStatus(_ messages: [MessageProducer.Message]) {
@@ -288,7 +283,6 @@ struct HerderState {
     var pendingAssignment: WorkerAssignment?
     var membershipLost = false
     var pendingChanges: [ClusterConfigState.Change] = []
-    var tasks: [ConnectorTaskID: RunningTask] = [:]
     var restarts: [ConnectorTaskID: (attempts: Int, due: UInt64?)] = [:]
     var reportedFailures: Set<ConnectorTaskID> = []
     var taskConfigCache: [String: (config: [String: String], tasks: Result<[[String: String]], RuntimeError>)] = [:]

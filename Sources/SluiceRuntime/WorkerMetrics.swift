@@ -3,8 +3,8 @@ import Foundation
 import SluiceCore
 import Synchronization
 
-/// The figures a distributed worker exposes at `/metrics`: worker-level counters
-/// kept here, and each running task's stage counters read at scrape time.
+/// The figures a worker exposes at `/metrics`: worker-level counters kept here, and
+/// each running task's stage counters (``TaskCounters``) read at scrape time.
 ///
 /// Thread-safety: counters are atomics; the task table is behind a mutex.
 public final class WorkerMetrics: Sendable {
@@ -23,30 +23,14 @@ public final class WorkerMetrics: Sendable {
     private let tasks = Mutex<[ConnectorTaskID: TaskCounters]>([:])
     private let started = MonotonicClock.nanoseconds()
 
-    /// A running task's counters.
-    public struct TaskCounters: Sendable {
-        /// Source or sink.
-        public var isSource: Bool
-        /// The task's polling (source) or putting (sink) stage.
-        public var task: StageCounters
-        /// The producer stage (sources only): records acknowledged by Kafka.
-        public var produce: StageCounters?
-        /// Records in librdkafka's queue, not yet acknowledged (sources only).
-        public var outstanding: (@Sendable () -> Int)?
-    }
+    /// A running task's counters (the name the exporter uses).
+    public typealias TaskCounters = SluiceRuntime.TaskCounters
 
     /// Empty metrics.
     public init() {}
 
-    func register(_ id: ConnectorTaskID, _ task: RunningTask) {
-        let counters: TaskCounters
-        switch task {
-        case let .source(runner):
-            counters = TaskCounters(
-                isSource: true, task: runner.sourceCounters, produce: runner.produceCounters,
-                outstanding: { [weak runner] in runner?.outstandingRecords ?? 0 })
-        case let .sink(runner): counters = TaskCounters(isSource: false, task: runner.counters, produce: nil, outstanding: nil)
-        }
+    func register(_ id: ConnectorTaskID, _ task: any TaskRunner) {
+        let counters = task.counters
         tasks.withLock { $0[id] = counters }
     }
 

@@ -1,0 +1,166 @@
+import Foundation
+import SluiceCore
+import SluiceKafka
+@testable import SluiceRuntime
+import Synchronization
+import Testing
+
+/// A bounded source of `count` numbered records ("n 0", "n 1", ...), resuming after
+/// its committed offset (the next record's number), with what it was given recorded.
+final class NumberedSource: SourceTask, @unchecked Sendable {
+    static let seen = Mutex<[String: TaskContext]>([:])
+    private var next = 0
+    private var count = 0
+
+    var valueFormat: SourceValueFormat { .string }
+    func sourcePartitionName(_ index: Int) -> String? { "numbers" }
+
+    func start(context: TaskContext) throws {
+        Self.seen.withLock { $0["\(context.connectorName)/\(context.taskID)"] = context }
+        count = Int(context.config["count"] ?? "0") ?? 0
+        next = Int(context.offsets["numbers"] ?? 0)
+    }
+
+    func poll(into batch: RecordBatch) throws -> SourcePollResult {
+        while next < count {
+            let bytes = Array("n \(next)".utf8)
+            guard try batch.append(keyLength: -1, valueLength: bytes.count, fill: { _, v in v.copyBytes(from: bytes) }) else {
+                return .batchFull
+            }
+            next += 1
+            batch.sourcePartition = 0
+            batch.sourceOffset = Int64(next)
+        }
+        return .endOfData
+    }
+}
+
+/// Splits `count` records into one task per `tasks.max`, each counting its own.
+final class NumberedSourceConnector: SourceConnector {
+    let configDef = ConfigDef()
+        .define("count", .int, default: "100", minimum: 0, documentation: "Records per task.")
+        .define("topic", .string, documentation: "The topic.")
+    private var config: [String: String] = [:]
+    func start(config: [String: String]) throws { self.config = config }
+    func taskConfigs(maxTasks: Int) -> [[String: String]] { (0..<maxTasks).map { _ in config } }
+    func makeTask() -> SourceTask { NumberedSource() }
+}
+
+extension ConnectorRegistry {
+    /// A registry with the test connectors.
+    static var testing: ConnectorRegistry {
+        var registry = ConnectorRegistry()
+        registry.register(["numbers", "com.example.NumberedSourceConnector"], .source { NumberedSourceConnector() })
+        registry.register(["recording-sink"], .sink { TopicSinkConnector() })
+        return registry
+    }
+}
+
+@Suite("Worker: runs the tasks herders ask for")
+struct WorkerTests {
+    func worker(_ cluster: EmbeddedKafka, extra: [String: String] = [:], environment: [String: String] = [:]) throws -> Worker {
+        var properties = ["bootstrap.servers": cluster.bootstrapServers, "producer.log_level": "0", "consumer.log_level": "0"]
+        for (key, value) in extra { properties[key] = value }
+        return Worker(
+            settings: Worker.Settings(config: try WorkerConfig(properties: properties)), registry: .testing,
+            offsets: nil, resolver: SecretResolver(environment: environment))
+    }
+
+    @Test("a task starts with the worker's converters and its references resolved, and ends STOPPED when its source ends")
+    func runsTask() throws {
+        let cluster = try EmbeddedKafka()
+        let worker = try worker(
+            cluster, extra: ["value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "false"],
+            environment: ["NUMBERS_TOPIC": "numbers-out"])
+        let id = ConnectorTaskID(connector: "w-run", task: 0)
+        let runner = try worker.startTask(id, config: ["connector.class": "numbers", "count": "500", "topic": "${env:NUMBERS_TOPIC}"])
+        #expect(runner is SourceTaskRunner)
+        #expect(worker.taskIDs == [id])
+        #expect(worker.metrics.taskCounters[id]?.isSource == true)
+        runner.join()
+        let ended = worker.reapEnded()
+        #expect(ended.map(\.id) == [id])
+        #expect(ended.first?.runner.state == .stopped)
+        #expect(worker.taskIDs.isEmpty)
+        #expect(worker.metrics.taskCounters[id] == nil, "an ended task leaves /metrics")
+        let context = NumberedSource.seen.withLock { $0["w-run/0"] }
+        #expect(context?.config["topic"] == "numbers-out")
+        #expect(context?.config["value.converter.schemas.enable"] == "false")
+        #expect((runner as? SourceTaskRunner)?.deliveryStatistics.delivered == 500)
+    }
+
+    @Test("stopping tasks stops them all and forgets them; a task already running is refused")
+    func stopsTasks() throws {
+        let cluster = try EmbeddedKafka()
+        let worker = try worker(cluster)
+        let ids = (0..<3).map { ConnectorTaskID(connector: "w-stop", task: $0) }
+        for id in ids {
+            try worker.startTask(id, config: ["count": "100000000", "topic": "stop-out"], connectorClass: "numbers")
+        }
+        #expect(throws: WorkerError.taskAlreadyRunning(ids[0])) {
+            try worker.startTask(ids[0], config: ["count": "1", "topic": "stop-out"], connectorClass: "numbers")
+        }
+        let stopped = worker.stopTasks([ids[0], ids[2]])
+        #expect(stopped.map(\.id) == [ids[0], ids[2]])
+        #expect(stopped.allSatisfy { $0.runner.state == .stopped })
+        #expect(worker.taskIDs == [ids[1]])
+        #expect(worker.stopAll().map(\.id) == [ids[1]])
+        #expect(worker.taskIDs.isEmpty)
+    }
+
+    @Test("an unknown class, an unresolvable reference or a bad converter is an error and leaves nothing running")
+    func refusesBadTasks() throws {
+        let cluster = try EmbeddedKafka()
+        let worker = try worker(cluster)
+        let id = ConnectorTaskID(connector: "w-bad", task: 0)
+        for config in [
+            ["connector.class": "NoSuchConnector"],
+            ["connector.class": "numbers", "topic": "${env:SLUICE_NOT_SET_ANYWHERE}"],
+            ["connector.class": "numbers", "topic": "t", "value.converter": "com.example.Nope"],
+        ] {
+            #expect(throws: RuntimeError.self) { try worker.startTask(id, config: config) }
+            #expect(worker.taskIDs.isEmpty)
+        }
+    }
+}
+
+@Suite("StandaloneWorker in-process")
+struct StandaloneWorkerTests {
+    @Test("a source's records are delivered, its offsets written at stop, and a second run resumes after them")
+    func resumes() throws {
+        let cluster = try EmbeddedKafka()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("standalone-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let config = try WorkerConfig(properties: [
+            "bootstrap.servers": cluster.bootstrapServers, "offset.storage.file.filename": path, "producer.log_level": "0",
+        ])
+        func run(count: Int) throws -> StandaloneWorker {
+            let standalone = try StandaloneWorker(config: config, registry: .testing, resolver: SecretResolver(environment: ["N": String(count)]))
+            try standalone.add(ConnectorConfigFile(name: "resume", config: ["connector.class": "numbers", "count": "${env:N}", "topic": "resume-out"]))
+            try standalone.start()
+            standalone.waitForSources()
+            try standalone.stop()
+            return standalone
+        }
+        let first = try run(count: 300)
+        #expect(first.taskStates.map(\.state) == [.stopped])
+        #expect(try OffsetFile(path: path).offsets(of: "resume") == ["numbers": 300])
+        let second = try run(count: 500)
+        #expect(second.taskStates.map(\.state) == [.stopped])
+        #expect(NumberedSource.seen.withLock { $0["resume/0"]?.offsets } == ["numbers": 300], "the second run resumes after the first")
+        #expect(try OffsetFile(path: path).offsets(of: "resume") == ["numbers": 500])
+    }
+
+    @Test("a source connector without an offsets file, or a name used twice, is refused")
+    func refused() throws {
+        let cluster = try EmbeddedKafka()
+        let standalone = try StandaloneWorker(config: WorkerConfig(properties: ["bootstrap.servers": cluster.bootstrapServers]), registry: .testing)
+        #expect(throws: RuntimeError.self) {
+            try standalone.add(ConnectorConfigFile(name: "a", config: ["connector.class": "numbers", "topic": "t"]))
+        }
+        try standalone.add(ConnectorConfigFile(name: "s", config: ["connector.class": "recording-sink", "topics": "t"]))
+        #expect(throws: RuntimeError.self) {
+            try standalone.add(ConnectorConfigFile(name: "s", config: ["connector.class": "recording-sink", "topics": "t"]))
+        }
+    }
+}
