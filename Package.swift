@@ -88,7 +88,14 @@ let package = Package(
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "SluiceCore"]),
         .testTarget(name: "SluiceRuntimeTests", dependencies: ["SluiceRuntime", "SluiceKafka", "SluiceCore"]),
         .testTarget(name: "SluiceConnectorsTests", dependencies: ["SluiceConnectors", "SluiceRuntime", "SluiceCore"]),
-        .testTarget(name: "SluiceHTTPTests", dependencies: ["SluiceHTTP", "SluiceRuntime", "SluiceConnectors", "SluiceKafka"]),
+        .testTarget(
+            name: "SluiceHTTPTests",
+            dependencies: [
+                "SluiceHTTP", "SluiceRuntime", "SluiceConnectors", "SluiceKafka",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .testTarget(
             name: "SluiceCLITests",
             dependencies: ["sluice", "TickerSource", "SluiceKafka", "SluiceCore", "SluiceConnectors", "SluiceHTTP"]

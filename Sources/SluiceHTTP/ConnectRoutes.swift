@@ -5,15 +5,15 @@ import Hummingbird
 import SluiceKafka
 import SluiceRuntime
 
-/// The Kafka Connect REST API over a ``DistributedHerder``: the same paths, bodies
-/// and status codes, so existing scripts and tools work unchanged.
+/// The Kafka Connect REST API over a ``Herder`` (standalone or distributed): the
+/// same paths, bodies and status codes, so existing scripts and tools work unchanged.
 ///
 /// Every handler hands its (blocking) herder call to a dispatch queue, so the
 /// server's threads never wait on Kafka.
 struct ConnectRoutes: Sendable {
     let box: WorkerBox
-    private var herder: DistributedHerder { box.attached!.herder }
-    private var clusterID: String { box.attached!.clusterID }
+    private var herder: any Herder { box.attached!.herder }
+    private var clusterID: String { box.attached!.herder.kafkaClusterID }
     private var exporter: PrometheusExporter { box.attached!.exporter }
 
     func register(on router: Router<BasicRequestContext>) {
@@ -103,10 +103,10 @@ struct ConnectRoutes: Sendable {
             let task = context.parameters.get("task").flatMap { Int($0) }
             return await respond {
                 let status = try herder.status(name)
-                guard let task, let entry = status.tasks.first(where: { $0.0 == task }) else {
+                guard let task, let entry = status.tasks.first(where: { $0.id == task }) else {
                     throw HerderError.taskNotFound(ConnectorTaskID(connector: name, task: task ?? -1))
                 }
-                return JSONResponse.make(.ok, taskJSON(entry.0, entry.1))
+                return JSONResponse.make(.ok, taskJSON(entry.id, entry.status))
             }
         }
         router.post("/connectors/:name/restart") { request, context in
@@ -119,15 +119,15 @@ struct ConnectRoutes: Sendable {
                 guard includeTasks || onlyFailed else { return JSONResponse.empty(.noContent) }
                 // As Kafka Connect: 202 with the units that will restart marked RESTARTING.
                 var status = try statusJSON(name)
-                if !onlyFailed || before.connector.state == "FAILED" {
+                if !onlyFailed || before.connector.state == .failed {
                     var connector = status["connector"] as? [String: Any] ?? [:]
-                    connector["state"] = "RESTARTING"
+                    connector["state"] = StatusState.restarting.rawValue
                     status["connector"] = connector
                 }
                 if includeTasks {
-                    status["tasks"] = before.tasks.map { id, entry -> [String: Any] in
-                        var json = taskJSON(id, entry)
-                        if !onlyFailed || entry.state == "FAILED" { json["state"] = "RESTARTING" }
+                    status["tasks"] = before.tasks.map { task -> [String: Any] in
+                        var json = taskJSON(task.id, task.status)
+                        if !onlyFailed || task.status.state == .failed { json["state"] = StatusState.restarting.rawValue }
                         return json
                     }
                 }
@@ -223,16 +223,16 @@ struct ConnectRoutes: Sendable {
 
     private func statusJSON(_ name: String) throws -> [String: Any] {
         let status = try herder.status(name)
-        var connector: [String: Any] = ["state": status.connector.state, "worker_id": status.connector.workerID]
+        var connector: [String: Any] = ["state": status.connector.state.rawValue, "worker_id": status.connector.workerID]
         if let trace = status.connector.trace { connector["trace"] = trace }
         return [
-            "name": name, "connector": connector, "tasks": status.tasks.map { taskJSON($0.0, $0.1) },
+            "name": name, "connector": connector, "tasks": status.tasks.map { taskJSON($0.id, $0.status) },
             "type": try herder.connectorType(name).rawValue,
         ]
     }
 
     private func taskJSON(_ id: Int, _ entry: StatusEntry) -> [String: Any] {
-        var json: [String: Any] = ["id": id, "state": entry.state, "worker_id": entry.workerID]
+        var json: [String: Any] = ["id": id, "state": entry.state.rawValue, "worker_id": entry.workerID]
         if let trace = entry.trace { json["trace"] = trace }
         return json
     }

@@ -32,11 +32,11 @@ public final class PrometheusExporter: @unchecked Sendable {
     public init() {}
 
     /// The text for one scrape.
-    public func render(_ herder: DistributedHerder) -> String {
+    public func render(_ herder: any Herder) -> String {
         lock.withLock { renderLocked(herder) }
     }
 
-    private func renderLocked(_ herder: DistributedHerder) -> String {
+    private func renderLocked(_ herder: any Herder) -> String {
         let registry = PrometheusCollectorRegistry()
         let metrics = herder.metrics
         let now = MonotonicClock.nanoseconds()

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SluiceRuntime
 
 /// Who may call the REST API: anyone (`rest.auth.type=none`), holders of a
 /// bearer token (`bearer`), or users with a password (`basic`). A request without
@@ -12,6 +13,15 @@ public enum RestAuthentication: Sendable {
     case bearer(token: String)
     /// `Authorization: Basic base64(user:password)`.
     case basic(users: [String: String])
+
+    /// The authentication a worker file's `rest.auth.*` settings ask for.
+    public init(config: RestConfig) {
+        switch config.authType {
+        case "basic": self = .basic(users: config.basicUsers)
+        case "bearer": self = .bearer(token: config.bearerToken ?? "")
+        default: self = .none
+        }
+    }
 
     /// Whether `header` (the Authorization value) is accepted.
     func accepts(_ header: String?) -> Bool {

@@ -15,7 +15,7 @@ import Synchronization
 /// let server = RestServer(host: "127.0.0.1", port: 0, authentication: .none)
 /// let port = try server.start()
 /// let herder = try DistributedHerder(config: config, registry: registry, restAddress: "127.0.0.1:\(port)")
-/// server.attach(herder, clusterID: "...")
+/// server.attach(herder)
 /// ```
 public final class RestServer: Sendable {
     private let host: String
@@ -34,10 +34,7 @@ public final class RestServer: Sendable {
     /// Starts listening and returns the bound port.
     /// - Throws: the bind error (e.g. the port is taken), within 10 s.
     public func start() throws -> Int {
-        let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: AuthenticationMiddleware(authentication: authentication))
-        router.add(middleware: ReadinessMiddleware(box: box))
-        ConnectRoutes(box: box).register(on: router)
+        let router = makeRouter()
         let bound = Mutex<Result<Int, any Error>?>(nil)
         var logger = Logger(label: "sluice.rest")
         logger.logLevel = .warning
@@ -63,9 +60,19 @@ public final class RestServer: Sendable {
         throw RestServerError.notListening(host: host, port: port)
     }
 
+    /// The routes the server answers: authentication, readiness, the Kafka Connect
+    /// REST API and `/metrics` (also what in-process tests drive).
+    package func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: AuthenticationMiddleware(authentication: authentication))
+        router.add(middleware: ReadinessMiddleware(box: box))
+        ConnectRoutes(box: box).register(on: router)
+        return router
+    }
+
     /// Serves `herder` from now on.
-    public func attach(_ herder: DistributedHerder, clusterID: String) {
-        box.attach(herder, clusterID: clusterID)
+    public func attach(_ herder: any Herder) {
+        box.attach(herder)
     }
 
     /// Stops listening.
@@ -89,16 +96,15 @@ public enum RestServerError: Error, CustomStringConvertible {
 /// The worker the routes serve, set once it has started.
 final class WorkerBox: Sendable {
     struct Attached {
-        let herder: DistributedHerder
-        let clusterID: String
+        let herder: any Herder
         let exporter: PrometheusExporter
     }
     private let value = Mutex<Attached?>(nil)
 
     var attached: Attached? { value.withLock { $0 } }
 
-    func attach(_ herder: DistributedHerder, clusterID: String) {
-        value.withLock { $0 = Attached(herder: herder, clusterID: clusterID, exporter: PrometheusExporter()) }
+    func attach(_ herder: any Herder) {
+        value.withLock { $0 = Attached(herder: herder, exporter: PrometheusExporter()) }
     }
 }
 

@@ -62,6 +62,15 @@ public final class OffsetFile: OffsetStore {
         }
     }
 
+    /// Sets the offsets of `connector`'s partitions named in `offsets` and writes the file.
+    public func set(connector: String, offsets: [String: Int64]) throws {
+        state.withLock {
+            for (partition, offset) in offsets { $0.offsets[connector, default: [:]][partition] = offset }
+            $0.dirty = true
+        }
+        try flush()
+    }
+
     /// Writes the offsets if they changed since the last write.
     public func flush() throws {
         let (offsets, dirty) = state.withLock { state -> ([String: [String: Int64]], Bool) in

@@ -12,6 +12,9 @@ public protocol OffsetStore: AnyObject, Sendable {
     func record(connector: String, partition: String, offset: Int64)
     /// Forgets `connector`'s offsets.
     func reset(connector: String) throws
+    /// Sets the offsets of `connector`'s partitions named in `offsets` (others keep
+    /// theirs) and makes them durable (the REST API's `PATCH .../offsets`).
+    func set(connector: String, offsets: [String: Int64]) throws
     /// Makes the recorded offsets durable.
     func flush() throws
 }

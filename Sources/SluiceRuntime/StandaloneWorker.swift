@@ -1,99 +1,91 @@
-import Foundation
 import Atomics
+import Foundation
 import SluiceCore
 import SluiceKafka
 
 /// Runs connectors in one process, like Kafka Connect's `connect-standalone`: source
-/// offsets in a local file, sink offsets in Kafka's consumer groups. It decides
-/// which tasks run (every task of every connector it was given); a ``Worker`` runs them.
+/// offsets in a local file, sink offsets in Kafka's consumer groups, connector
+/// configs in memory (from the command line and the REST API). It decides which
+/// tasks run (every task of every running connector); its ``Worker`` runs them.
 ///
 /// ```swift
-/// let worker = try StandaloneWorker(config: WorkerConfig(properties: props), registry: BuiltinConnectors.registry)
-/// try worker.add(ConnectorConfigFile.load(path: "file-source.json"))
-/// try worker.start()
+/// let standalone = try StandaloneWorker(config: WorkerConfig(properties: props), registry: BuiltinConnectors.registry)
+/// try standalone.add(ConnectorConfigFile.load(path: "file-source.json"))
+/// try standalone.start()
 /// // ... on SIGTERM:
-/// try worker.stop()
+/// try standalone.stop()
 /// ```
-public final class StandaloneWorker: @unchecked Sendable {
+///
+/// Thread-safety: REST requests and the command line call in from any thread;
+/// `lock` serialises every change of connectors and tasks.
+public final class StandaloneWorker: Herder, @unchecked Sendable {
     /// The worker's settings.
     public let config: WorkerConfig
-    private let registry: ConnectorRegistry
+    /// The connector classes this worker knows.
+    public let registry: ConnectorRegistry
+    /// Runs the tasks.
+    public let worker: Worker
+    /// The id statuses show for this worker (its REST address once one is set).
+    public var workerID: String {
+        get { lock.withLock { identity } }
+        set { lock.withLock { identity = newValue } }
+    }
     private let resolver: SecretResolver
-    private var offsets: OffsetFile?
-    private var connectors: [(name: String, connector: Connector)] = []
-    /// Tasks to start, in the order connectors were added.
-    private var planned: [(id: ConnectorTaskID, config: [String: String], committed: [String: Int64], isSource: Bool)] = []
-    /// The runners started, kept after they end for ``taskStates``.
-    private var started: [(runner: any TaskRunner, isSource: Bool)] = []
-    /// Runs the tasks, once ``start()`` has been called.
-    public private(set) var worker: Worker?
+    private let offsetFile: OffsetFile?
+    let lock = NSLock()
+    /// ``workerID``'s value, behind `lock`.
+    var identity = "standalone"
+    /// Connectors by name.
+    var connectors: [String: StandaloneConnector] = [:]
+    /// Every task runner started, kept after it ends for ``taskStates`` and statuses.
+    var runners: [ConnectorTaskID: any TaskRunner] = [:]
+    private var started = false
+    private var clusterID = ""
     private let flushing = ManagedAtomic<Bool>(false)
     private var flusher: PinnedThread?
 
-    /// Creates a worker; nothing runs until ``start()``.
+    /// Creates a worker; no task runs until ``start()``.
     /// - Parameter resolver: resolves `${env:}`/`${file:}` references in connector
-    ///   configs, as in distributed mode.
+    ///   configs when their tasks start, as in distributed mode.
+    /// - Throws: ``RuntimeError/offsetStorage(path:reason:)`` when the offsets file
+    ///   cannot be read or written.
     public init(config: WorkerConfig, registry: ConnectorRegistry, resolver: SecretResolver = SecretResolver()) throws {
         self.config = config
         self.registry = registry
         self.resolver = resolver
+        offsetFile = try config.offsetsPath.map { try OffsetFile(path: $0) }
+        worker = Worker(settings: Worker.Settings(config: config), registry: registry, offsets: offsetFile, resolver: resolver)
     }
 
-    /// Validates a connector (reporting every bad setting) and plans its tasks.
+    /// Adds a connector from a config file (``putConnector(_:config:mustBeNew:)``).
     public func add(_ file: ConnectorConfigFile) throws {
-        var settings = try resolver.resolve(file.config)
-        settings["name"] = file.name
-        let checked = try ConnectorValidation.check(settings, registry: registry)
-        let problems = checked.problems
-        let connector = checked.connector
-        guard problems.isEmpty, let connector else {
-            throw RuntimeError.invalidConnectorConfig(connector: file.name, problems: problems)
-        }
-        if connectors.contains(where: { $0.name == file.name }) {
-            throw RuntimeError.invalidConfig(name: "name", value: file.name, reason: "a connector with this name already exists")
-        }
-        var committed: [String: Int64] = [:]
-        if !checked.isSink {
-            guard let offsetsPath = config.offsetsPath else {
-                throw RuntimeError.invalidConnectorConfig(connector: "worker", problems: [
-                    ConfigProblem(name: "offset.storage.file.filename", value: nil, message: "Missing required configuration \"offset.storage.file.filename\" which has no default value.")
-                ])
-            }
-            if offsets == nil { offsets = try OffsetFile(path: offsetsPath) }
-            committed = offsets!.offsets(of: file.name)
-        }
-        try connector.start(config: settings)
-        connectors.append((file.name, connector))
-        let maxTasks = Int(settings["tasks.max"] ?? "1") ?? 1
-        for (task, taskConfig) in connector.taskConfigs(maxTasks: maxTasks).enumerated() {
-            var taskConfig = taskConfig
-            if taskConfig["connector.class"] == nil { taskConfig["connector.class"] = settings["connector.class"] }
-            planned.append((ConnectorTaskID(connector: file.name, task: task), taskConfig, committed, !checked.isSink))
-        }
+        try putConnector(file.name, config: file.config, mustBeNew: true)
     }
 
-    /// Starts every task (through a ``Worker``) and the offset flusher.
-    public func start() throws {
-        let worker = Worker(settings: Worker.Settings(config: config), registry: registry, offsets: offsets, resolver: resolver)
-        self.worker = worker
-        for task in planned {
-            let runner = try worker.startTask(task.id, config: task.config, committed: task.committed)
-            started.append((runner, task.isSource))
+    /// Starts every connector's tasks and the offset flusher.
+    /// - Parameter fetchClusterID: whether to ask the cluster its id first, for
+    ///   `GET /` (an unreachable cluster is then an error at start).
+    /// - Throws: ``WorkerStartError`` or what a task's start threw.
+    public func start(fetchClusterID: Bool = false) throws {
+        let clusterID = fetchClusterID ? try KafkaClusterProbe.clusterID(bootstrapServers: config.bootstrapServers) : ""
+        try lock.withLock {
+            self.clusterID = clusterID
+            started = true
+            for name in connectors.keys.sorted() { try startTasksLocked(of: name) }
         }
-        planned.removeAll()
         flushing.store(true, ordering: .releasing)
-        if offsets != nil {
-            let interval = config.flushIntervalMs
-            let flushing = flushing
-            flusher = try PinnedThread(name: "sluice-offsets") {
-                var slept = 0
-                while flushing.load(ordering: .acquiring) {
-                    usleep(10_000)
-                    slept += 10
-                    if slept >= interval {
-                        slept = 0
-                        try? worker.flushOffsets()
-                    }
+        guard offsetFile != nil else { return }
+        let interval = config.flushIntervalMs
+        let flushing = flushing
+        let worker = worker
+        flusher = try PinnedThread(name: "sluice-offsets") {
+            var slept = 0
+            while flushing.load(ordering: .acquiring) {
+                usleep(10_000)
+                slept += 10
+                if slept >= interval {
+                    slept = 0
+                    try? worker.flushOffsets()
                 }
             }
         }
@@ -102,25 +94,95 @@ public final class StandaloneWorker: @unchecked Sendable {
     /// Stops every task (in-flight records are still delivered), writes the offsets of
     /// everything acknowledged, and stops the connectors.
     public func stop() throws {
-        worker?.stopAll()
+        lock.withLock {
+            worker.stopAll()
+            started = false
+        }
         flushing.store(false, ordering: .releasing)
         flusher?.join()
-        for (_, connector) in connectors { connector.stop() }
-        try worker?.flushOffsets()
+        lock.withLock { for connector in connectors.values { connector.instance.stop() } }
+        try worker.flushOffsets()
     }
 
     /// Waits until every source task has ended (for tests and one-shot runs).
     public func waitForSources() {
-        for task in started where task.isSource { task.runner.join() }
+        let sources = lock.withLock { runners.values.filter { $0 is SourceTaskRunner } }
+        for runner in sources { runner.join() }
     }
 
-    /// Each task's state and error, by connector and task id.
+    /// Each task's state and error, by connector and task id (sources first).
     public var taskStates: [(connector: String, task: Int, state: TaskState, error: (any Error)?)] {
-        let runners = started.sorted { $0.isSource && !$1.isSource }.map(\.runner)
-        return runners.map { ($0.context.connectorName, $0.context.taskID, $0.state, $0.error) }
+        let all = lock.withLock { runners.sorted { $0.key < $1.key }.map(\.value) }
+        let ordered = all.filter { $0 is SourceTaskRunner } + all.filter { !($0 is SourceTaskRunner) }
+        return ordered.map { ($0.context.connectorName, $0.context.taskID, $0.state, $0.error) }
     }
+
+    // MARK: - Deciding which tasks run (the caller holds `lock`)
+
+    /// Starts the tasks of connector `name` that should run and do not.
+    func startTasksLocked(of name: String) throws {
+        guard started, let connector = connectors[name], connector.target == .started else { return }
+        for (task, taskConfig) in connector.taskConfigs.enumerated() {
+            let id = ConnectorTaskID(connector: name, task: task)
+            if let runner = runners[id], !runner.state.hasEnded, worker.runner(id) != nil { continue }
+            _ = worker.stopTasks([id])
+            runners[id] = try worker.startTask(
+                id, config: taskConfig, connectorClass: connector.config["connector.class"],
+                committed: offsetFile?.offsets(of: name) ?? [:])
+        }
+    }
+
+    /// Stops the tasks of connector `name` (all of them, or only `ids`).
+    func stopTasksLocked(of name: String, only ids: [ConnectorTaskID]? = nil) {
+        let targets = ids ?? runners.keys.filter { $0.connector == name }
+        worker.stopTasks(targets.sorted())
+    }
+
+    /// Validates `raw`, starts the connector and asks it for its task configs.
+    func makeConnector(_ name: String, raw: [String: String]) throws -> StandaloneConnector {
+        var stored = raw
+        stored["name"] = name
+        let settings = try resolver.resolve(stored)
+        let checked = try ConnectorValidation.check(settings, registry: registry)
+        guard checked.problems.isEmpty, let instance = checked.connector else {
+            throw RuntimeError.invalidConnectorConfig(connector: name, problems: checked.problems)
+        }
+        if !checked.isSink && offsetFile == nil {
+            throw RuntimeError.invalidConnectorConfig(connector: "worker", problems: [
+                ConfigProblem(name: "offset.storage.file.filename", value: nil, message: "Missing required configuration \"offset.storage.file.filename\" which has no default value.")
+            ])
+        }
+        try instance.start(config: settings)
+        let tasks = instance.taskConfigs(maxTasks: Int(settings["tasks.max"] ?? "1") ?? 1).map {
+            SecretResolver.restoringReferences(in: $0, raw: stored, resolved: settings)
+        }
+        return StandaloneConnector(config: stored, instance: instance, isSink: checked.isSink, taskConfigs: tasks)
+    }
+
+    // MARK: - Herder basics
+
+    /// The Kafka cluster's id, when ``start(fetchClusterID:)`` fetched it.
+    public var kafkaClusterID: String { lock.withLock { clusterID } }
+    /// The worker's figures.
+    public var metrics: WorkerMetrics { worker.metrics }
+    /// Every task of every running connector.
+    public var assignedTasks: [ConnectorTaskID] { worker.taskIDs }
+    /// Always 0: a standalone worker is its own group.
+    public var generation: Int32 { 0 }
+    /// Never: a standalone worker does not rebalance.
+    public var isRebalancing: Bool { false }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif
+/// A connector a ``StandaloneWorker`` holds.
+struct StandaloneConnector {
+    /// Its config as given (references unresolved).
+    var config: [String: String]
+    /// The started connector.
+    var instance: Connector
+    /// Whether it is a sink.
+    var isSink: Bool
+    /// The task configs it made (references restored).
+    var taskConfigs: [[String: String]]
+    /// What users asked it to do.
+    var target: TargetState = .started
+}

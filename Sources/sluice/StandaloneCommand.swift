@@ -1,5 +1,6 @@
 import ArgumentParser
 import SluiceConnectors
+import SluiceHTTP
 import SluiceKafka
 import SluiceRuntime
 #if canImport(Glibc)
@@ -15,8 +16,11 @@ struct StandaloneCommand: ParsableCommand {
             The worker file is a Kafka Connect worker.properties (bootstrap.servers,
             offset.storage.file.filename, offset.flush.interval.ms, worker.cpus, producer.* and
             consumer.* librdkafka properties). Each connector file is Kafka Connect connector JSON
-            ({"name": ..., "config": {...}} or a bare config) or a .properties file. SIGINT or
-            SIGTERM stops the tasks, writes the offsets of everything delivered, and exits 0.
+            ({"name": ..., "config": {...}} or a bare config) or a .properties file. Values may use
+            ${env:NAME} and ${file:/path:key}. The Kafka Connect REST API and /metrics are served on
+            listeners (default http://127.0.0.1:8083; http://127.0.0.1:0 picks a free port), with
+            rest.auth.* as in distributed mode; connectors added there live until the process ends.
+            SIGINT or SIGTERM stops the tasks, writes the offsets of everything delivered, and exits 0.
             """
     )
 
@@ -32,14 +36,29 @@ struct StandaloneCommand: ParsableCommand {
     func run() throws {
         let stopSignals = StopSignals.block()
 
-        var properties = try PropertiesFile.load(path: workerProperties)
+        var (properties, problems) = SecretResolver().resolveWorkerProperties(try PropertiesFile.load(path: workerProperties))
         if properties["producer.log_level"] == nil { properties["producer.log_level"] = "3" }
-        let config = try WorkerConfig(properties: properties)
+        let config: WorkerConfig
+        let rest: RestConfig
+        do {
+            config = try WorkerConfig(properties: properties)
+            rest = try RestConfig(properties: properties)
+        } catch let RuntimeError.invalidConnectorConfig(_, more) {
+            problems += more
+            throw RuntimeError.invalidConnectorConfig(connector: "worker", problems: problems)
+        }
+        if !problems.isEmpty { throw RuntimeError.invalidConnectorConfig(connector: "worker", problems: problems) }
         let worker = try StandaloneWorker(config: config, registry: BuiltinConnectors.registry)
         for path in connectors {
             try worker.add(ConnectorConfigFile.load(path: path))
         }
-        try worker.start()
+        let server = RestServer(host: rest.host, port: rest.port, authentication: RestAuthentication(config: rest))
+        let port = try server.start()
+        defer { server.stop() }
+        worker.workerID = "\(rest.reachableHost):\(port)"
+        try worker.start(fetchClusterID: true)
+        server.attach(worker)
+        FileHandleOutput.standardOutput.write("rest.url=http://\(worker.workerID)/\n")
         if exitWhenSourcesEnd {
             worker.waitForSources()
             try worker.stop()

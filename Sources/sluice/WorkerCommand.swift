@@ -44,13 +44,7 @@ struct WorkerCommand: ParsableCommand {
         if !config.ignored.isEmpty {
             log("ignoring settings neither Sluice nor librdkafka knows: \(config.ignored.joined(separator: ", "))")
         }
-        let authentication: RestAuthentication
-        switch config.authType {
-        case "basic": authentication = .basic(users: config.basicUsers)
-        case "bearer": authentication = .bearer(token: config.bearerToken ?? "")
-        default: authentication = .none
-        }
-        let server = RestServer(host: config.restHost, port: config.restPort, authentication: authentication)
+        let server = RestServer(host: config.restHost, port: config.restPort, authentication: RestAuthentication(config: config.rest))
         let port = try server.start()
         let herder = try DistributedHerder(
             config: config, registry: BuiltinConnectors.registry, restAddress: "\(config.restHost):\(port)", log: log)
@@ -60,7 +54,7 @@ struct WorkerCommand: ParsableCommand {
             server.stop()
             throw error
         }
-        server.attach(herder, clusterID: herder.clusterID)
+        server.attach(herder)
         // The line tests and scripts wait for.
         FileHandleOutput.standardOutput.write("rest.url=\(herder.url)\n")
         log("REST API on \(config.restHost):\(port) (auth: \(config.authType)), worker id \(herder.workerID)")

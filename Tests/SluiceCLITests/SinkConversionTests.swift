@@ -30,7 +30,7 @@ struct SinkConversionTests {
         try producer.flush(timeoutMs: 10_000)
         #expect(producer.statistics.delivered == 103)
 
-        try folder.write("worker.properties", "bootstrap.servers=\(broker.bootstrapServers)\noffset.flush.interval.ms=200\n")
+        try folder.write("worker.properties", "listeners=http://127.0.0.1:0\nbootstrap.servers=\(broker.bootstrapServers)\noffset.flush.interval.ms=200\n")
         try folder.write("sink.json", """
             {"name": "json-sink", "config": {"connector.class": "FileStreamSink", "topics": "events", "file": "\(folder.file("out.txt"))",
              "value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "true",

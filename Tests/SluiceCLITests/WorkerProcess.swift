@@ -21,16 +21,19 @@ final class WorkerProcess {
         return settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n") + "\n"
     }
 
-    /// - Parameter directory: the worker's working directory (the test's by default).
+    /// - Parameters:
+    ///   - directory: the worker's working directory (the test's by default).
+    ///   - command: the arguments before the properties file (`sluice worker` by
+    ///     default; `["standalone"]` for a standalone worker) and `after` it.
     init(
         folder: TemporaryFolder, name: String, properties: String, environment: [String: String] = [:],
-        directory: String? = nil
+        directory: String? = nil, command: [String] = ["worker"], after: [String] = []
     ) throws {
         try folder.write("\(name).properties", properties)
         logPath = folder.file("\(name).log")
         FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = SluiceProcess.executable
-        process.arguments = ["worker", folder.file("\(name).properties")]
+        process.arguments = command + [folder.file("\(name).properties")] + after
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env

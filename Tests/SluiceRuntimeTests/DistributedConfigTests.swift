@@ -111,7 +111,7 @@ struct DistributedConfigTests {
     func statusRecords() {
         var status = ClusterStatus()
         let id = ConnectorTaskID(connector: "my-conn", task: 12)
-        let entry = StatusEntry(state: "FAILED", workerID: "127.0.0.1:8083", trace: "boom", generation: 3)
+        let entry = StatusEntry(state: .failed, workerID: "127.0.0.1:8083", trace: "boom", generation: 3)
         let record = ClusterStatus.taskRecord(topic: "s", task: id, status: entry)
         status.apply(TopicReader.Entry(partition: 0, offset: 0, key: record.key, value: record.value))
         #expect(status.tasks[id] == entry)

@@ -159,7 +159,7 @@ struct StandaloneWorkerTests {
             try standalone.add(ConnectorConfigFile(name: "a", config: ["connector.class": "numbers", "topic": "t"]))
         }
         try standalone.add(ConnectorConfigFile(name: "s", config: ["connector.class": "recording-sink", "topics": "t"]))
-        #expect(throws: RuntimeError.self) {
+        #expect(throws: HerderError.alreadyExists("s")) {
             try standalone.add(ConnectorConfigFile(name: "s", config: ["connector.class": "recording-sink", "topics": "t"]))
         }
     }

@@ -28,6 +28,21 @@ public struct SecretResolver: Sendable {
         return result
     }
 
+    /// A worker file's settings with their references resolved, and a problem for
+    /// each reference that cannot be (the problem shows the reference, never a value).
+    public func resolveWorkerProperties(_ properties: [String: String]) -> (properties: [String: String], problems: [ConfigProblem]) {
+        var resolved = properties
+        var problems: [ConfigProblem] = []
+        for (name, value) in properties.sorted(by: { $0.key < $1.key }) where value.contains("${") {
+            do { resolved[name] = try resolve(value, setting: name) } catch let RuntimeError.invalidConfig(_, _, reason) {
+                problems.append(ConfigProblem(name: name, value: value, message: "Invalid value for configuration \(name): \(reason)"))
+            } catch {
+                problems.append(ConfigProblem(name: name, value: value, message: "Invalid value for configuration \(name): \(error)"))
+            }
+        }
+        return (resolved, problems)
+    }
+
     /// One value with its references replaced.
     public func resolve(_ value: String, setting: String) throws -> String {
         var output = ""

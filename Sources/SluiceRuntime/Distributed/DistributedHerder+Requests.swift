@@ -6,11 +6,6 @@ import SluiceKafka
 /// from the topics every worker reads, writes go to the config topic and return
 /// once this worker has read them back.
 extension DistributedHerder {
-    /// A connector's kind.
-    public enum ConnectorType: String, Sendable {
-        case source, sink
-    }
-
     /// Connector names, sorted.
     public func connectorNames() -> [String] {
         lock.withLock { state.configs.connectors.keys.sorted() }
@@ -31,15 +26,6 @@ extension DistributedHerder {
         return config
     }
 
-    /// The connector's type, from its class.
-    public func connectorType(_ name: String) throws -> ConnectorType {
-        let config = try connectorConfig(name)
-        switch try? registry.factory(for: config["connector.class"] ?? "") {
-        case .sink?: return .sink
-        default: return .source
-        }
-    }
-
     /// The connector's tasks with their configs.
     public func taskConfigs(_ name: String) throws -> [(id: ConnectorTaskID, config: [String: String])] {
         _ = try connectorConfig(name)
@@ -50,25 +36,15 @@ extension DistributedHerder {
     }
 
     /// The connector's status and its tasks' statuses.
-    public func status(_ name: String) throws -> (connector: StatusEntry, tasks: [(Int, StatusEntry)]) {
+    public func status(_ name: String) throws -> ConnectorStatus {
         _ = try connectorConfig(name)
         return lock.withLock {
-            let connector = state.statuses.connectors[name] ?? StatusEntry(state: "UNASSIGNED", workerID: "", generation: -1)
-            var tasks: [(Int, StatusEntry)] = []
-            let count = taskCount(of: name)
-            for task in 0..<count {
-                let id = ConnectorTaskID(connector: name, task: task)
-                tasks.append((task, state.statuses.tasks[id] ?? StatusEntry(state: "UNASSIGNED", workerID: "", generation: -1)))
+            let unassigned = StatusEntry(state: .unassigned, workerID: "", generation: -1)
+            let tasks = (0..<taskCount(of: name)).map { task in
+                ConnectorStatus.TaskStatus(id: task, status: state.statuses.tasks[ConnectorTaskID(connector: name, task: task)] ?? unassigned)
             }
-            return (connector, tasks)
+            return ConnectorStatus(connector: state.statuses.connectors[name] ?? unassigned, tasks: tasks)
         }
-    }
-
-    /// Checks a config against the connector's definition.
-    /// - Returns: every problem (empty when valid).
-    /// - Throws: ``RuntimeError/unknownConnectorClass(_:known:)``.
-    public func validate(_ config: [String: String]) throws -> ConnectorValidation.Result {
-        try ConnectorValidation.check(config, registry: registry)
     }
 
     /// How long a request that changes configs waits for a rebalance to end before
@@ -208,7 +184,7 @@ extension DistributedHerder {
         // Every task must have stopped and flushed, or its last flush could land after ours.
         let stillRunning = lock.withLock {
             worker.taskIDs.contains { $0.connector == name }
-                || state.statuses.tasks.contains { $0.key.connector == name && ["RUNNING", "PAUSED", "RESTARTING"].contains($0.value.state) }
+                || state.statuses.tasks.contains { $0.key.connector == name && [.running, .paused, .restarting].contains($0.value.state) }
         }
         if stillRunning { throw HerderError.tasksStillStopping(name) }
         if let newOffsets {
@@ -216,27 +192,6 @@ extension DistributedHerder {
         } else {
             try offsets.reset(connector: name)
         }
-    }
-
-    /// The connector classes this worker knows, with their type.
-    public var plugins: [(className: String, type: ConnectorType)] {
-        registry.knownNames.compactMap { name in
-            switch try? registry.factory(for: name) {
-            case .source?: return (name, .source)
-            case .sink?: return (name, .sink)
-            case nil: return nil
-            }
-        }
-    }
-
-    /// The config definition of a connector class (with the shared settings first).
-    public func configDefinition(of className: String) throws -> [ConfigDef.Key] {
-        let connector: Connector
-        switch try registry.factory(for: className) {
-        case let .source(make): connector = make()
-        case let .sink(make): connector = make()
-        }
-        return ConnectorValidation.commonDef.keys + connector.configDef.keys
     }
 
     /// Tasks this worker runs now.

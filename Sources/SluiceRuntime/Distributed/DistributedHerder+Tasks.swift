@@ -130,16 +130,16 @@ extension DistributedHerder {
     }
 
     /// The state a connector this worker owns reports.
-    func connectorState(_ name: String) -> String {
+    func connectorState(_ name: String) -> StatusState {
         let (target, exists, failed) = lock.withLock {
             (state.configs.targetState(of: name), state.configs.connectors[name] != nil,
              (try? computedTaskConfigsLocked(of: name).get())?.isEmpty ?? true)
         }
-        guard exists else { return "UNASSIGNED" }
+        guard exists else { return .unassigned }
         switch target {
-        case .paused: return "PAUSED"
-        case .stopped: return "STOPPED"
-        case .started: return failed ? "FAILED" : "RUNNING"
+        case .paused: return .paused
+        case .stopped: return .stopped
+        case .started: return failed ? .failed : .running
         }
     }
 
@@ -192,7 +192,7 @@ extension DistributedHerder {
             let mine = owned.filter { $0.connector == name }.sorted()
             switch target {
             case .paused:
-                stopTasks(mine, status: "PAUSED")
+                stopTasks(mine, status: .paused)
             case .started:
                 for id in mine where worker.runner(id) == nil { startTask(id) }
             case .stopped:
@@ -200,7 +200,7 @@ extension DistributedHerder {
                 // then say so (``alterOffsets`` waits for these statuses).
                 stopTasks(mine, status: nil)
                 flushOffsets()
-                writeStatus(mine.map { taskStatusRecord($0, "UNASSIGNED") })
+                writeStatus(mine.map { taskStatusRecord($0, .unassigned) })
             }
             if ownedConnectors.contains(name) { writeStatus([connectorStatusRecord(name, connectorState(name))]) }
             // Pausing keeps the tasks assigned; only stopping or restarting from
@@ -209,9 +209,9 @@ extension DistributedHerder {
         case let .restartConnector(name, includeTasks, onlyFailed):
             if ownedConnectors.contains(name) {
                 let current = lock.withLock { state.statuses.connectors[name]?.state }
-                if !onlyFailed || current == "FAILED" {
+                if !onlyFailed || current == .failed {
                     lock.withLock { state.taskConfigCache[name] = nil }
-                    writeStatus([connectorStatusRecord(name, "RESTARTING"), connectorStatusRecord(name, connectorState(name))])
+                    writeStatus([connectorStatusRecord(name, .restarting), connectorStatusRecord(name, connectorState(name))])
                 }
             }
             if isLeader {
@@ -223,7 +223,7 @@ extension DistributedHerder {
             if includeTasks {
                 for id in owned.filter({ $0.connector == name }).sorted() {
                     let current = lock.withLock { state.statuses.tasks[id]?.state }
-                    if !onlyFailed || current == "FAILED" { restartTask(id) }
+                    if !onlyFailed || current == .failed { restartTask(id) }
                 }
             }
         case let .restartTask(id):
@@ -235,7 +235,7 @@ extension DistributedHerder {
 
     /// Stops a task and starts it again with the current config.
     func restartTask(_ id: ConnectorTaskID) {
-        stopTasks([id], status: "RESTARTING")
+        stopTasks([id], status: .restarting)
         lock.withLock {
             state.restarts[id] = nil
             state.reportedFailures.remove(id)
@@ -250,7 +250,7 @@ extension DistributedHerder {
         }
         guard raw != nil else { return }
         if target == .paused {
-            writeStatus([taskStatusRecord(id, "PAUSED")])
+            writeStatus([taskStatusRecord(id, .paused)])
             return
         }
         guard target == .started else { return }
@@ -261,7 +261,7 @@ extension DistributedHerder {
             try worker.startTask(
                 id, config: taskConfigs[id.task], connectorClass: raw?["connector.class"],
                 committed: offsets.offsets(of: id.connector))
-            writeStatus([taskStatusRecord(id, "RUNNING")])
+            writeStatus([taskStatusRecord(id, .running)])
         } catch {
             failed(id, trace: "\(error)")
         }
@@ -287,7 +287,7 @@ extension DistributedHerder {
             text += "\n(no more retries: task.restart.max.attempts=\(config.restartMaxAttempts); restart it through the REST API)"
         }
         log("task \(id) FAILED: \(trace)")
-        writeStatus([taskStatusRecord(id, "FAILED", trace: text)])
+        writeStatus([taskStatusRecord(id, .failed, trace: text)])
     }
 
     /// Notices tasks that failed or ended, and retries failed ones when due.
@@ -296,7 +296,7 @@ extension DistributedHerder {
             if task.state == .failed {
                 failed(id, trace: task.error.map { "\($0)" } ?? "failed")
             } else {
-                writeStatus([taskStatusRecord(id, "STOPPED")])
+                writeStatus([taskStatusRecord(id, .stopped)])
             }
         }
         let now = MonotonicClock.nanoseconds()
@@ -309,13 +309,13 @@ extension DistributedHerder {
         }
         for id in due {
             lock.withLock { state.restarts[id]?.due = nil }
-            writeStatus([taskStatusRecord(id, "RESTARTING")])
+            writeStatus([taskStatusRecord(id, .restarting)])
             startTask(id)
         }
     }
 
     /// Stops `ids` (in-flight records are delivered), optionally recording `status`.
-    func stopTasks(_ ids: [ConnectorTaskID], status: String?) {
+    func stopTasks(_ ids: [ConnectorTaskID], status: StatusState?) {
         worker.stopTasks(ids)
         if let status { writeStatus(ids.map { taskStatusRecord($0, status) }) }
     }

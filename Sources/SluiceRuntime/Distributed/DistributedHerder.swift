@@ -20,14 +20,15 @@ import SluiceKafka
 /// topics, starts and stops tasks, flushes offsets) and the callers of the
 /// request methods (the REST server). Shared state is behind `lock`; the config
 /// reader is behind `readerLock`.
-public final class DistributedHerder: GroupMemberDelegate, @unchecked Sendable {
+public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Sendable {
     /// The worker's settings.
     public let config: DistributedWorkerConfig
     /// This worker's id (`host:port` of its REST listener), as in statuses.
     public let workerID: String
     /// This worker's REST URL.
     public let url: String
-    let registry: ConnectorRegistry
+    /// The connector classes this worker knows.
+    public let registry: ConnectorRegistry
     let producer: MessageProducer
     let member: GroupMember
     let offsets: KafkaOffsetStore
@@ -76,6 +77,8 @@ public final class DistributedHerder: GroupMemberDelegate, @unchecked Sendable {
 
     /// The Kafka cluster's id, once started.
     public var clusterID: String { lock.withLock { state.clusterID } }
+    /// The Kafka cluster's id, once started.
+    public var kafkaClusterID: String { clusterID }
 
     /// Checks the cluster, creates the internal topics if missing, reads them, joins
     /// the group and starts the herder thread.
@@ -183,14 +186,14 @@ public final class DistributedHerder: GroupMemberDelegate, @unchecked Sendable {
         do { try producer.send(messages) } catch { log("writing status failed: \(error)") }
     }
 
-    func connectorStatusRecord(_ name: String, _ status: String, trace: String? = nil) -> MessageProducer.Message {
+    func connectorStatusRecord(_ name: String, _ status: StatusState, trace: String? = nil) -> MessageProducer.Message {
         let generation = lock.withLock { state.generation }
         return ClusterStatus.connectorRecord(
             topic: config.statusTopic, name: name,
             status: StatusEntry(state: status, workerID: workerID, trace: trace, generation: generation))
     }
 
-    func taskStatusRecord(_ id: ConnectorTaskID, _ status: String, trace: String? = nil) -> MessageProducer.Message {
+    func taskStatusRecord(_ id: ConnectorTaskID, _ status: StatusState, trace: String? = nil) -> MessageProducer.Message {
         let generation = lock.withLock { state.generation }
         return ClusterStatus.taskRecord(
             topic: config.statusTopic, task: id,

@@ -26,18 +26,20 @@ public struct DistributedWorkerConfig: Sendable {
     public var heartbeatIntervalMs: Int
     /// `rebalance.timeout.ms`.
     public var rebalanceTimeoutMs: Int
+    /// The REST listener and its authentication.
+    public var rest: RestConfig
     /// The REST listener's host (from `listeners` or `rest.host.name`; 127.0.0.1 unless set).
-    public var restHost: String
+    public var restHost: String { rest.host }
     /// The REST listener's port (from `listeners` or `rest.port`; 8083 unless set; 0 picks a free one).
-    public var restPort: Int
+    public var restPort: Int { rest.port }
     /// `rest.advertised.host.name`, when other workers must reach this one by another name.
-    public var advertisedHost: String?
+    public var advertisedHost: String? { rest.advertisedHost }
     /// `rest.auth.type`: none, basic or bearer.
-    public var authType: String
-    /// `rest.auth.basic.users`: `user:password` pairs, comma-separated (references resolved).
-    public var basicUsers: [String: String]
+    public var authType: String { rest.authType }
+    /// `rest.auth.basic.users`: `user:password` pairs (references resolved).
+    public var basicUsers: [String: String] { rest.basicUsers }
     /// `rest.auth.bearer.token` (references resolved).
-    public var bearerToken: String?
+    public var bearerToken: String? { rest.bearerToken }
     /// `task.restart.backoff.ms`: the first wait before a failed task is retried.
     public var restartBackoffMs: Int
     /// `task.restart.backoff.max.ms`: the longest wait between retries.
@@ -53,8 +55,7 @@ public struct DistributedWorkerConfig: Sendable {
         "bootstrap.servers", "group.id", "config.storage.topic", "offset.storage.topic", "status.storage.topic",
         "config.storage.replication.factor", "offset.storage.replication.factor", "status.storage.replication.factor",
         "offset.storage.partitions", "status.storage.partitions", "offset.flush.interval.ms", "session.timeout.ms",
-        "heartbeat.interval.ms", "rebalance.timeout.ms", "listeners", "rest.host.name", "rest.port",
-        "rest.advertised.host.name", "rest.auth.type", "rest.auth.basic.users", "rest.auth.bearer.token",
+        "heartbeat.interval.ms", "rebalance.timeout.ms",
         "task.restart.backoff.ms", "task.restart.backoff.max.ms", "task.restart.max.attempts", "worker.cpus",
         "offset.storage.file.filename",
     ]
@@ -63,13 +64,7 @@ public struct DistributedWorkerConfig: Sendable {
     /// every problem is reported at once.
     /// - Throws: ``RuntimeError/invalidConnectorConfig(connector:problems:)`` with connector "worker".
     public init(properties raw: [String: String], resolver: SecretResolver = SecretResolver()) throws {
-        var problems: [ConfigProblem] = []
-        var properties = raw
-        for (name, value) in raw where value.contains("${") {
-            do { properties[name] = try resolver.resolve(value, setting: name) } catch let RuntimeError.invalidConfig(_, _, reason) {
-                problems.append(ConfigProblem(name: name, value: value, message: "Invalid value for configuration \(name): \(reason)"))
-            }
-        }
+        var (properties, problems) = resolver.resolveWorkerProperties(raw)
         do {
             base = try WorkerConfig(properties: properties)
         } catch let RuntimeError.invalidConnectorConfig(_, baseProblems) {
@@ -115,45 +110,14 @@ public struct DistributedWorkerConfig: Sendable {
         if heartbeatIntervalMs >= sessionTimeoutMs {
             problems.append(ConfigProblem(name: "heartbeat.interval.ms", value: String(heartbeatIntervalMs), message: "heartbeat.interval.ms must be lower than session.timeout.ms (\(sessionTimeoutMs))"))
         }
-        restHost = properties["rest.host.name"] ?? "127.0.0.1"
-        restPort = integer("rest.port", 8083, minimum: 0)
-        if let listeners = properties["listeners"] {
-            let first = listeners.split(separator: ",").first.map(String.init) ?? ""
-            if let url = URLComponents(string: first.trimmingCharacters(in: .whitespaces)), url.scheme == "http", let port = url.port {
-                restHost = (url.host ?? "").isEmpty ? "0.0.0.0" : url.host!
-                restPort = port
-            } else {
-                problems.append(ConfigProblem(name: "listeners", value: listeners, message: "Invalid value \(listeners) for configuration listeners: expected http://host:port (https is not supported)"))
-            }
-        }
-        advertisedHost = properties["rest.advertised.host.name"]
-        authType = properties["rest.auth.type"] ?? "none"
-        basicUsers = [:]
-        bearerToken = properties["rest.auth.bearer.token"]
-        switch authType {
-        case "none": break
-        case "basic":
-            for pair in (properties["rest.auth.basic.users"] ?? "").split(separator: ",") {
-                let parts = pair.split(separator: ":", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
-                if parts.count == 2, !parts[0].isEmpty { basicUsers[parts[0]] = parts[1] }
-            }
-            if basicUsers.isEmpty {
-                problems.append(ConfigProblem(name: "rest.auth.basic.users", value: nil, message: "rest.auth.type=basic needs rest.auth.basic.users=user:password[,...]"))
-            }
-        case "bearer":
-            if (bearerToken ?? "").isEmpty {
-                problems.append(ConfigProblem(name: "rest.auth.bearer.token", value: nil, message: "rest.auth.type=bearer needs rest.auth.bearer.token"))
-            }
-        default:
-            problems.append(ConfigProblem(name: "rest.auth.type", value: authType, message: "Invalid value \(authType) for configuration rest.auth.type: String must be one of: none, basic, bearer"))
-        }
+        rest = RestConfig(properties: properties, problems: &problems)
         restartBackoffMs = integer("task.restart.backoff.ms", 1_000, minimum: 0)
         restartBackoffMaxMs = integer("task.restart.backoff.max.ms", 30_000, minimum: 0)
         restartMaxAttempts = integer("task.restart.max.attempts", 5, minimum: 0)
         passthrough = [:]
         ignored = []
         for (name, value) in properties.sorted(by: { $0.key < $1.key })
-        where !Self.known.contains(name) && !name.hasPrefix("producer.") && !name.hasPrefix("consumer.")
+        where !Self.known.contains(name) && !RestConfig.names.contains(name) && !name.hasPrefix("producer.") && !name.hasPrefix("consumer.")
             && ConverterDefaults.role(of: name) == nil {
             var probe = KafkaConfiguration()
             probe[name] = value

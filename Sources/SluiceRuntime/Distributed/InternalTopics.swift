@@ -38,17 +38,7 @@ struct InternalTopics {
     @discardableResult
     func ensure() throws -> String {
         let servers = config.base.bootstrapServers
-        var connection: BrokerConnection?
-        var lastError = "no bootstrap server"
-        for server in servers.split(separator: ",") {
-            do {
-                connection = try BrokerConnection(address: String(server).trimmingCharacters(in: .whitespaces), timeoutMs: 10_000)
-                break
-            } catch {
-                lastError = "\(error)"
-            }
-        }
-        guard let connection else { throw WorkerStartError.unreachable(bootstrapServers: servers, reason: lastError) }
+        let connection = try KafkaClusterProbe.connect(bootstrapServers: servers)
         let versions: [Int16: Int16]
         let existing: [String: Int]
         let clusterID: String

@@ -1,0 +1,121 @@
+/// What the REST API asks of a worker, in standalone or distributed mode: Kafka
+/// Connect's `Herder`. A herder decides which connectors and tasks run; its
+/// ``Worker`` runs them.
+///
+/// Standalone mode (``StandaloneWorker``) keeps connector configs in memory and
+/// offsets in a file; distributed mode (``DistributedHerder``) keeps them in Kafka
+/// and shares the tasks among the workers of a group. The REST layer
+/// (`SluiceHTTP`) serves either through this protocol.
+public protocol Herder: AnyObject, Sendable {
+    /// The connector classes this worker knows.
+    var registry: ConnectorRegistry { get }
+    /// The id of the Kafka cluster the worker uses (`GET /`).
+    var kafkaClusterID: String { get }
+    /// Connector names, sorted.
+    func connectorNames() -> [String]
+    /// A connector's config as stored (references unresolved).
+    /// - Throws: ``HerderError/notFound(_:)``.
+    func connectorConfig(_ name: String) throws -> [String: String]
+    /// A connector's tasks with their configs (references unresolved).
+    func taskConfigs(_ name: String) throws -> [(id: ConnectorTaskID, config: [String: String])]
+    /// A connector's status and its tasks' statuses.
+    func status(_ name: String) throws -> ConnectorStatus
+    /// Creates (`mustBeNew`) or replaces a connector's config.
+    /// - Returns: whether the connector was created.
+    @discardableResult
+    func putConnector(_ name: String, config: [String: String], mustBeNew: Bool) throws -> Bool
+    /// Deletes a connector and stops its tasks.
+    func deleteConnector(_ name: String) throws
+    /// Pauses, resumes or stops a connector.
+    func setTargetState(_ name: String, _ target: TargetState) throws
+    /// The connector's target state.
+    func targetState(_ name: String) throws -> TargetState
+    /// Restarts a connector and, with `includeTasks`, its tasks (only the failed ones with `onlyFailed`).
+    func requestConnectorRestart(_ name: String, includeTasks: Bool, onlyFailed: Bool) throws
+    /// Restarts one task.
+    func requestTaskRestart(_ id: ConnectorTaskID) throws
+    /// A source connector's committed offsets, by source partition name.
+    func committedOffsets(_ name: String) throws -> [String: Int64]
+    /// Replaces (`newOffsets`) or deletes (nil) a STOPPED source connector's offsets.
+    func alterOffsets(_ name: String, to newOffsets: [String: Int64]?) throws
+    /// The figures `/metrics` shows.
+    var metrics: WorkerMetrics { get }
+    /// The tasks this worker is to run.
+    var assignedTasks: [ConnectorTaskID] { get }
+    /// The group generation (distributed) or 0 (standalone).
+    var generation: Int32 { get }
+    /// Whether a rebalance is under way (never, in standalone mode).
+    var isRebalancing: Bool { get }
+}
+
+/// A connector's kind.
+public enum ConnectorType: String, Sendable {
+    case source, sink
+}
+
+/// A connector's status and its tasks', as `GET /connectors/{name}/status` shows them.
+public struct ConnectorStatus: Sendable, Equatable {
+    /// The connector's own status.
+    public var connector: StatusEntry
+    /// Each task's status, by task number.
+    public var tasks: [TaskStatus]
+
+    /// One task's status.
+    public struct TaskStatus: Sendable, Equatable {
+        /// The task's number.
+        public var id: Int
+        /// Its status.
+        public var status: StatusEntry
+
+        /// A task's status.
+        public init(id: Int, status: StatusEntry) {
+            self.id = id
+            self.status = status
+        }
+    }
+
+    /// A status.
+    public init(connector: StatusEntry, tasks: [TaskStatus]) {
+        self.connector = connector
+        self.tasks = tasks
+    }
+}
+
+extension Herder {
+    /// The connector's type, from its class.
+    public func connectorType(_ name: String) throws -> ConnectorType {
+        let config = try connectorConfig(name)
+        switch try? registry.factory(for: config["connector.class"] ?? "") {
+        case .sink?: return .sink
+        default: return .source
+        }
+    }
+
+    /// Checks a config against the connector's definition.
+    /// - Returns: every problem (empty when valid).
+    /// - Throws: ``RuntimeError/unknownConnectorClass(_:known:)``.
+    public func validate(_ config: [String: String]) throws -> ConnectorValidation.Result {
+        try ConnectorValidation.check(config, registry: registry)
+    }
+
+    /// The connector classes this worker knows, with their type.
+    public var plugins: [(className: String, type: ConnectorType)] {
+        registry.knownNames.compactMap { name in
+            switch try? registry.factory(for: name) {
+            case .source?: return (name, .source)
+            case .sink?: return (name, .sink)
+            case nil: return nil
+            }
+        }
+    }
+
+    /// The config definition of a connector class (with the shared settings first).
+    public func configDefinition(of className: String) throws -> [ConfigDef.Key] {
+        let connector: Connector
+        switch try registry.factory(for: className) {
+        case let .source(make): connector = make()
+        case let .sink(make): connector = make()
+        }
+        return ConnectorValidation.commonDef.keys + connector.configDef.keys
+    }
+}

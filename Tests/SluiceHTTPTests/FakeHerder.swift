@@ -1,0 +1,107 @@
+import Foundation
+import SluiceRuntime
+import Synchronization
+
+/// A herder that keeps everything in memory and runs nothing, for testing the REST
+/// routes' status codes and bodies without Kafka.
+final class FakeHerder: Herder, Sendable {
+    struct Connector {
+        var config: [String: String]
+        var target: TargetState = .started
+        var offsets: [String: Int64] = [:]
+        var restarts = 0
+    }
+
+    let registry: ConnectorRegistry
+    let kafkaClusterID = "fake-cluster"
+    let metrics = WorkerMetrics()
+    let generation: Int32 = 7
+    let isRebalancing = false
+    private let connectors = Mutex<[String: Connector]>([:])
+    /// When set, config changes answer as a follower whose leader is at this URL.
+    let leaderURL = Mutex<String?>(nil)
+
+    init(registry: ConnectorRegistry) {
+        self.registry = registry
+    }
+
+    var assignedTasks: [ConnectorTaskID] {
+        connectors.withLock { all in all.keys.sorted().flatMap { name in (0..<tasks(all[name]!)).map { ConnectorTaskID(connector: name, task: $0) } } }
+    }
+
+    private func tasks(_ connector: Connector) -> Int {
+        connector.target == .stopped ? 0 : Int(connector.config["tasks.max"] ?? "1") ?? 1
+    }
+
+    private func existing(_ name: String) throws -> Connector {
+        guard let connector = connectors.withLock({ $0[name] }) else { throw HerderError.notFound(name) }
+        return connector
+    }
+
+    func connectorNames() -> [String] { connectors.withLock { $0.keys.sorted() } }
+
+    func connectorConfig(_ name: String) throws -> [String: String] { try existing(name).config }
+
+    func taskConfigs(_ name: String) throws -> [(id: ConnectorTaskID, config: [String: String])] {
+        let connector = try existing(name)
+        return (0..<tasks(connector)).map { (ConnectorTaskID(connector: name, task: $0), connector.config) }
+    }
+
+    func status(_ name: String) throws -> ConnectorStatus {
+        let connector = try existing(name)
+        let state: StatusState = connector.target == .paused ? .paused : .running
+        let tasks = (0..<tasks(connector)).map { task in
+            ConnectorStatus.TaskStatus(
+                id: task,
+                status: task == 1
+                    ? StatusEntry(state: .failed, workerID: "fake:1", trace: "task 1 broke", generation: generation)
+                    : StatusEntry(state: state, workerID: "fake:1", generation: generation))
+        }
+        return ConnectorStatus(connector: StatusEntry(state: state, workerID: "fake:1", generation: generation), tasks: tasks)
+    }
+
+    func putConnector(_ name: String, config: [String: String], mustBeNew: Bool) throws -> Bool {
+        if let leader = leaderURL.withLock({ $0 }) { throw HerderError.notLeader(leaderURL: leader) }
+        var config = config
+        config["name"] = name
+        let checked = try validate(config)
+        guard checked.problems.isEmpty else { throw RuntimeError.invalidConnectorConfig(connector: name, problems: checked.problems) }
+        return try connectors.withLock { all in
+            let exists = all[name] != nil
+            if exists && mustBeNew { throw HerderError.alreadyExists(name) }
+            all[name, default: Connector(config: config)].config = config
+            return !exists
+        }
+    }
+
+    func deleteConnector(_ name: String) throws {
+        _ = try existing(name)
+        connectors.withLock { _ = $0.removeValue(forKey: name) }
+    }
+
+    func setTargetState(_ name: String, _ target: TargetState) throws {
+        _ = try existing(name)
+        connectors.withLock { $0[name]?.target = target }
+    }
+
+    func targetState(_ name: String) throws -> TargetState { try existing(name).target }
+
+    func requestConnectorRestart(_ name: String, includeTasks: Bool, onlyFailed: Bool) throws {
+        _ = try existing(name)
+        connectors.withLock { $0[name]?.restarts += 1 }
+    }
+
+    func requestTaskRestart(_ id: ConnectorTaskID) throws {
+        let connector = try existing(id.connector)
+        guard id.task >= 0, id.task < tasks(connector) else { throw HerderError.taskNotFound(id) }
+    }
+
+    func committedOffsets(_ name: String) throws -> [String: Int64] { try existing(name).offsets }
+
+    func alterOffsets(_ name: String, to newOffsets: [String: Int64]?) throws {
+        guard try existing(name).target == .stopped else { throw HerderError.badState("Connectors must be in the STOPPED state before their offsets can be modified.") }
+        connectors.withLock { $0[name]?.offsets = newOffsets ?? [:] }
+    }
+
+    func restarts(of name: String) -> Int { connectors.withLock { $0[name]?.restarts ?? 0 } }
+}
