@@ -246,7 +246,7 @@ struct ConnectRoutes: Sendable {
                 "definition": [
                     "name": key.name, "type": key.type.rawValue.uppercased(), "required": key.defaultValue == nil,
                     "default_value": key.defaultValue as Any? ?? NSNull(), "importance": key.defaultValue == nil ? "HIGH" : "MEDIUM",
-                    "documentation": key.documentation, "group": order < 3 ? "Common" : "Connector",
+                    "documentation": key.documentation, "group": order < ConnectorConfig.definition.keys.count ? "Common" : "Connector",
                     "order_in_group": order + 1, "width": "NONE", "display_name": key.name, "dependents": [String](),
                 ] as [String: Any],
                 "value": [

@@ -30,18 +30,16 @@ public struct RetryPolicy: Sendable {
     /// The first backoff.
     public var initialDelayMs = 300
 
+    /// The policy of a connector's `errors.retry.*` settings.
+    public init(errors: ErrorHandlingConfig) {
+        timeoutMs = errors.retryTimeoutMs
+        maxDelayMs = errors.retryDelayMaxMs
+    }
+
     /// Reads the policy from a connector config.
+    /// - Throws: ``RuntimeError/invalidConnectorConfig(connector:problems:)`` for bad `errors.*` settings.
     public init(config: [String: String]) throws {
-        let timeout = config["errors.retry.timeout"] ?? "0"
-        let delay = config["errors.retry.delay.max.ms"] ?? "60000"
-        guard let timeoutMs = Int(timeout), timeoutMs >= -1 else {
-            throw RuntimeError.invalidConfig(name: "errors.retry.timeout", value: timeout, reason: "expected milliseconds, 0 or -1")
-        }
-        guard let maxDelayMs = Int(delay), maxDelayMs >= 0 else {
-            throw RuntimeError.invalidConfig(name: "errors.retry.delay.max.ms", value: delay, reason: "expected milliseconds")
-        }
-        self.timeoutMs = timeoutMs
-        self.maxDelayMs = maxDelayMs
+        self.init(errors: try ErrorHandlingConfig(config: config, connector: config["name"] ?? ""))
     }
 
     /// Runs `body`, retrying it after a ``RetriableError`` with doubling delays until it

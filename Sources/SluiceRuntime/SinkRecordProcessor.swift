@@ -24,11 +24,11 @@ final class SinkRecordProcessor {
         keyConverter = try ConverterFactory.make(prefix: "key.converter", config: config, defaultName: "ByteArrayConverter")
         valueConverter = try ConverterFactory.make(prefix: "value.converter", config: config, defaultName: "ByteArrayConverter")
         transforms = try TransformChain(config: config)
-        tolerateErrors = (config["errors.tolerance"] ?? "none") == "all"
-        let dlq = config["errors.deadletterqueue.topic.name"] ?? ""
-        deadLetterTopic = dlq.isEmpty ? nil : dlq
-        contextHeaders = (config["errors.deadletterqueue.context.headers.enable"] ?? "false") == "true"
-        logErrors = (config["errors.log.enable"] ?? "false") == "true"
+        let errors = try ErrorHandlingConfig(config: config, connector: connectorName)
+        tolerateErrors = errors.tolerance == .all
+        deadLetterTopic = errors.deadLetterTopic
+        contextHeaders = errors.contextHeaders
+        logErrors = errors.logEnabled
         self.connectorName = connectorName
         self.taskID = taskID
     }

@@ -30,16 +30,16 @@ final class SourceRecordProcessor {
     init(topic: String, format: SourceValueFormat, config: [String: String], connectorName: String = "", taskID: Int = 0) throws {
         self.connectorName = connectorName
         self.taskID = taskID
-        let dlq = config["errors.deadletterqueue.topic.name"] ?? ""
-        deadLetterTopic = dlq.isEmpty ? nil : dlq
-        contextHeaders = (config["errors.deadletterqueue.context.headers.enable"] ?? "false") == "true"
-        logErrors = (config["errors.log.enable"] ?? "false") == "true"
+        let errors = try ErrorHandlingConfig(config: config, connector: connectorName)
+        deadLetterTopic = errors.deadLetterTopic
+        contextHeaders = errors.contextHeaders
+        logErrors = errors.logEnabled
         defaultTopic = topic
         self.format = format
         keyConverter = try ConverterFactory.make(prefix: "key.converter", config: config, defaultName: "ByteArrayConverter")
         valueConverter = try ConverterFactory.make(prefix: "value.converter", config: config, defaultName: "ByteArrayConverter")
         transforms = try TransformChain(config: config)
-        tolerateErrors = (config["errors.tolerance"] ?? "none") == "all"
+        tolerateErrors = errors.tolerance == .all
         splices = format == .json && (valueConverter as? JsonConverter)?.schemasEnabled == false && transforms.canSplice
     }
 

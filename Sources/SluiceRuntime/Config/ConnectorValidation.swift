@@ -2,11 +2,8 @@
 /// the settings every connector shares, the connector's own config definition,
 /// and, for sinks, `topics` or `topics.regex`. Every problem is reported at once.
 public enum ConnectorValidation {
-    /// The settings every connector config shares.
-    public static let commonDef = ConfigDef()
-        .define("name", .string, documentation: "The connector's unique name.")
-        .define("connector.class", .string, documentation: "The connector class, by short or Kafka Connect class name.")
-        .define("tasks.max", .int, default: "1", minimum: 1, documentation: "The most tasks to run.")
+    /// The settings every connector config shares (``ConnectorConfig/definition``).
+    public static var commonDef: ConfigDef { ConnectorConfig.definition }
 
     /// The outcome of a check.
     public struct Result {
@@ -26,23 +23,23 @@ public enum ConnectorValidation {
     /// Checks `settings` (which must include `name`).
     /// - Throws: ``RuntimeError/unknownConnectorClass(_:known:)`` for a class the registry does not know.
     public static func check(_ settings: [String: String], registry: ConnectorRegistry) throws -> Result {
-        var problems = commonDef.validate(settings)
         let className = settings["connector.class"] ?? ""
         var factory: ConnectorRegistry.Factory?
         if !className.isEmpty { factory = try registry.factory(for: className) }
         let connector: Connector?
+        var isSink = false
         switch factory {
         case let .source(make)?: connector = make()
-        case let .sink(make)?: connector = make()
+        case let .sink(make)?:
+            connector = make()
+            isSink = true
         case nil: connector = nil
         }
+        var problems = ConnectorConfig.problems(in: settings, isSink: isSink)
         if let connector {
             for problem in connector.configDef.validate(settings) where !problems.contains(where: { $0.name == problem.name }) {
                 problems.append(problem)
             }
-        }
-        if case .sink? = factory {
-            problems += SinkTopics.problems(in: settings).filter { problem in !problems.contains { $0.name == problem.name } }
         }
         return Result(factory: factory, connector: connector, problems: problems)
     }
