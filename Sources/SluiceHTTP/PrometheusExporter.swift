@@ -65,6 +65,10 @@ public final class PrometheusExporter: @unchecked Sendable {
             .set(commits == 0 ? 0 : Double(metrics.offsetCommitNanos.load(ordering: .relaxed)) / Double(commits) / 1e6)
         registry.makeCounter(name: "kafka_connect_task_error_metrics_total_task_failures_total", help: "Task failures on this worker")
             .increment(by: Int64(metrics.taskFailures.load(ordering: .relaxed)))
+        registry.makeCounter(name: "kafka_connect_connect_worker_metrics_task_startup_attempts_total", help: "Tasks this worker tried to start")
+            .increment(by: Int64(metrics.taskStartAttempts.load(ordering: .relaxed)))
+        registry.makeCounter(name: "sluice_worker_task_stops_total", help: "Running tasks this worker was asked to stop")
+            .increment(by: Int64(metrics.taskStops.load(ordering: .relaxed)))
         var next: [ConnectorTaskID: Sample] = [:]
         for (id, counters) in tasks.sorted(by: { $0.key < $1.key }) {
             let labels = [("connector", id.connector), ("task", String(id.task))]

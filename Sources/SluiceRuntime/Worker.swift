@@ -89,6 +89,7 @@ public final class Worker: Sendable {
         _ id: ConnectorTaskID, config: [String: String], connectorClass: String? = nil,
         committed: [String: Int64] = [:]
     ) throws -> any TaskRunner {
+        metrics.taskStartAttempts.wrappingIncrement(ordering: .relaxed)
         let runner = try makeRunner(id, config: config, connectorClass: connectorClass, committed: committed)
         try table.withLock { table in
             guard table.runners[id] == nil else { throw WorkerError.taskAlreadyRunning(id) }
@@ -150,6 +151,7 @@ public final class Worker: Sendable {
             ids.compactMap { id in table.runners.removeValue(forKey: id).map { (id: id, runner: $0) } }
         }
         for task in stopping { task.runner.stop() }
+        metrics.taskStops.wrappingIncrement(by: stopping.count, ordering: .relaxed)
         for task in stopping {
             task.runner.join()
             metrics.unregister(task.id)

@@ -14,6 +14,10 @@ public final class WorkerMetrics: Sendable {
     public let rebalanceMillis = ManagedAtomic<Int>(0)
     /// Task failures seen (each failed start or run).
     public let taskFailures = ManagedAtomic<Int>(0)
+    /// Tasks this worker tried to start (Kafka Connect's `task-startup-attempts-total`).
+    public let taskStartAttempts = ManagedAtomic<Int>(0)
+    /// Running tasks this worker was asked to stop (a rebalance, a pause, a restart, a delete).
+    public let taskStops = ManagedAtomic<Int>(0)
     /// Offset flushes.
     public let offsetCommits = ManagedAtomic<Int>(0)
     /// Offset flushes that failed.

@@ -91,42 +91,51 @@ extension DistributedHerder {
 
     /// Applies a new assignment: stops what was revoked, starts what is new.
     func apply(_ assignment: WorkerAssignment) {
-        let (previous, runningIDs) = (lock.withLock { state.assignment }, Set(worker.taskIDs))
-        let keep = Set(assignment.tasks)
-        let toStop = runningIDs.filter { !keep.contains($0) }.sorted()
-        stopTasks(toStop, status: nil)
-        if !toStop.isEmpty { flushOffsets() }
-        let runningConnectors = Set(worker.taskIDs.map(\.connector))
-        for connector in Set(toStop.map(\.connector)) where !runningConnectors.contains(connector) {
-            offsets.release(connector: connector)
+        execute(HerderPlan.actions(for: .assigned(assignment), in: view()))
+    }
+
+    /// Reacts to a config topic record.
+    func handle(_ change: ClusterConfigState.Change) {
+        execute(HerderPlan.actions(for: .configChanged(change), in: view()))
+    }
+
+    /// What ``HerderPlan`` decides from.
+    func view() -> HerderView {
+        let running = Set(worker.taskIDs)
+        return lock.withLock {
+            HerderView(isLeader: state.isLeader, assignment: state.assignment, running: running, configs: state.configs, statuses: state.statuses)
         }
-        // The previous owner's last flush must be read before a moved task resumes.
-        let newTasks = assignment.tasks.filter { !runningIDs.contains($0) }
-        if !newTasks.isEmpty {
-            // Offsets this worker set or recorded earlier only win while it runs the
-            // connector's tasks; for a connector it now picks up, the topic decides.
-            let active = Set(worker.taskIDs.map(\.connector))
-            for connector in Set(newTasks.map(\.connector)) where !active.contains(connector) {
-                offsets.release(connector: connector)
+    }
+
+    /// Carries out a plan's actions, in order (the herder thread).
+    func execute(_ actions: [HerderAction]) {
+        for action in actions {
+            switch action {
+            case let .stopTasks(ids, status): stopTasks(ids, status: status)
+            case let .startTask(id): startTask(id)
+            case let .restartTask(id): restartTask(id)
+            case let .writeTaskStatuses(ids, status): writeStatus(ids.map { taskStatusRecord($0, status) })
+            case let .deleteTaskStatuses(ids):
+                writeStatus(ids.map { ClusterStatus.taskRecord(topic: config.statusTopic, task: $0, status: nil) })
+            case let .deleteConnectorStatus(name):
+                writeStatus([ClusterStatus.connectorRecord(topic: config.statusTopic, name: name, status: nil)])
+            case let .reportConnector(name, status, trace):
+                writeStatus([connectorStatusRecord(name, status ?? connectorState(name), trace: trace)])
+            case let .forgetComputedTaskConfigs(name): lock.withLock { state.taskConfigCache[name] = nil }
+            case let .storeTaskConfigs(name, always): reconfigure(name, always: always)
+            case .storeMissingTaskConfigs: reconfigureMissing()
+            case .flushOffsets: flushOffsets()
+            case let .releaseOffsets(connector): offsets.release(connector: connector)
+            case .readOffsets: readOffsets(timeoutMs: 10_000)
+            case let .adopt(assignment):
+                lock.withLock {
+                    state.assignment = assignment
+                    state.rebalancing = false
+                }
+            case .requestRejoin: member.requestRejoin()
+            case let .log(line): log("generation \(lock.withLock { state.generation }): \(line)")
             }
-            readOffsets(timeoutMs: 10_000)
         }
-        let oldConnectors = Set(previous?.connectors ?? [])
-        var statuses: [MessageProducer.Message] = []
-        for name in assignment.connectors where !oldConnectors.contains(name) {
-            statuses.append(connectorStatusRecord(name, connectorState(name)))
-        }
-        writeStatus(statuses)
-        lock.withLock {
-            state.assignment = assignment
-            state.rebalancing = false
-        }
-        for id in newTasks { startTask(id) }
-        reconfigureMissing()
-        if !assignment.revokedTasks.isEmpty || !assignment.revokedConnectors.isEmpty {
-            member.requestRejoin()
-        }
-        log("generation \(lock.withLock { state.generation }): running \(worker.taskIDs.count) tasks (\(newTasks.count) new, \(toStop.count) stopped)")
     }
 
     /// The state a connector this worker owns reports.
@@ -140,96 +149,6 @@ extension DistributedHerder {
         case .paused: return .paused
         case .stopped: return .stopped
         case .started: return failed ? .failed : .running
-        }
-    }
-
-    /// Reacts to a config topic record.
-    func handle(_ change: ClusterConfigState.Change) {
-        let (isLeader, owned, ownedConnectors) = lock.withLock {
-            (state.isLeader, Set(state.assignment?.tasks ?? []), Set(state.assignment?.connectors ?? []))
-        }
-        switch change {
-        case let .connectorConfig(name):
-            // The leader turns the new config into task configs; tasks restart when
-            // those are stored (``ClusterConfigState/Change/taskConfigs(_:)``).
-            if ownedConnectors.contains(name) { writeStatus([connectorStatusRecord(name, connectorState(name))]) }
-            reconfigure(name, always: true)
-        case let .taskConfigs(name, previous):
-            // A new task set is in force: owned tasks whose config changed restart
-            // with it; tasks past the new count stop (the leader's rebalance revokes
-            // them); the leader rebalances when the count changed.
-            let mine = worker.taskIDs.filter { $0.connector == name }
-            let current = lock.withLock { storedTaskConfigsLocked(of: name) }
-            let gone = mine.filter { $0.task >= current.count }.sorted()
-            stopTasks(gone, status: nil)
-            if !gone.isEmpty {
-                writeStatus(gone.map { ClusterStatus.taskRecord(topic: config.statusTopic, task: $0, status: nil) })
-            }
-            for id in mine.filter({ $0.task < current.count }).sorted()
-            where id.task >= previous.count || previous[id.task] != current[id.task] {
-                restartTask(id)
-            }
-            if isLeader && previous.count != current.count { member.requestRejoin() }
-        case let .inconsistentTaskConfigs(name):
-            let problem = lock.withLock { state.configs.taskConfigProblems[name] ?? "unknown" }
-            log("connector '\(name)': stored task configs skipped: \(problem)")
-            if ownedConnectors.contains(name) {
-                writeStatus([connectorStatusRecord(name, connectorState(name), trace: "stored task configs skipped: \(problem)")])
-            }
-            reconfigure(name)
-        case let .connectorDeleted(name):
-            let mine = worker.taskIDs.filter { $0.connector == name }
-            stopTasks(mine.sorted(), status: nil)
-            lock.withLock { state.taskConfigCache[name] = nil }
-            if ownedConnectors.contains(name) {
-                let known = lock.withLock { state.statuses.tasks.keys.filter { $0.connector == name } }
-                writeStatus([ClusterStatus.connectorRecord(topic: config.statusTopic, name: name, status: nil)]
-                    + known.map { ClusterStatus.taskRecord(topic: config.statusTopic, task: $0, status: nil) })
-            }
-            if isLeader { member.requestRejoin() }
-        case let .targetState(name, previous):
-            let target = lock.withLock { state.configs.targetState(of: name) }
-            let mine = owned.filter { $0.connector == name }.sorted()
-            switch target {
-            case .paused:
-                stopTasks(mine, status: .paused)
-            case .started:
-                for id in mine where worker.runner(id) == nil { startTask(id) }
-            case .stopped:
-                // Offsets may be altered once every task has stopped: flush first,
-                // then say so (``alterOffsets`` waits for these statuses).
-                stopTasks(mine, status: nil)
-                flushOffsets()
-                writeStatus(mine.map { taskStatusRecord($0, .unassigned) })
-            }
-            if ownedConnectors.contains(name) { writeStatus([connectorStatusRecord(name, connectorState(name))]) }
-            // Pausing keeps the tasks assigned; only stopping or restarting from
-            // STOPPED changes the set of tasks, so only that needs a rebalance.
-            if isLeader && (target == .stopped || previous == .stopped) { member.requestRejoin() }
-        case let .restartConnector(name, includeTasks, onlyFailed):
-            if ownedConnectors.contains(name) {
-                let current = lock.withLock { state.statuses.connectors[name]?.state }
-                if !onlyFailed || current == .failed {
-                    lock.withLock { state.taskConfigCache[name] = nil }
-                    writeStatus([connectorStatusRecord(name, .restarting), connectorStatusRecord(name, connectorState(name))])
-                }
-            }
-            if isLeader {
-                // A restarted connector makes its task configs anew (a glob may match
-                // other files now).
-                lock.withLock { state.taskConfigCache[name] = nil }
-                reconfigure(name)
-            }
-            if includeTasks {
-                for id in owned.filter({ $0.connector == name }).sorted() {
-                    let current = lock.withLock { state.statuses.tasks[id]?.state }
-                    if !onlyFailed || current == .failed { restartTask(id) }
-                }
-            }
-        case let .restartTask(id):
-            if owned.contains(id) { restartTask(id) }
-        case .none:
-            break
         }
     }
 
