@@ -7,20 +7,16 @@ extension BenchPlan {
     ///   fit a batch arena; `KafkaError/invalidProperty(name:value:reason:)` for a
     ///   producer property librdkafka refuses.
     public func validate() throws {
-        try PlanCheck.positiveList(taskCounts, option: "--tasks")
-        try PlanCheck.nonEmpty(compressions, option: "--compression")
+        try settings.validate()
         try PlanCheck.nonEmpty(modes, option: "--mode")
         try PlanCheck.nonEmpty(produceCalls, option: "--produce-call")
         try PlanCheck.nonEmpty(pipelines, option: "--pipeline")
         try PlanCheck.positive(repeats, option: "--repeat")
         try PlanCheck.positive(records, option: "--records")
         try PlanCheck.positive(partitions, option: "--partitions")
-        try PlanCheck.records(sizes: recordSizes, keyCardinality: keyCardinality, batchBytes: batchBytes, batchCount: batchCount)
-        try PlanCheck.writable([(jsonPath, "--json"), (csvPath, "--csv")])
-        if verify && (valueFormat == .json || pipelines.contains(.converted)) {
+        if settings.verify && (valueFormat == .json || pipelines.contains(.converted)) {
             throw BenchError.conflictingSettings(
                 "--verify reads the binary datagen stamp: use it with --value-format bytes and --pipeline zero-copy")
         }
-        try PlanCheck.cpusAndProducer(cpus, producer)
     }
 }

@@ -221,45 +221,51 @@ struct BenchCommand: ParsableCommand {
             producer: producer)
     }
 
+    /// The flags both kinds of plan share.
+    private func settings(_ flags: ParsedFlags) -> BenchSettings {
+        var settings = BenchSettings(
+            cluster: bootstrapServers.map(BenchCluster.bootstrapServers)
+                ?? .embeddedProcess(sluiceExecutable: ProcessStats.executablePath()))
+        settings.taskCounts = flags.taskCounts
+        settings.recordSizes = flags.recordSizes
+        settings.compressions = flags.codecs
+        settings.keyCardinality = keyCardinality
+        settings.producer = flags.producer
+        settings.cpus = flags.cpus
+        settings.idle = flags.idle
+        settings.batchBytes = batchBytes
+        settings.batchCount = batchCount
+        settings.connectTimeoutMs = connectTimeoutMs
+        settings.verify = verify
+        settings.peers = peers
+        settings.jsonPath = json
+        settings.csvPath = csv
+        settings.command = (["sluice"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        return settings
+    }
+
     /// The flags of an in-process benchmark.
     private func benchPlan(_ flags: ParsedFlags) -> BenchPlan {
         var plan = BenchPlan()
-        plan.taskCounts = flags.taskCounts
+        plan.settings = settings(flags)
         plan.records = records ?? plan.records
-        plan.recordSizes = flags.recordSizes
-        plan.compressions = flags.codecs
         plan.modes = flags.modes
         plan.produceCalls = flags.produceCalls
         plan.pipelines = flags.pipelines
         plan.connectorConfig = flags.connectorConfig
         plan.valueFormat = flags.valueFormat
         plan.partitions = partitions ?? plan.partitions
-        plan.keyCardinality = keyCardinality
-        plan.cluster = cluster
-        plan.producer = flags.producer
-        plan.cpus = flags.cpus
-        plan.idle = flags.idle
-        plan.batchBytes = batchBytes
-        plan.batchCount = batchCount
-        plan.connectTimeoutMs = connectTimeoutMs
         plan.warmupRecords = warmupRecords
         plan.repeats = `repeat`
         plan.skipRaw = skipRaw
-        plan.verify = verify
-        plan.peers = peers
-        plan.jsonPath = json
-        plan.csvPath = csv
-        plan.command = Self.commandLine
         return plan
     }
 
     /// The flags of a sweep over `workerCounts` worker processes.
     private func sweepPlan(_ flags: ParsedFlags, workerCounts: [Int]) -> SweepPlan {
         var plan = SweepPlan(workerExecutable: ProcessStats.executablePath())
+        plan.settings = settings(flags)
         plan.workerCounts = workerCounts
-        plan.taskCounts = flags.taskCounts
-        plan.recordSizes = flags.recordSizes
-        plan.compressions = flags.codecs
         plan.records = records
         plan.duration = flags.duration
         plan.warmup = warmup
@@ -268,32 +274,8 @@ struct BenchCommand: ParsableCommand {
         plan.workerProperties = flags.workerProperties
         plan.maxWorkers = maxWorkers
         plan.partitions = partitions
-        plan.keyCardinality = keyCardinality
-        plan.cluster = cluster
-        plan.producer = flags.producer
-        plan.cpus = flags.cpus
-        plan.idle = flags.idle
-        plan.batchBytes = batchBytes
-        plan.batchCount = batchCount
-        plan.connectTimeoutMs = connectTimeoutMs
-        plan.verify = verify
-        plan.peers = peers
-        plan.jsonPath = json
-        plan.csvPath = csv
         plan.plotPath = plot
-        plan.command = Self.commandLine
         return plan
-    }
-
-    /// The cluster: `--bootstrap-servers`, or an embedded one in a `sluice broker` child.
-    private var cluster: BenchCluster {
-        bootstrapServers.map(BenchCluster.bootstrapServers)
-            ?? .embeddedProcess(sluiceExecutable: ProcessStats.executablePath())
-    }
-
-    /// This command line, for the JSON files.
-    private static var commandLine: String {
-        (["sluice"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
     }
 
     /// `name=value` flags (repeatable) as settings; the error names the flag.

@@ -4,25 +4,24 @@ import SluiceKafka
 /// (Sluice and the raw baseline, repeated, in alternating order).
 struct BenchSession {
     let cluster: RunningCluster
-    let partitions: Int
-    var verify: Bool
-    let skipRaw: Bool
-    let repeats: Int
+    let plan: BenchPlan
     let tag: String
     let output: BenchOutput
+    /// Whether Sluice's runs are read back (off for the warm-up).
+    var verify: Bool
     private var topicCount = 0
 
     init(cluster: RunningCluster, plan: BenchPlan, output: BenchOutput, tag: String) {
         self.cluster = cluster
-        partitions = plan.partitions
-        verify = plan.verify
-        skipRaw = plan.skipRaw
-        repeats = plan.repeats
+        self.plan = plan
         self.output = output
         self.tag = tag
+        verify = plan.verify
     }
 
     private var broker: (any EmbeddedBroker)? { cluster.broker }
+    private var skipRaw: Bool { plan.skipRaw }
+    private var repeats: Int { plan.repeats }
 
     /// Continues topic numbering after a copy of this session made topics.
     mutating func skipTopics(_ other: BenchSession) {
@@ -32,7 +31,7 @@ struct BenchSession {
     private mutating func newTopic(_ kind: String, configuration: KafkaConfiguration) throws -> String {
         topicCount += 1
         let topic = "sluice-\(kind)-\(tag)-\(topicCount)"
-        try cluster.createTopic(topic, partitions: partitions, configuration: configuration)
+        try cluster.createTopic(topic, partitions: plan.partitions, configuration: configuration)
         return topic
     }
 

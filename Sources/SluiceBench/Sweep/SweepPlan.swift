@@ -1,15 +1,15 @@
 import Foundation
-import SluiceCore
-import SluiceKafka
 
 /// What a sweep over worker processes measures: the settings of `sluice bench
 /// --workers`, with its defaults.
 ///
 /// ``SweepHarness/run(_:output:)`` measures one row per combination of
-/// ``recordSizes`` × ``compressions`` × ``workerCounts`` × ``taskCounts``: that many
+/// ``BenchSettings/recordSizes`` × ``BenchSettings/compressions`` × ``workerCounts`` ×
+/// ``BenchSettings/taskCounts``: that many
 /// `sluice worker` processes in one group, a datagen source (or `null` sink) connector
 /// with `tasks.max` created over their REST API, a measured window, and where the
-/// time went (``StageVerdict``).
+/// time went (``StageVerdict``). The settings in-process runs share
+/// (``BenchSettings``) read and write as the plan's own: `plan.taskCounts`.
 ///
 /// ```swift
 /// var plan = SweepPlan(workerExecutable: "/usr/local/bin/sluice")
@@ -17,18 +17,16 @@ import SluiceKafka
 /// plan.taskCounts = [1, 2, 4]
 /// plan.duration = 20
 /// ```
+@dynamicMemberLookup
 public struct SweepPlan: Sendable {
+    /// The settings an in-process run has too; ``BenchSettings/verify`` needs
+    /// ``records`` and an embedded cluster here.
+    public var settings: BenchSettings
     /// The `sluice` executable the workers run as (`sluice worker FILE`); `sluice
     /// bench` gives its own path.
     public var workerExecutable: String
     /// Worker processes per run, one run per value (`--workers`).
     public var workerCounts = [1]
-    /// The connector's `tasks.max` per run, one run per value (`--tasks`).
-    public var taskCounts = [1]
-    /// Value bytes per record (`--record-size`).
-    public var recordSizes = [100]
-    /// The workers' producer codecs, one run per value (`--compression`).
-    public var compressions: [BenchCompression] = [.none]
     /// Records per run for a bounded run, measured until its tasks finish (`--records`);
     /// `nil` for a timed run (a source) or 2,000,000 records to read (a sink).
     public var records: Int?
@@ -47,42 +45,20 @@ public struct SweepPlan: Sendable {
     /// Partitions of each topic (`--partitions`); `nil` for 4, or 64 for a sink (the
     /// embedded broker keeps 5 MiB per partition, and the sink topic must fit).
     public var partitions: Int?
-    /// Distinct keys per task; 0 writes null keys (`--key-cardinality`).
-    public var keyCardinality = 1000
-    /// The cluster to run against; by default a `sluice broker` child of ``workerExecutable``.
-    public var cluster: BenchCluster
-    /// librdkafka producer properties, given to the workers as `producer.NAME` (`-X`).
-    public var producer = KafkaConfiguration()
-    /// CPUs the workers may use (`worker.cpus`); `nil` for all (`--cpus`).
-    public var cpus: CPUSet?
-    /// Idle strategy of the loop that fills a sink's topic (`--idle`).
-    public var idle = IdleStrategy.backoff()
-    /// Arena bytes per batch of the loop that fills a sink's topic (`--batch-bytes`).
-    public var batchBytes = 1 << 20
-    /// Batches of the loop that fills a sink's topic (`--batch-count`).
-    public var batchCount = 16
-    /// How long the cluster may take to answer, in milliseconds (`--connect-timeout-ms`).
-    public var connectTimeoutMs = 10_000
-    /// Read a bounded source run's topic back and count lost and duplicated records
-    /// (`--verify`; needs ``records`` and an embedded cluster).
-    public var verify = false
-    /// Also measure peers on the same data (`--peers`): for a source the raw loop,
-    /// `kcat -P`/`-C` and Python's confluent-kafka; for a sink `kcat -C`.
-    public var peers = false
-    /// Where to write the results as JSON, if anywhere (`--json`).
-    public var jsonPath: String?
-    /// Where to write the results as CSV, if anywhere (`--csv`).
-    public var csvPath: String?
     /// Where to draw records/s against `tasks.max` as SVG, if anywhere (`--plot`).
     public var plotPath: String?
-    /// The command line recorded in the JSON file's `command`.
-    public var command = CommandLine.arguments.joined(separator: " ")
 
     /// The defaults of `sluice bench --workers 1`, with workers (and the embedded
     /// cluster's broker process) started from `workerExecutable`.
     public init(workerExecutable: String) {
         self.workerExecutable = workerExecutable
-        cluster = .embeddedProcess(sluiceExecutable: workerExecutable)
+        settings = BenchSettings(cluster: .embeddedProcess(sluiceExecutable: workerExecutable))
+    }
+
+    /// A setting of ``settings``, as if it were the plan's own.
+    public subscript<Value>(dynamicMember setting: WritableKeyPath<BenchSettings, Value>) -> Value {
+        get { settings[keyPath: setting] }
+        set { settings[keyPath: setting] = newValue }
     }
 
     /// Seconds of each timed run's window.
