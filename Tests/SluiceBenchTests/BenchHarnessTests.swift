@@ -1,5 +1,4 @@
 import Foundation
-import SluiceKafka
 import Synchronization
 import Testing
 
