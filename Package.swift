@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "SluiceRuntime", targets: ["SluiceRuntime"]),
         .library(name: "SluiceConnectors", targets: ["SluiceConnectors"]),
         .library(name: "SluiceHTTP", targets: ["SluiceHTTP"]),
+        .library(name: "SluiceBench", targets: ["SluiceBench"]),
         .executable(name: "sluice", targets: ["sluice"]),
     ],
     dependencies: [
@@ -71,12 +72,18 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        .target(
+            name: "SluiceBench",
+            dependencies: [
+                "SluiceCore", "SluiceKafka", "SluiceRuntime", "SluiceConnectors", "SluiceHTTP",
+                .product(name: "Atomics", package: "swift-atomics"),
+            ]
+        ),
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceCore", "SluiceKafka", "SluiceRuntime", "SluiceConnectors", "SluiceHTTP",
+                "SluiceCore", "SluiceKafka", "SluiceRuntime", "SluiceConnectors", "SluiceHTTP", "SluiceBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Atomics", package: "swift-atomics"),
             ]
         ),
         .executableTarget(
@@ -97,8 +104,12 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SluiceBenchTests",
+            dependencies: ["SluiceBench", "SluiceKafka", "SluiceCore", "SluiceRuntime"]
+        ),
+        .testTarget(
             name: "SluiceCLITests",
-            dependencies: ["sluice", "TickerSource", "SluiceKafka", "SluiceCore", "SluiceConnectors", "SluiceHTTP"]
+            dependencies: ["sluice", "TickerSource", "SluiceBench", "SluiceKafka", "SluiceCore", "SluiceConnectors", "SluiceHTTP"]
         ),
     ]
 )

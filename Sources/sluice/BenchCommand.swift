@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
-import SluiceConnectors
+import SluiceBench
 import SluiceCore
 import SluiceKafka
 import SluiceRuntime
 
 /// `sluice bench`: throughput of datagen tasks producing to Kafka, against a raw
-/// librdkafka loop measured in the same run.
+/// librdkafka loop measured in the same run. It only reads flags: they become a
+/// ``BenchPlan`` or a ``SweepPlan`` that ``BenchHarness`` or ``SweepHarness`` runs.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -26,9 +27,6 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Records per run, split across the tasks (default 1000000; with --workers, a bounded run measured until its tasks finish).")
     var records: Int?
-
-    /// Records per in-process run when --records is not given.
-    var recordCount: Int { records ?? 1_000_000 }
 
     @Option(help: "Value bytes per record (at least 12), a comma-separated list (one run per value).")
     var recordSize = "100"
@@ -75,8 +73,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "librdkafka calls for plain records, a comma-separated list of automatic (batch for unkeyed or explicitly partitioned records, record for keyed ones), batch (rd_kafka_produce_batch per run of records), record (rd_kafka_produce per record).")
     var produceCall = "automatic"
 
-    @Option(help: "Partitions of each benchmark topic.")
-    var partitions = 4
+    @Option(help: "Partitions of each benchmark topic (default 4; 64 with --direction sink).")
+    var partitions: Int?
 
     @Option(help: "A real cluster's bootstrap servers (default: an embedded cluster in a child process).")
     var bootstrapServers: String?
@@ -126,127 +124,170 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the raw librdkafka baseline.")
     var skipRaw = false
 
-    static let codecs = ["none", "gzip", "snappy", "lz4", "zstd"]
-
     func validate() throws {
         _ = try plan()
     }
 
-    /// Everything the flags say, checked.
-    struct Plan {
-        var taskCounts: [Int]
-        var codecs: [String]
-        var modes: [ProduceMode]
-        var produceCalls: [ProduceCall]
-        var cpus: CPUSet
-        var idle: IdleStrategy
-        var producer: KafkaConfiguration
-        /// Connector settings per pipeline (empty: the zero-copy path).
-        var pipelines: [[String: String]]
-        var recordSizes: [Int]
-        /// Worker counts, when the run drives `sluice worker` processes.
-        var workerCounts: [Int]?
-        var durationSeconds: Double
+    /// What the flags ask for: an in-process benchmark, or a sweep over workers.
+    enum Plan {
+        case bench(BenchPlan)
+        case sweep(SweepPlan)
     }
 
+    /// Every flag's value, parsed (the plans check the ranges).
+    private struct ParsedFlags {
+        var taskCounts: [Int]
+        var codecs: [BenchCompression]
+        var modes: [ProduceMode]
+        var produceCalls: [ProduceCall]
+        var recordSizes: [Int]
+        var workerCounts: [Int]?
+        var workerProperties: [String: String]
+        var duration: Double?
+        var direction: SweepDirection
+        var cpus: CPUSet?
+        var idle: IdleStrategy
+        var valueFormat: BenchValueFormat
+        var pipelines: [BenchPipeline]
+        var connectorConfig: [String: String]
+        var producer: KafkaConfiguration
+    }
+
+    /// The plan the flags describe, checked.
     func plan() throws -> Plan {
-        let taskCounts = try ListOption.positiveIntegers(tasks, flag: "--tasks")
-        let codecs = try ListOption.choices(compression, flag: "--compression", allowed: Self.codecs)
-        let modes = try ListOption.choices(mode, flag: "--mode", allowed: ProduceMode.allCases.map(\.rawValue))
-            .compactMap(ProduceMode.init(rawValue:))
-        let produceCalls = try ListOption.choices(produceCall, flag: "--produce-call", allowed: ProduceCall.allCases.map(\.rawValue))
-            .compactMap(ProduceCall.init(rawValue:))
-        guard `repeat` >= 1 else { throw ValidationError("invalid value '\(`repeat`)' for --repeat: expected a positive integer") }
-        if let records, records <= 0 { throw ValidationError("invalid value '\(records)' for --records: expected a positive integer") }
-        if records != nil && duration != nil { throw ValidationError("--records and --duration exclude each other: a run is either bounded or timed") }
-        guard partitions > 0 else { throw ValidationError("invalid value '\(partitions)' for --partitions: expected a positive integer") }
-        let recordSizes = try ListOption.positiveIntegers(recordSize, flag: "--record-size")
-        for recordSize in recordSizes where recordSize < DatagenRecordLayout.stampBytes {
-            throw ValidationError("invalid value '\(recordSize)' for --record-size: at least \(DatagenRecordLayout.stampBytes) bytes carry the (task, sequence) stamp")
+        let flags = try parse()
+        let plan: Plan
+        if let workerCounts = flags.workerCounts {
+            plan = .sweep(sweepPlan(flags, workerCounts: workerCounts))
+        } else {
+            plan = .bench(benchPlan(flags))
         }
-        let workerCounts = try workers.map { try ListOption.positiveIntegers($0, flag: "--workers") }
-        if let most = workerCounts?.max(), most > maxWorkers {
-            throw ValidationError("--workers \(most): more worker processes than this machine should start (\(ProcessInfo.processInfo.activeProcessorCount) cores; at most \(maxWorkers), see --max-workers); nothing was started")
+        do {
+            switch plan {
+            case let .bench(bench): try bench.validate()
+            case let .sweep(sweep): try sweep.validate()
+            }
+        } catch {
+            throw ValidationError("\(error)")
         }
-        for assignment in workerProperties where !assignment.contains("=") || assignment.hasPrefix("=") {
-            throw ValidationError("invalid value '\(assignment)' for --worker-property: expected name=value")
-        }
-        var durationSeconds = 10.0
+        return plan
+    }
+
+    private func parse() throws -> ParsedFlags {
+        let taskCounts = try ListOption.integers(tasks, flag: "--tasks")
+        let codecs = try ListOption.choices(compression, flag: "--compression", of: BenchCompression.self)
+        let modes = try ListOption.choices(mode, flag: "--mode", of: ProduceMode.self)
+        let produceCalls = try ListOption.choices(produceCall, flag: "--produce-call", of: ProduceCall.self)
+        let recordSizes = try ListOption.integers(recordSize, flag: "--record-size")
+        let workerCounts = try workers.map { try ListOption.integers($0, flag: "--workers") }
+        let workerSettings = try Self.assignments(workerProperties, flag: "--worker-property")
+        var seconds: Double?
         if let duration {
             let number = duration.hasSuffix("s") ? String(duration.dropLast()) : duration
             guard let value = Double(number), value > 0 else {
                 throw ValidationError("invalid value '\(duration)' for --duration: expected seconds, e.g. 20s")
             }
-            durationSeconds = value
+            seconds = value
         }
         if workerCounts == nil && (duration != nil || rate != nil || (plot != nil && replot == nil)) {
             throw ValidationError("--duration, --rate and --plot drive worker processes: add --workers (e.g. --workers 1)")
         }
-        guard direction == "source" || direction == "sink" else {
+        guard let direction = SweepDirection(rawValue: direction) else {
             throw ValidationError("invalid value '\(direction)' for --direction: expected source or sink")
         }
-        if direction == "sink" && workerCounts == nil { throw ValidationError("--direction sink drives worker processes: add --workers") }
-        if direction == "sink" && (rate != nil || duration != nil || verify) {
-            throw ValidationError("--direction sink reads a filled topic to its end: --rate, --duration and --verify do not apply")
-        }
-        if let rate, rate <= 0 { throw ValidationError("invalid value '\(rate)' for --rate: expected a positive number of records/s") }
-        if workerCounts != nil && verify && records == nil {
-            throw ValidationError("--verify with --workers needs a bounded run: give --records")
-        }
-        if workerCounts != nil && verify && bootstrapServers != nil {
-            throw ValidationError("--verify with --workers reads the topic inside the embedded cluster: leave out --bootstrap-servers")
-        }
-        for (path, flag) in [(json, "--json"), (csv, "--csv"), (plot, "--plot")] {
-            if let path { do { try SweepReport.checkWritable(path, flag: flag) } catch { throw ValidationError("\(error)") } }
-        }
-        guard batchCount >= 2 else { throw ValidationError("invalid value '\(batchCount)' for --batch-count: expected at least 2") }
-        guard keyCardinality >= 0 else { throw ValidationError("invalid value '\(keyCardinality)' for --key-cardinality: expected 0 or more") }
-        let keyBytes = keyCardinality > 0 ? DatagenRecordLayout.keyLength : 0
-        if let largest = recordSizes.max(), largest + keyBytes > batchBytes {
-            throw ValidationError(RecordBatchError.recordTooLarge(recordBytes: largest + keyBytes, arenaBytes: batchBytes).description)
-        }
-        let cpuSet: CPUSet
+        if direction == .sink && workerCounts == nil { throw ValidationError("--direction sink drives worker processes: add --workers") }
+        var cpuSet: CPUSet?
         if let cpus {
-            do {
-                cpuSet = try CPUSet(parsing: cpus)
-                try cpuSet.validateAvailable()
-            } catch { throw ValidationError("--cpus: \(error)") }
-        } else {
-            cpuSet = CPUSet.available()
+            do { cpuSet = try CPUSet(parsing: cpus) } catch {
+                throw ValidationError(BenchError.invalidSetting(option: "--cpus", reason: "\(error)").description)
+            }
         }
         guard let idleStrategy = IdleStrategy(name: idle) else {
             throw ValidationError("invalid value '\(idle)' for --idle: expected one of spin, yield, park, backoff")
         }
-        guard valueFormat == "bytes" || valueFormat == "json" else {
+        guard let format = BenchValueFormat(rawValue: valueFormat) else {
             throw ValidationError("invalid value '\(valueFormat)' for --value-format: expected bytes or json")
         }
-        let pipelines = try ListOption.choices(pipeline, flag: "--pipeline", allowed: ["zero-copy", "converted"])
-        if verify && (valueFormat == "json" || pipelines.contains("converted")) {
-            throw ValidationError("--verify reads the binary datagen stamp: use it with --value-format bytes and --pipeline zero-copy")
-        }
-        var converted: [String: String] = [:]
-        for assignment in connectorConfig {
-            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
-                throw ValidationError("invalid value '\(assignment)' for --connector-config: expected name=value")
-            }
-            converted[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
-        }
-        if converted.isEmpty {
-            converted = [
-                "value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "false",
-                "transforms": "stamp", "transforms.stamp.type": "org.apache.kafka.connect.transforms.InsertField$Value",
-                "transforms.stamp.static.field": "source", "transforms.stamp.static.value": "sluice-bench",
-            ]
-        }
+        let pipelines = try ListOption.choices(pipeline, flag: "--pipeline", of: BenchPipeline.self)
+        let converted = try Self.assignments(connectorConfig, flag: "--connector-config")
         var producer = KafkaConfiguration()
         for assignment in properties {
             do { try producer.set(assignment: assignment) } catch { throw ValidationError("\(error)") }
         }
-        do { try producer.validate() } catch { throw ValidationError("\(error)") }
-        return Plan(
-            taskCounts: taskCounts, codecs: codecs, modes: modes, produceCalls: produceCalls, cpus: cpuSet, idle: idleStrategy, producer: producer,
-            pipelines: pipelines.map { $0 == "converted" ? converted : [:] }, recordSizes: recordSizes,
-            workerCounts: workerCounts, durationSeconds: durationSeconds)
+        return ParsedFlags(
+            taskCounts: taskCounts, codecs: codecs, modes: modes, produceCalls: produceCalls, recordSizes: recordSizes,
+            workerCounts: workerCounts, workerProperties: workerSettings, duration: seconds, direction: direction,
+            cpus: cpuSet, idle: idleStrategy, valueFormat: format, pipelines: pipelines, connectorConfig: converted,
+            producer: producer)
+    }
+
+    /// The flags both kinds of plan share.
+    private func settings(_ flags: ParsedFlags) -> BenchSettings {
+        var settings = BenchSettings(
+            cluster: bootstrapServers.map(BenchCluster.bootstrapServers)
+                ?? .embeddedProcess(sluiceExecutable: ProcessStats.executablePath()))
+        settings.taskCounts = flags.taskCounts
+        settings.recordSizes = flags.recordSizes
+        settings.compressions = flags.codecs
+        settings.keyCardinality = keyCardinality
+        settings.producer = flags.producer
+        settings.cpus = flags.cpus
+        settings.idle = flags.idle
+        settings.batchBytes = batchBytes
+        settings.batchCount = batchCount
+        settings.connectTimeoutMs = connectTimeoutMs
+        settings.verify = verify
+        settings.peers = peers
+        settings.jsonPath = json
+        settings.csvPath = csv
+        settings.command = (["sluice"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        return settings
+    }
+
+    /// The flags of an in-process benchmark.
+    private func benchPlan(_ flags: ParsedFlags) -> BenchPlan {
+        var plan = BenchPlan()
+        plan.settings = settings(flags)
+        plan.records = records ?? plan.records
+        plan.modes = flags.modes
+        plan.produceCalls = flags.produceCalls
+        plan.pipelines = flags.pipelines
+        plan.connectorConfig = flags.connectorConfig
+        plan.valueFormat = flags.valueFormat
+        plan.partitions = partitions ?? plan.partitions
+        plan.warmupRecords = warmupRecords
+        plan.repeats = `repeat`
+        plan.skipRaw = skipRaw
+        return plan
+    }
+
+    /// The flags of a sweep over `workerCounts` worker processes.
+    private func sweepPlan(_ flags: ParsedFlags, workerCounts: [Int]) -> SweepPlan {
+        var plan = SweepPlan(workerExecutable: ProcessStats.executablePath())
+        plan.settings = settings(flags)
+        plan.workerCounts = workerCounts
+        plan.records = records
+        plan.duration = flags.duration
+        plan.warmup = warmup
+        plan.rate = rate
+        plan.direction = flags.direction
+        plan.workerProperties = flags.workerProperties
+        plan.maxWorkers = maxWorkers
+        plan.partitions = partitions
+        plan.plotPath = plot
+        return plan
+    }
+
+    /// `name=value` flags (repeatable) as settings; the error names the flag.
+    private static func assignments(_ values: [String], flag: String) throws -> [String: String] {
+        var settings: [String: String] = [:]
+        for assignment in values {
+            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
+                throw ValidationError("invalid value '\(assignment)' for \(flag): expected name=value")
+            }
+            settings[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
+        }
+        return settings
     }
 
     func run() throws {
@@ -256,81 +297,12 @@ struct BenchCommand: ParsableCommand {
             FileHandleOutput.standardOutput.write("plot written to \(plot)\n")
             return
         }
-        let plan = try plan()
-        if plan.workerCounts != nil {
-            try runSweep(plan)
-            return
-        }
-        let (broker, servers, base) = try BenchCluster.start(
-            bootstrapServers: bootstrapServers, producer: plan.producer, timeoutMs: connectTimeoutMs)
-        defer { broker?.stop() }
-        let out = FileHandleOutput.standardOutput
-        out.write("sluice bench: \(recordCount) records of \(recordSize) bytes, \(partitions) partitions, cluster \(broker == nil ? servers : "embedded (\(servers))")\n")
-        var peerFigures: [PeerFigures] = []
-
-        var rows: [BenchRow] = []
-        var session = BenchSession(
-            broker: broker, bootstrapServers: servers, partitions: partitions, verify: verify, skipRaw: skipRaw,
-            repeats: `repeat`, tag: String(MonotonicClock.nanoseconds() % 1_000_000_000))
-        if warmupRecords > 0 {
-            let warmup = BenchRunSetup(
-                tasks: plan.taskCounts[0], records: warmupRecords, recordSize: plan.recordSizes[0],
-                keyCardinality: keyCardinality, codec: "none", mode: plan.modes[0], cpus: plan.cpus,
-                idle: plan.idle, batchBytes: batchBytes, batchCount: batchCount, producer: base,
-                valueFormat: valueFormat, connectorConfig: plan.pipelines[0])
-            var quiet = session
-            quiet.verify = false
-            _ = try quiet.sluice(warmup)
-            if !skipRaw { _ = try quiet.raw(warmup) }
-            session.skipTopics(quiet)
-        }
-        for recordSize in plan.recordSizes {
-        for taskCount in plan.taskCounts {
-            for codec in plan.codecs {
-                for mode in plan.modes {
-                  for call in plan.produceCalls {
-                  for pipeline in plan.pipelines {
-                    var config = base
-                    if config["compression.type"] == nil && config["compression.codec"] == nil || codec != "none" {
-                        config["compression.type"] = codec
-                    }
-                    var setup = BenchRunSetup(
-                        tasks: taskCount, records: recordCount, recordSize: recordSize, keyCardinality: keyCardinality,
-                        codec: codec, mode: mode, cpus: plan.cpus, idle: plan.idle, batchBytes: batchBytes,
-                        batchCount: batchCount, producer: config, valueFormat: valueFormat, connectorConfig: pipeline)
-                    setup.produceCall = call
-                    let row = try session.row(setup)
-                    rows.append(row)
-                    out.write(BenchReport.table([row]).split(separator: "\n").dropFirst().joined() + "   (run \(rows.count))\n")
-                  }
-                  }
-                }
-            }
-        }
-        }
-        if peers {
-            peerFigures += try PeerRun.measureAll(
-                recordSizes: plan.recordSizes, codecs: plan.codecs, records: recordCount, keyCardinality: keyCardinality,
-                partitions: partitions, broker: broker, bootstrap: servers, producer: plan.producer, tag: session.tag)
-            out.write("\npeers (same data, same cluster):\n")
-            for peer in peerFigures {
-                out.write("  \(peer.name): \(Int(peer.recordsPerSecond)) records/s, \(String(format: "%.3f", peer.cpuSecondsPerMillion)) cpu s/M (\(peer.recordSize) B, \(peer.compression))\n")
-            }
-        }
-        out.write("\n" + BenchReport.table(rows))
-        if let json {
-            try BenchReport.writeJSON(rows, peers: peerFigures, command: (["sluice"] + CommandLine.arguments.dropFirst()).joined(separator: " "), to: json)
-            out.write("results written to \(json)\n")
-        }
-        if let csv {
-            try BenchReport.writeCSV(rows, peers: peerFigures, to: csv)
-            out.write("results written to \(csv)\n")
-        }
-        let failed = rows.reduce(0) { $0 + $1.failed }
-        let lost = rows.reduce(0) { $0 + ($1.lost ?? 0) }
-        let duplicates = rows.reduce(0) { $0 + ($1.duplicates ?? 0) }
-        if failed > 0 || lost > 0 || duplicates > 0 {
-            throw BenchError.runFailed("\(failed) records failed delivery, \(lost) lost, \(duplicates) duplicated")
+        switch try plan() {
+        case let .bench(plan):
+            _ = try BenchHarness.run(plan, output: .standard)
+        case let .sweep(plan):
+            ChildCleanup.install()
+            _ = try SweepHarness.run(plan, output: .standard)
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SluiceBench
 import SluiceCore
 import SluiceKafka
 #if canImport(Glibc)

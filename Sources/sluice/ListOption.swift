@@ -1,26 +1,34 @@
-import Foundation
 import ArgumentParser
+import Foundation
+import SluiceBench
 
-/// Parsing of comma-separated list flags such as `--tasks 1,2,4`.
+/// Parsing of comma-separated list flags such as `--tasks 1,2,4`; the values are
+/// checked further by the plan they go into.
 enum ListOption {
-    /// Positive integers, e.g. `1,2,4`; the error names the flag and the bad element.
-    static func positiveIntegers(_ text: String, flag: String) throws -> [Int] {
+    /// Integers, e.g. `1,2,4`; the error names the flag and the element that is not one.
+    static func integers(_ text: String, flag: String) throws -> [Int] {
         try elements(text, flag: flag).map { element in
-            guard let value = Int(element), value > 0 else {
-                throw ValidationError("invalid value '\(element)' in \(flag): expected a positive integer")
+            guard let value = Int(element) else {
+                throw ValidationError(
+                    BenchError.invalidListElement(element, option: flag, reason: "expected a positive integer").description)
             }
             return value
         }
     }
 
-    /// Words from a fixed set, e.g. `none,lz4`.
-    static func choices(_ text: String, flag: String, allowed: [String]) throws -> [String] {
-        try elements(text, flag: flag).map { element in
-            guard allowed.contains(element) else {
+    /// Values of a string enumeration, e.g. `none,lz4`; the error lists the allowed ones.
+    static func choices<Choice: RawRepresentable & CaseIterable>(
+        _ text: String, flag: String, of type: Choice.Type
+    ) throws -> [Choice] where Choice.RawValue == String {
+        let allowed = Choice.allCases.map(\.rawValue)
+        return try elements(text, flag: flag).map { element in
+            guard let choice = Choice(rawValue: element) else {
                 throw ValidationError(
-                    "invalid value '\(element)' in \(flag): expected one of \(allowed.joined(separator: ", "))")
+                    BenchError.invalidListElement(
+                        element, option: flag, reason: "expected one of \(allowed.joined(separator: ", "))"
+                    ).description)
             }
-            return element
+            return choice
         }
     }
 
@@ -29,9 +37,8 @@ enum ListOption {
             String($0).trimmingCharacters(in: .whitespaces)
         }
         if parts.contains(where: \.isEmpty) {
-            throw ValidationError("invalid value '\(text)' for \(flag): empty element in the list")
+            throw ValidationError(BenchError.invalidValue(text, option: flag, reason: "empty element in the list").description)
         }
         return parts
     }
 }
-

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SluiceBench
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SluiceBench
 import SluiceConnectors
 import SluiceHTTP
 import SluiceKafka

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SluiceBench
 import SluiceConnectors
 import SluiceCore
 import SluiceHTTP

@@ -1,0 +1,28 @@
+/// Where one sweep run's task threads and CPUs spent the measured window.
+///
+/// Fractions are of wall time over the measured window: `sourceBusy` and
+/// `handoffWait` are per task (mean over tasks), `produceBusy` is the producer
+/// call's share, `workerCPU` is the workers' CPU over the cores they may use,
+/// `machineCPU` everything measured (workers and embedded broker) over the
+/// machine's cores.
+public struct StageFractions: Sendable, Equatable {
+    /// Task threads busy in the source's poll (writing records), per task.
+    public var sourceBusy: Double
+    /// Task threads waiting for Kafka to acknowledge batches (none free to fill), per task.
+    public var handoffWait: Double
+    /// Task threads busy inside librdkafka's produce call, per task.
+    public var produceBusy: Double
+    /// Records in librdkafka's queues, the mean of the window's first and last sample.
+    public var outstandingRecords: Double
+    /// The workers' CPU over the cores they may use.
+    public var workerCPU: Double
+    /// The workers' and the embedded broker's CPU over the machine's cores.
+    public var machineCPU: Double
+
+    var json: [String: Any] {
+        [
+            "source_busy": sourceBusy, "handoff_wait": handoffWait, "produce_busy": produceBusy,
+            "producer_queue_records": outstandingRecords, "worker_cpu": workerCPU, "machine_cpu": machineCPU,
+        ]
+    }
+}
