@@ -38,14 +38,27 @@ public final class Worker: Sendable {
         public var source = SourceTaskRunner.Settings()
         /// Settings of sink tasks (the task CPU and flush interval are the worker's).
         public var sink = SinkTaskRunner.Settings()
+        /// Where a source's producer lane is pinned: the CPU `laneCPUOffset` threads
+        /// after its task thread's in the plan (`nil`: the scheduler chooses).
+        public var laneCPUOffset: Int?
 
         /// The settings a worker file gives.
         public init(config: WorkerConfig) {
-            producer = config.producer
-            consumer = config.consumer
-            cpus = config.cpus
-            flushIntervalMs = config.flushIntervalMs
-            converterDefaults = config.converterDefaults
+            self.init(
+                producer: config.producer, consumer: config.consumer, cpus: config.cpus,
+                flushIntervalMs: config.flushIntervalMs, converterDefaults: config.converterDefaults)
+        }
+
+        /// Settings given one by one (for embedding, and for `sluice bench`).
+        public init(
+            producer: KafkaConfiguration, consumer: KafkaConfiguration, cpus: CPUSet = .available(),
+            flushIntervalMs: Int = 10_000, converterDefaults: ConverterDefaults = ConverterDefaults(properties: [:])
+        ) {
+            self.producer = producer
+            self.consumer = consumer
+            self.cpus = cpus
+            self.flushIntervalMs = flushIntervalMs
+            self.converterDefaults = converterDefaults
         }
     }
 
@@ -110,15 +123,17 @@ public final class Worker: Sendable {
     ) throws -> any TaskRunner {
         let config = try resolver.resolve(settings.converterDefaults.applied(to: stored))
         let className = config["connector.class"] ?? connectorClass ?? ""
-        let cpu = table.withLock { table in
+        let thread = table.withLock { table in
             defer { table.threads += 1 }
-            return settings.cpus.cpu(forThread: table.threads)
+            return table.threads
         }
+        let cpu = settings.cpus.cpu(forThread: thread)
         let context = TaskContext(connectorName: id.connector, taskID: id.task, config: config, offsets: committed)
         switch try registry.factory(for: className) {
         case let .source(make):
             var source = settings.source
             source.taskCPU = cpu
+            source.laneCPU = settings.laneCPUOffset.map { settings.cpus.cpu(forThread: thread + $0) }
             return try SourceTaskRunner(
                 task: make().makeTask(), context: context, topic: config["topic"] ?? id.connector,
                 producerConfiguration: settings.producer, settings: source, offsets: offsets)

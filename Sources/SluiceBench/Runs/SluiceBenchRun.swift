@@ -6,40 +6,50 @@ import SluiceRuntime
 /// Measures Sluice's datagen tasks producing one row's records.
 enum SluiceBenchRun {
     static func measure(_ setup: BenchRunSetup, topic: String, output: BenchOutput) throws -> BenchRow {
-        var settings = SourceTaskRunner.Settings()
-        settings.batchBytes = setup.batchBytes
-        settings.batchCount = setup.batchCount
-        settings.maxRecordsPerBatch = max(1, setup.batchBytes / max(1, setup.bytesPerRecord))
-        settings.mode = setup.mode
-        settings.produceCall = setup.produceCall
-        settings.idle = setup.idle
-        let shares = setup.recordsPerTask
-        var runners: [SourceTaskRunner] = []
-        for (taskID, share) in shares.enumerated() {
+        // The same Worker that runs standalone and distributed tasks runs the bench's.
+        var workerSettings = Worker.Settings(producer: setup.producer, consumer: setup.producer, cpus: setup.cpus)
+        workerSettings.source.batchBytes = setup.batchBytes
+        workerSettings.source.batchCount = setup.batchCount
+        workerSettings.source.maxRecordsPerBatch = max(1, setup.batchBytes / max(1, setup.bytesPerRecord))
+        workerSettings.source.mode = setup.mode
+        workerSettings.source.produceCall = setup.produceCall
+        workerSettings.source.idle = setup.idle
+        // Task i on the plan's CPU i, its lane on CPU i + tasks.
+        workerSettings.laneCPUOffset = setup.tasks
+        let worker = Worker(settings: workerSettings, registry: BuiltinConnectors.registry, offsets: nil)
+        var configs: [[String: String]] = []
+        for share in setup.recordsPerTask {
             var config = DatagenConfig()
             config.recordSize = setup.recordSize
             config.keyCardinality = setup.keyCardinality
             config.iterations = share
             config.valueFormat = setup.valueFormat
-            var taskSettings = settings
-            taskSettings.taskCPU = setup.cpus.cpu(forThread: taskID)
-            taskSettings.laneCPU = setup.cpus.cpu(forThread: taskID + setup.tasks)
-            let context = TaskContext(
-                connectorName: "bench", taskID: taskID, config: config.asConfig.merging(setup.connectorConfig) { $1 })
-            runners.append(try SourceTaskRunner(
-                task: DatagenTask(config: config), context: context, topic: topic,
-                producerConfiguration: setup.producer, settings: taskSettings))
+            var taskConfig = config.asConfig.merging(setup.connectorConfig) { $1 }
+            taskConfig["connector.class"] = "datagen"
+            taskConfig["topic"] = topic
+            configs.append(taskConfig)
         }
+        var runners: [SourceTaskRunner] = []
         let label = "sluice \(setup.tasks) task\(setup.tasks == 1 ? "" : "s") \(setup.codec) \(setup.label)"
-        let progress = ProgressLine(label: label, total: setup.records, output: output) { [runners] in
-            runners.reduce(0) { $0 + $1.produceCounters.records.load(ordering: .relaxed) }
+        let metrics = worker.metrics
+        let progress = ProgressLine(label: label, total: setup.records, output: output) {
+            metrics.taskCounters.values.reduce(0) { $0 + ($1.produce?.records.load(ordering: .relaxed) ?? 0) }
         }
         ProcessStats.resetPeakRSS()
         let cpuBefore = ProcessStats.cpuSeconds()
         let start = MonotonicClock.nanoseconds()
-        for runner in runners { try runner.start() }
+        do {
+            for (taskID, config) in configs.enumerated() {
+                let runner = try worker.startTask(ConnectorTaskID(connector: "bench", task: taskID), config: config)
+                if let source = runner as? SourceTaskRunner { runners.append(source) }
+            }
+        } catch {
+            worker.stopAll()
+            throw error
+        }
         for runner in runners { runner.join() }
         let seconds = Double(MonotonicClock.nanoseconds() - start) / 1e9
+        worker.stopAll()
         let cpu = ProcessStats.cpuSeconds() - cpuBefore
         let peak = Double(ProcessStats.peakRSSBytes()) / 1_048_576
         progress.finish()
