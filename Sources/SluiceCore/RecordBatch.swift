@@ -31,9 +31,9 @@ public final class RecordBatch: @unchecked Sendable {
     @usableFromInline @exclusivity(unchecked) var storedBytesUsed: Int = 0
 
     /// The task that filled the batch (set by the runner; informational).
-    public var taskID: Int32 = 0
+    @usableFromInline package var taskID: Int32 = 0
     /// A per-task sequence number for the batch, so offsets commit in batch order.
-    public var batchSequence: UInt64 = 0
+    @usableFromInline package var batchSequence: UInt64 = 0
 
     /// The topic of every record in the batch, or `nil` for the producer's own topic
     /// (a transform such as RegexRouter may route records elsewhere).
@@ -46,13 +46,14 @@ public final class RecordBatch: @unchecked Sendable {
     /// committed once every record of the batch is acknowledged.
     public var sourceOffset: Int64 = -1
 
-    /// Delivery bookkeeping, touched only by the thread that polls the producer.
+    /// Delivery bookkeeping, touched only by the thread that polls the producer
+    /// (package access: the producer and the runners keep it; tasks never need it).
     /// Records handed to the producer and not yet reported.
-    @exclusivity(unchecked) public var pendingDeliveries: Int = 0
+    @usableFromInline @exclusivity(unchecked) package var pendingDeliveries: Int = 0
     /// Records whose delivery failed.
-    @exclusivity(unchecked) public var failedDeliveries: Int = 0
+    @usableFromInline @exclusivity(unchecked) package var failedDeliveries: Int = 0
     /// The first delivery error's text, if any.
-    public var firstDeliveryError: String?
+    @usableFromInline package var firstDeliveryError: String?
 
     /// One record in this many (the first of each run of them in a batch) carries
     /// its write time in ``RecordEntry/writtenAtNanos``; the others carry 0.
@@ -193,20 +194,20 @@ public final class RecordBatch: @unchecked Sendable {
 
     /// A pointer to the entry at `position`, for the delivery path (valid like a view).
     @inlinable
-    public func entryPointer(at position: Int) -> UnsafeMutablePointer<RecordEntry> {
+    package func entryPointer(at position: Int) -> UnsafeMutablePointer<RecordEntry> {
         index + position
     }
 
     /// The arena base, for the delivery path (valid like a view).
     @inlinable
-    public var arenaBase: UnsafeMutableRawPointer { arena }
+    package var arenaBase: UnsafeMutableRawPointer { arena }
 
     /// Calls `body` with the batch that owns the entry `pointer` points at, without
     /// retaining it (the delivery path runs this once per record).
     ///
     /// Only valid for pointers obtained from ``entryPointer(at:)`` while that batch lives.
     @inlinable
-    public static func withOwner<Result>(
+    package static func withOwner<Result>(
         of pointer: UnsafeMutablePointer<RecordEntry>, _ body: (RecordBatch) throws -> Result
     ) rethrows -> Result {
         try Unmanaged<RecordBatch>.fromOpaque(pointer.pointee.owner!)._withUnsafeGuaranteedRef(body)
@@ -216,7 +217,7 @@ public final class RecordBatch: @unchecked Sendable {
     ///
     /// Only valid for pointers obtained from ``entryPointer(at:)`` while that batch lives.
     @inlinable
-    public static func owner(of pointer: UnsafeMutablePointer<RecordEntry>) -> RecordBatch {
+    package static func owner(of pointer: UnsafeMutablePointer<RecordEntry>) -> RecordBatch {
         Unmanaged<RecordBatch>.fromOpaque(pointer.pointee.owner!).takeUnretainedValue()
     }
 }

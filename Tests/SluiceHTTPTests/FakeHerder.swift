@@ -14,15 +14,16 @@ final class FakeHerder: Herder, Sendable {
 
     let registry: ConnectorRegistry
     let kafkaClusterID = "fake-cluster"
-    let metrics = WorkerMetrics()
+    let metrics: WorkerMetrics
     let generation: Int32 = 7
     let isRebalancing = false
     private let connectors = Mutex<[String: Connector]>([:])
     /// When set, config changes answer as a follower whose leader is at this URL.
     let leaderURL = Mutex<String?>(nil)
 
-    init(registry: ConnectorRegistry) {
+    init(registry: ConnectorRegistry, metrics: WorkerMetrics = WorkerMetrics()) {
         self.registry = registry
+        self.metrics = metrics
     }
 
     var assignedTasks: [ConnectorTaskID] {

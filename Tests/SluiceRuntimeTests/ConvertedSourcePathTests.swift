@@ -18,16 +18,7 @@ final class TextSource: SourceTask, @unchecked Sendable {
     func sourcePartitionName(_ index: Int) -> String? { "text" }
 
     func poll(into batch: RecordBatch) throws -> SourcePollResult {
-        while next < total {
-            let bytes = Array("line \(next)".utf8)
-            guard try batch.append(keyLength: -1, valueLength: bytes.count, fill: { _, v in v.copyBytes(from: bytes) }) else {
-                return .batchFull
-            }
-            next += 1
-            batch.sourcePartition = 0
-            batch.sourceOffset = Int64(next)
-        }
-        return .endOfData
+        try TextLines.fill(batch, next: &next, total: total)
     }
 
     func commit(batch: RecordBatch) {

@@ -52,16 +52,7 @@ final class LoggingSource: SourceTask, @unchecked Sendable {
 
     func poll(into batch: RecordBatch) throws -> SourcePollResult {
         log.record(.poll)
-        while next < total {
-            let bytes = Array("line \(next)".utf8)
-            guard try batch.append(keyLength: -1, valueLength: bytes.count, fill: { _, v in v.copyBytes(from: bytes) }) else {
-                return .batchFull
-            }
-            next += 1
-            batch.sourcePartition = 0
-            batch.sourceOffset = Int64(next)
-        }
-        return .endOfData
+        return try TextLines.fill(batch, next: &next, total: total)
     }
 
     func commit(batch: RecordBatch) {

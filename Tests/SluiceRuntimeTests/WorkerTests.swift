@@ -22,16 +22,7 @@ final class NumberedSource: SourceTask, @unchecked Sendable {
     }
 
     func poll(into batch: RecordBatch) throws -> SourcePollResult {
-        while next < count {
-            let bytes = Array("n \(next)".utf8)
-            guard try batch.append(keyLength: -1, valueLength: bytes.count, fill: { _, v in v.copyBytes(from: bytes) }) else {
-                return .batchFull
-            }
-            next += 1
-            batch.sourcePartition = 0
-            batch.sourceOffset = Int64(next)
-        }
-        return .endOfData
+        try TextLines.fill(batch, next: &next, total: count, prefix: "n")
     }
 }
 
