@@ -18,8 +18,9 @@ import SluiceKafka
 ///
 /// Threads: the membership thread (join, heartbeat), the herder thread (reads the
 /// topics, starts and stops tasks, flushes offsets) and the callers of the
-/// request methods (the REST server). Shared state is behind `lock`; the config
-/// reader is behind `readerLock`.
+/// request methods (the REST server), and the thread that tails the internal topics
+/// (``InternalTopicTail``, the only one that reads them). Shared state is behind
+/// `lock`; `configWriteLock` only serialises the leader's config writes.
 public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Sendable {
     /// The worker's settings.
     public let config: DistributedWorkerConfig
@@ -34,11 +35,8 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
     let offsets: KafkaOffsetStore
     let resolver = SecretResolver()
     let log: @Sendable (String) -> Void
-    var configReader: TopicReader!
-    var statusReader: TopicReader!
-    var offsetReader: TopicReader!
-    let readerLock = NSLock()
-    let offsetReaderLock = NSLock()
+    /// Reads the config, status and offset topics (set by ``start()``).
+    var topics: InternalTopicTail!
     let lock = NSLock()
     /// Serialises the leader's check-then-write of connector configs.
     let configWriteLock = NSLock()
@@ -87,13 +85,19 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
     public func start() throws {
         let clusterID = try InternalTopics(config: config, log: log).ensure()
         lock.withLock { state.clusterID = clusterID }
-        configReader = try TopicReader(topic: config.configTopic, configuration: readerConfiguration())
-        statusReader = try TopicReader(topic: config.statusTopic, configuration: readerConfiguration())
-        offsetReader = try TopicReader(topic: config.offsetTopic, configuration: readerConfiguration())
-        try catchUpConfig(timeoutMs: 30_000)
-        try statusReader.readToEnd(timeoutMs: 30_000) { entry in lock.withLock { state.statuses.apply(entry) } }
-        try offsetReaderLock.withLock { try offsetReader.readToEnd(timeoutMs: 30_000) { offsets.apply($0) } }
+        topics = try InternalTopicTail(
+            configTopic: config.configTopic, statusTopic: config.statusTopic, offsetTopic: config.offsetTopic,
+            configuration: readerConfiguration(), log: log
+        ) { [unowned self] topic, entry in
+            switch topic {
+            case .config: ingestConfig(entry)
+            case .status: lock.withLock { state.statuses.apply(entry) }
+            case .offsets: offsets.apply(entry)
+            }
+        }
+        try topics.readAllToEnd(timeoutMs: 30_000)
         lock.withLock { state.pendingChanges.removeAll() }
+        try topics.start()
         running.store(true, ordering: .releasing)
         thread = try PinnedThread(name: "sluice-herder") { [self] in runLoop() }
         try member.start(delegate: self)
@@ -109,6 +113,7 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
         thread = nil
         stopAllTasks(reason: "worker stopping")
         flushOffsets()
+        topics?.stop()
         log("worker \(workerID) stopped")
     }
 
@@ -118,24 +123,22 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
         return config
     }
 
-    /// Reads the config topic to its end, queueing what changed for the herder thread.
+    /// Waits until the config topic is read to its end (what changed is queued for
+    /// the herder thread).
     func catchUpConfig(timeoutMs: Int) throws {
-        try readerLock.withLock {
-            try configReader.readToEnd(timeoutMs: timeoutMs) { entry in ingestConfig(entry) }
-        }
+        try topics.sync(.config, timeoutMs: timeoutMs)
     }
 
-    /// Reads the offset topic to its end (the offset reader is shared by the herder
-    /// thread and request threads, so behind its own lock).
+    /// Waits until the offset topic is read to its end.
     func readOffsets(timeoutMs: Int) {
         do {
-            try offsetReaderLock.withLock { try offsetReader.readToEnd(timeoutMs: timeoutMs) { offsets.apply($0) } }
+            try topics.sync(.offsets, timeoutMs: timeoutMs)
         } catch {
             log("could not read the offset topic to its end: \(error)")
         }
     }
 
-    private func ingestConfig(_ entry: TopicReader.Entry) {
+    func ingestConfig(_ entry: TopicReader.Entry) {
         lock.withLock {
             let change = state.configs.apply(entry)
             if change != .none { state.pendingChanges.append(change) }
@@ -147,14 +150,7 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
     private func runLoop() {
         var lastFlush = MonotonicClock.nanoseconds()
         while running.load(ordering: .acquiring) {
-            do {
-                try readerLock.withLock { try configReader.poll(timeoutMs: 20) { ingestConfig($0) } }
-                try statusReader.poll(timeoutMs: 10) { entry in lock.withLock { state.statuses.apply(entry) } }
-                try offsetReaderLock.withLock { try offsetReader.poll(timeoutMs: 10) { offsets.apply($0) } }
-            } catch {
-                log("reading the internal topics failed: \(error)")
-                usleep(200_000)
-            }
+            usleep(10_000)
             if lock.withLock({ state.membershipLost }) {
                 lock.withLock { state.membershipLost = false }
                 stopAllTasks(reason: "lost group membership")
