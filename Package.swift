@@ -109,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceCLITests",
-            dependencies: ["sluice", "TickerSource", "SluiceBench", "SluiceKafka", "SluiceCore", "SluiceConnectors", "SluiceHTTP"]
+            dependencies: ["sluice", "TickerSource", "SluiceBench", "SluiceKafka", "SluiceCore", "SluiceRuntime", "SluiceConnectors", "SluiceHTTP"]
         ),
     ]
 )

@@ -16,17 +16,28 @@ struct ConnectRoutes: Sendable {
     private var clusterID: String { box.attached!.herder.kafkaClusterID }
     private var exporter: PrometheusExporter { box.attached!.exporter }
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.get("/") { _, _ in
+    /// The largest request body accepted: a connector config is one record of the
+    /// config topic, which Kafka limits to about 1 MB by default.
+    static let maximumBodyBytes = 900_000
+
+    func register(on router: Router<BasicRequestContext>, endpoints: EndpointTable) {
+        func on(
+            _ method: HTTPRequest.Method, _ path: String,
+            _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
+        ) {
+            endpoints.add(method, path)
+            router.on(RouterPath(path), method: method, use: handler)
+        }
+        on(.get, "/") { _, _ in
             JSONResponse.make(.ok, ["version": SluiceVersion.current, "commit": SluiceVersion.commit, "kafka_cluster_id": clusterID])
         }
-        router.get("/metrics") { _, _ in
+        on(.get, "/metrics") { _, _ in
             let text = await run { exporter.render(herder) }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
-        router.get("/connectors") { request, _ in
+        on(.get, "/connectors") { request, _ in
             let expand = Set(request.uri.queryParameters.getAll("expand").map { String($0) })
             return await respond {
                 let names = herder.connectorNames()
@@ -41,56 +52,57 @@ struct ConnectRoutes: Sendable {
                 return JSONResponse.make(.ok, result)
             }
         }
-        router.post("/connectors") { request, _ in
+        on(.post, "/connectors") { request, _ in
             let body = try await bodyObject(request)
             return await respondOrForward(request, body: body) {
                 guard let object = try parse(body) as? [String: Any] else { throw HerderError.badRequest("Request body must be a JSON object") }
                 guard let name = object["name"] as? String, !name.isEmpty else {
                     throw HerderError.badRequest("Connector name must be given in the 'name' field")
                 }
+                try ConnectorName.check(name)
                 guard let config = object["config"] as? [String: Any] else {
                     throw HerderError.badRequest("Connector config must be given in the 'config' field")
                 }
                 if let inner = config["name"] as? String, inner != name {
                     throw HerderError.badRequest("Connector name configuration (\(inner)) doesn't match connector name in the URL (\(name))")
                 }
-                try herder.putConnector(name, config: strings(config), mustBeNew: true)
+                try herder.putConnector(name, config: try settings(config, connector: name), mustBeNew: true)
                 return JSONResponse.make(.created, try infoJSON(name))
             }
         }
-        router.get("/connectors/:name") { _, context in
-            let name = try context.parameters.require("name")
+        on(.get, "/connectors/:name") { _, context in
+            let name = try Self.connectorName(context)
             return await respond { JSONResponse.make(.ok, try infoJSON(name)) }
         }
-        router.delete("/connectors/:name") { request, context in
-            let name = try context.parameters.require("name")
+        on(.delete, "/connectors/:name") { request, context in
+            let name = try Self.connectorName(context)
             return await respondOrForward(request, body: Data()) {
                 try herder.deleteConnector(name)
                 return JSONResponse.empty(.noContent)
             }
         }
-        router.get("/connectors/:name/config") { _, context in
-            let name = try context.parameters.require("name")
+        on(.get, "/connectors/:name/config") { _, context in
+            let name = try Self.connectorName(context)
             return await respond { JSONResponse.make(.ok, try herder.connectorConfig(name)) }
         }
-        router.put("/connectors/:name/config") { request, context in
-            let name = try context.parameters.require("name")
+        on(.put, "/connectors/:name/config") { request, context in
+            let name = try Self.connectorName(context)
             let body = try await bodyObject(request)
             return await respondOrForward(request, body: body) {
                 guard let config = try parse(body) as? [String: Any] else { throw HerderError.badRequest("Request body must be a JSON object of settings") }
                 if let inner = config["name"] as? String, inner != name {
                     throw HerderError.badRequest("Connector name configuration (\(inner)) doesn't match connector name in the URL (\(name))")
                 }
-                let created = try herder.putConnector(name, config: strings(config), mustBeNew: false)
+                let created = try herder.putConnector(name, config: try settings(config, connector: name), mustBeNew: false)
                 return JSONResponse.make(created ? .created : .ok, try infoJSON(name))
             }
         }
-        router.get("/connectors/:name/status") { _, context in
-            let name = try context.parameters.require("name")
+        on(.get, "/connectors/:name/status") { _, context in
+            let name = try Self.connectorName(context)
             return await respond { JSONResponse.make(.ok, try statusJSON(name)) }
         }
-        router.get("/connectors/:name/tasks") { _, context in
-            let name = try context.parameters.require("name")
+        on(.get, "/connectors/:name/tasks") { _, context in
+            let name = try Self.connectorName(context)
             return await respond {
                 let tasks = try herder.taskConfigs(name).map { task -> [String: Any] in
                     ["id": ["connector": task.id.connector, "task": task.id.task], "config": task.config]
@@ -98,8 +110,8 @@ struct ConnectRoutes: Sendable {
                 return JSONResponse.make(.ok, tasks)
             }
         }
-        router.get("/connectors/:name/tasks/:task/status") { _, context in
-            let name = try context.parameters.require("name")
+        on(.get, "/connectors/:name/tasks/:task/status") { _, context in
+            let name = try Self.connectorName(context)
             let task = context.parameters.get("task").flatMap { Int($0) }
             return await respond {
                 let status = try herder.status(name)
@@ -109,8 +121,8 @@ struct ConnectRoutes: Sendable {
                 return JSONResponse.make(.ok, taskJSON(entry.id, entry.status))
             }
         }
-        router.post("/connectors/:name/restart") { request, context in
-            let name = try context.parameters.require("name")
+        on(.post, "/connectors/:name/restart") { request, context in
+            let name = try Self.connectorName(context)
             let includeTasks = request.uri.queryParameters.get("includeTasks") == "true"
             let onlyFailed = request.uri.queryParameters.get("onlyFailed") == "true"
             return await respond {
@@ -134,8 +146,8 @@ struct ConnectRoutes: Sendable {
                 return JSONResponse.make(.accepted, status)
             }
         }
-        router.post("/connectors/:name/tasks/:task/restart") { _, context in
-            let name = try context.parameters.require("name")
+        on(.post, "/connectors/:name/tasks/:task/restart") { _, context in
+            let name = try Self.connectorName(context)
             let task = context.parameters.get("task").flatMap { Int($0) } ?? -1
             return await respond {
                 try herder.requestTaskRestart(ConnectorTaskID(connector: name, task: task))
@@ -143,16 +155,16 @@ struct ConnectRoutes: Sendable {
             }
         }
         for (verb, target, code) in [("pause", TargetState.paused, HTTPResponse.Status.accepted), ("resume", .started, .accepted), ("stop", .stopped, .noContent)] {
-            router.put("/connectors/:name/\(verb)") { _, context in
-                let name = try context.parameters.require("name")
+            on(.put, "/connectors/:name/\(verb)") { _, context in
+                let name = try Self.connectorName(context)
                 return await respond {
                     try herder.setTargetState(name, target)
                     return JSONResponse.empty(code)
                 }
             }
         }
-        router.get("/connectors/:name/offsets") { _, context in
-            let name = try context.parameters.require("name")
+        on(.get, "/connectors/:name/offsets") { _, context in
+            let name = try Self.connectorName(context)
             return await respond {
                 guard try herder.connectorType(name) == .source else {
                     throw HerderError.badRequest("Sink connector offsets are the committed offsets of the consumer group connect-\(name); read them with Kafka's consumer group tools")
@@ -163,8 +175,8 @@ struct ConnectRoutes: Sendable {
                 return JSONResponse.make(.ok, ["offsets": offsets])
             }
         }
-        router.patch("/connectors/:name/offsets") { request, context in
-            let name = try context.parameters.require("name")
+        on(.patch, "/connectors/:name/offsets") { request, context in
+            let name = try Self.connectorName(context)
             let body = try await bodyObject(request)
             return await respond {
                 guard let list = (try parse(body) as? [String: Any])?["offsets"] as? [[String: Any]] else {
@@ -183,22 +195,22 @@ struct ConnectRoutes: Sendable {
                 return JSONResponse.make(.ok, ["message": "The offsets for this connector have been altered successfully"])
             }
         }
-        router.delete("/connectors/:name/offsets") { _, context in
-            let name = try context.parameters.require("name")
+        on(.delete, "/connectors/:name/offsets") { _, context in
+            let name = try Self.connectorName(context)
             return await respond {
                 try herder.alterOffsets(name, to: nil)
                 return JSONResponse.make(.ok, ["message": "The offsets for this connector have been reset successfully"])
             }
         }
-        router.get("/connector-plugins") { _, _ in
+        on(.get, "/connector-plugins") { _, _ in
             JSONResponse.make(.ok, herder.plugins.map { ["class": $0.className, "type": $0.type.rawValue, "version": SluiceVersion.current] })
         }
-        router.put("/connector-plugins/:plugin/config/validate") { request, context in
+        on(.put, "/connector-plugins/:plugin/config/validate") { request, context in
             let plugin = try context.parameters.require("plugin")
             let body = try await bodyObject(request)
             return await respond {
                 guard let object = try parse(body) as? [String: Any] else { throw HerderError.badRequest("Request body must be a JSON object of settings") }
-                var config = strings(object)
+                var config = try settings(object, connector: "validation")
                 if let given = config["connector.class"], (try? herder.configDefinition(of: given)) == nil || given != plugin,
                     (try? herder.configDefinition(of: plugin)) != nil, given != plugin {
                     // Kafka Connect checks the class in the URL against the body's.
@@ -263,6 +275,17 @@ struct ConnectRoutes: Sendable {
 
     // MARK: - Plumbing
 
+    /// The `{name}` path parameter, percent-decoded (so `a%20b` is the connector
+    /// `a b`), and checked like a new connector's name.
+    static func connectorName(_ context: BasicRequestContext) throws -> String {
+        let raw = try context.parameters.require("name")
+        guard let name = raw.removingPercentEncoding else {
+            throw HerderError.badRequest("Connector name \(ConnectorName.escaped(raw)) is not valid percent-encoding")
+        }
+        try ConnectorName.check(name)
+        return name
+    }
+
     /// Marks a request one worker forwarded to the leader, so it is never forwarded again.
     static let forwardedHeader = HTTPField.Name("X-Sluice-Forwarded")!
 
@@ -313,21 +336,38 @@ struct ConnectRoutes: Sendable {
         }
     }
 
-    private func strings(_ object: [String: Any]) -> [String: String] {
-        object.compactMapValues { value in
-            if let text = value as? String { return text }
-            if let number = value as? NSNumber {
+    /// A config's JSON values as the strings Kafka Connect passes around: strings as
+    /// they are, numbers and booleans as their text. Any other value (an array, an
+    /// object, null) is refused, with every other problem of the config in the same 400.
+    private func settings(_ object: [String: Any], connector: String) throws -> [String: String] {
+        var result: [String: String] = [:]
+        var problems: [ConfigProblem] = []
+        for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+            if let text = value as? String {
+                result[key] = text
+            } else if let number = value as? NSNumber {
                 // JSON true/false arrive as Foundation's boolean NSNumber subclass.
                 let isBoolean = String(describing: type(of: number)).contains("Boolean")
-                return isBoolean ? (number.boolValue ? "true" : "false") : number.stringValue
+                result[key] = isBoolean ? (number.boolValue ? "true" : "false") : number.stringValue
+            } else {
+                let kind = value is NSNull ? "null" : value is [Any] ? "an array" : "an object"
+                problems.append(ConfigProblem(
+                    name: key, value: nil, message: "Invalid value for configuration \(key): expected a string, number or boolean, got \(kind)"))
             }
-            return nil
         }
+        guard problems.isEmpty else {
+            var settings = result
+            settings["name"] = connector
+            let others = (try? herder.validate(settings))?.problems ?? []
+            throw RuntimeError.invalidConnectorConfig(
+                connector: connector, problems: problems + others.filter { other in !problems.contains { $0.name == other.name } })
+        }
+        return result
     }
 
     private func bodyObject(_ request: Request) async throws -> Data {
         var request = request
-        let buffer = try await request.collectBody(upTo: 4 << 20)
+        let buffer = try await request.collectBody(upTo: Self.maximumBodyBytes)
         return Data(buffer.readableBytesView)
     }
 

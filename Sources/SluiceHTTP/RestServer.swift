@@ -64,9 +64,11 @@ public final class RestServer: Sendable {
     /// REST API and `/metrics` (also what in-process tests drive).
     package func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        let endpoints = EndpointTable()
         router.add(middleware: AuthenticationMiddleware(authentication: authentication))
         router.add(middleware: ReadinessMiddleware(box: box))
-        ConnectRoutes(box: box).register(on: router)
+        router.add(middleware: JSONErrorMiddleware(endpoints: endpoints))
+        ConnectRoutes(box: box).register(on: router, endpoints: endpoints)
         return router
     }
 

@@ -12,7 +12,7 @@ import Synchronization
 public final class OffsetFile: OffsetStore {
     /// The file.
     public let path: String
-    private let state: Mutex<(offsets: [String: [String: Int64]], dirty: Bool)>
+    private let state: Mutex<(offsets: [String: [String: Int64]], dirty: Bool, version: Int)>
 
     /// Loads `path` (a missing file is empty) and checks that its folder is writable.
     /// - Throws: ``RuntimeError/offsetStorage(path:reason:)``.
@@ -36,7 +36,7 @@ public final class OffsetFile: OffsetStore {
                 throw RuntimeError.offsetStorage(path: path, reason: "cannot read it: \(error.localizedDescription)")
             }
         }
-        state = Mutex((offsets, false))
+        state = Mutex((offsets, false, 0))
         // Fail now, not at the first flush, when the offsets could not be saved.
         try write(offsets)
     }
@@ -51,6 +51,7 @@ public final class OffsetFile: OffsetStore {
         state.withLock {
             $0.offsets[connector, default: [:]][partition] = offset
             $0.dirty = true
+            $0.version += 1
         }
     }
 
@@ -59,6 +60,7 @@ public final class OffsetFile: OffsetStore {
         state.withLock {
             $0.offsets[connector] = nil
             $0.dirty = true
+            $0.version += 1
         }
     }
 
@@ -67,17 +69,22 @@ public final class OffsetFile: OffsetStore {
         state.withLock {
             for (partition, offset) in offsets { $0.offsets[connector, default: [:]][partition] = offset }
             $0.dirty = true
+            $0.version += 1
         }
         try flush()
     }
 
     /// Writes the offsets if they changed since the last write.
+    /// - Throws: ``RuntimeError/offsetStorage(path:reason:)``; the offsets then stay
+    ///   recorded for the next flush (nothing is marked written that was not).
     public func flush() throws {
-        let (offsets, dirty) = state.withLock { state -> ([String: [String: Int64]], Bool) in
-            defer { state.dirty = false }
-            return (state.offsets, state.dirty)
+        let (offsets, version) = state.withLock { state -> ([String: [String: Int64]], Int?) in
+            (state.offsets, state.dirty ? state.version : nil)
         }
-        if dirty { try write(offsets) }
+        guard let version else { return }
+        try write(offsets)
+        // Offsets recorded while the file was written keep it dirty.
+        state.withLock { if $0.version == version { $0.dirty = false } }
     }
 
     private func write(_ offsets: [String: [String: Int64]]) throws {

@@ -57,9 +57,7 @@ extension StandaloneWorker {
     /// - Returns: whether the connector was created.
     @discardableResult
     public func putConnector(_ name: String, config: [String: String], mustBeNew: Bool) throws -> Bool {
-        guard !name.isEmpty, !name.contains("/") else {
-            throw HerderError.badRequest("Connector name must not be empty or contain '/'")
-        }
+        try ConnectorName.check(name)
         return try lock.withLock {
             let previous = connectors[name]
             if previous != nil && mustBeNew { throw HerderError.alreadyExists(name) }

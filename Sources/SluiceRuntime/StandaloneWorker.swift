@@ -2,6 +2,7 @@ import Atomics
 import Foundation
 import SluiceCore
 import SluiceKafka
+import Synchronization
 
 /// Runs connectors in one process, like Kafka Connect's `connect-standalone`: source
 /// offsets in a local file, sink offsets in Kafka's consumer groups, connector
@@ -43,14 +44,24 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
     private var clusterID = ""
     private let flushing = ManagedAtomic<Bool>(false)
     private var flusher: PinnedThread?
+    private let fatal = Mutex<(any Error)?>(nil)
+    private let log: @Sendable (String) -> Void
+
+    /// Why the worker cannot go on (offsets that could not be written for longer than
+    /// `offset.flush.timeout.ms`), if so: its owner should stop it and exit non-zero.
+    public var failure: (any Error)? { fatal.withLock { $0 } }
 
     /// Creates a worker; no task runs until ``start()``.
     /// - Parameter resolver: resolves `${env:}`/`${file:}` references in connector
     ///   configs when their tasks start, as in distributed mode.
     /// - Throws: ``RuntimeError/offsetStorage(path:reason:)`` when the offsets file
     ///   cannot be read or written.
-    public init(config: WorkerConfig, registry: ConnectorRegistry, resolver: SecretResolver = SecretResolver()) throws {
+    public init(
+        config: WorkerConfig, registry: ConnectorRegistry, resolver: SecretResolver = SecretResolver(),
+        log: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(("sluice standalone: " + $0 + "\n").utf8)) }
+    ) throws {
         self.config = config
+        self.log = log
         self.registry = registry
         self.resolver = resolver
         offsetFile = try config.offsetsPath.map { try OffsetFile(path: $0) }
@@ -76,16 +87,34 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
         flushing.store(true, ordering: .releasing)
         guard offsetFile != nil else { return }
         let interval = config.flushIntervalMs
+        let timeout = config.flushTimeoutMs
         let flushing = flushing
         let worker = worker
-        flusher = try PinnedThread(name: "sluice-offsets") {
+        let log = log
+        flusher = try PinnedThread(name: "sluice-offsets") { [weak self] in
             var slept = 0
+            var failingSince: UInt64?
             while flushing.load(ordering: .acquiring) {
                 usleep(10_000)
                 slept += 10
-                if slept >= interval {
-                    slept = 0
-                    try? worker.flushOffsets()
+                // While writes fail, retry every second instead of every interval.
+                guard slept >= (failingSince == nil ? interval : min(interval, 1_000)) else { continue }
+                slept = 0
+                do {
+                    try worker.flushOffsets()
+                    if failingSince != nil { log("offsets written again after failures") }
+                    failingSince = nil
+                } catch {
+                    let now = MonotonicClock.nanoseconds()
+                    guard let since = failingSince else {
+                        failingSince = now
+                        log("ERROR: writing the source offsets failed; they are kept and retried: \(error)")
+                        continue
+                    }
+                    if now - since > UInt64(timeout) * 1_000_000 {
+                        log("ERROR: the source offsets could not be written for \(timeout) ms (offset.flush.timeout.ms); stopping: \(error)")
+                        self?.fatal.withLock { if $0 == nil { $0 = error } }
+                    }
                 }
             }
         }

@@ -8,6 +8,7 @@ import SluiceKafka
 /// | `bootstrap.servers` | the Kafka cluster | required |
 /// | `offset.storage.file.filename` | source offsets (standalone) | required with a source connector |
 /// | `offset.flush.interval.ms` | how often offsets are written and sink offsets committed | 10000 |
+/// | `offset.flush.timeout.ms` | how long offsets may fail to be written before the worker fails | 5000 |
 /// | `worker.cpus` | CPUs for task threads, e.g. `0-3` | all allowed |
 /// | `producer.*`, `consumer.*` | librdkafka properties for source or sink tasks | — |
 /// | `key.converter`, `value.converter` (and their `.` options) | every connector's converters unless it names its own (``ConverterDefaults``) | — |
@@ -18,6 +19,8 @@ public struct WorkerConfig: Sendable {
     public var offsetsPath: String?
     /// How often offsets are written and sink offsets committed (`offset.flush.interval.ms`).
     public var flushIntervalMs: Int
+    /// How long writing offsets may keep failing before the worker fails (`offset.flush.timeout.ms`).
+    public var flushTimeoutMs: Int
     /// CPUs task threads are pinned to, round-robin (`worker.cpus`).
     public var cpus: CPUSet
     /// librdkafka settings of source tasks' producers (`producer.*`).
@@ -39,6 +42,11 @@ public struct WorkerConfig: Sendable {
         flushIntervalMs = Int(interval) ?? 10_000
         if Int(interval) == nil || flushIntervalMs <= 0 {
             problems.append(ConfigProblem(name: "offset.flush.interval.ms", value: interval, message: "Invalid value \(interval) for configuration offset.flush.interval.ms: expected a positive number of milliseconds"))
+        }
+        let timeout = properties["offset.flush.timeout.ms"] ?? "5000"
+        flushTimeoutMs = Int(timeout) ?? 5_000
+        if Int(timeout) == nil || flushTimeoutMs <= 0 {
+            problems.append(ConfigProblem(name: "offset.flush.timeout.ms", value: timeout, message: "Invalid value \(timeout) for configuration offset.flush.timeout.ms: expected a positive number of milliseconds"))
         }
         cpus = CPUSet.available()
         if let text = properties["worker.cpus"] {

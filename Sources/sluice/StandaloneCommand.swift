@@ -53,6 +53,9 @@ struct StandaloneCommand: ParsableCommand {
         for path in connectors {
             try worker.add(ConnectorConfigFile.load(path: path))
         }
+        if !rest.isLoopback && rest.authType == "none" {
+            FileHandleOutput.standardError.write("sluice standalone: WARN: the REST API on \(rest.host) is reachable from the network without authentication (rest.auth.type=none was set explicitly)\n")
+        }
         let server = RestServer(host: rest.host, port: rest.port, authentication: RestAuthentication(config: rest))
         let port = try server.start()
         defer { server.stop() }
@@ -72,6 +75,11 @@ struct StandaloneCommand: ParsableCommand {
         var reported = Set<String>()
         while true {
             if let signal = stopSignals.wait(seconds: 1) { received = signal; break }
+            if let failure = worker.failure {
+                err.write("sluice standalone: stopping: \(failure)\n")
+                try? worker.stop()
+                throw failure
+            }
             for task in worker.taskStates where task.state == .failed {
                 let key = "\(task.connector)/\(task.task)"
                 if reported.insert(key).inserted {

@@ -45,6 +45,9 @@ struct WorkerCommand: ParsableCommand {
         if !config.ignored.isEmpty {
             log("ignoring settings neither Sluice nor librdkafka knows: \(config.ignored.joined(separator: ", "))")
         }
+        if !config.rest.isLoopback && config.rest.authType == "none" {
+            log("WARN: the REST API on \(config.restHost) is reachable from the network without authentication (rest.auth.type=none was set explicitly)")
+        }
         let server = RestServer(host: config.restHost, port: config.restPort, authentication: RestAuthentication(config: config.rest))
         let port = try server.start()
         let herder = try DistributedHerder(

@@ -235,4 +235,23 @@ struct RestAPITests {
         let seen = try RestClient.call("GET", first.url + "connectors/reader/config").object
         #expect(seen["topic"] as? String == "other-topic")
     }
+
+    @Test("a secret reference in a connector config is never shown resolved: config, tasks and status show the reference")
+    func secretsStayReferences() throws {
+        let secret = "s3cret-\(UInt32.random(in: 0...UInt32.max))"
+        let worker = try startWorker(environment: ["SLUICE_TEST_SECRET": secret])
+        #expect(try settled(worker))
+        let created = try RestClient.call("POST", worker.url + "connectors", json: datagen("secretive", tasks: 1, extra: [
+            "connection.password": "${env:SLUICE_TEST_SECRET}",
+        ]))
+        #expect(created.status == 201, "\(created.text)")
+        #expect(try eventually(seconds: 30) { try taskStates(worker, "secretive") == ["RUNNING"] }, "\(worker.log)")
+        for path in ["connectors/secretive", "connectors/secretive/config", "connectors/secretive/tasks", "connectors/secretive/status", "connectors?expand=info"] {
+            let text = try RestClient.call("GET", worker.url + path).text
+            #expect(!text.contains(secret), "\(path) shows the resolved secret: \(text)")
+        }
+        let tasks = try RestClient.call("GET", worker.url + "connectors/secretive/tasks").json as? [[String: Any]] ?? []
+        #expect((tasks.first?["config"] as? [String: String])?["connection.password"] == "${env:SLUICE_TEST_SECRET}")
+        #expect(!worker.log.contains(secret))
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import SluiceCore
 import SluiceKafka
+import SluiceRuntime
 import Testing
 
 @Suite("sluice standalone")
@@ -307,6 +308,36 @@ struct StandaloneCommandTests {
         worker.kill(SIGTERM)
         worker.process.waitUntilExit()
         #expect(worker.process.terminationStatus == 0, "\(worker.log)")
+    }
+
+    @Test("offsets that cannot be written: an ERROR at once, and a non-zero exit once offset.flush.timeout.ms has passed")
+    func offsetsUnwritable() throws {
+        let folder = try TemporaryFolder()
+        let broker = try BrokerProcess(topics: ["o-out:1"])
+        try folder.write("in.txt", "a\nb\nc\n")
+        try folder.write("worker.properties", """
+            listeners=http://127.0.0.1:0
+            bootstrap.servers=\(broker.bootstrapServers)
+            offset.storage.file.filename=\(folder.file("o.json"))
+            offset.flush.interval.ms=200
+            offset.flush.timeout.ms=1500
+            """)
+        try folder.write("c.json", #"{"name": "c", "config": {"connector.class": "FileStreamSource", "file": "\#(folder.file("in.txt"))", "topic": "o-out"}}"#)
+        let process = try Self.start([folder.file("worker.properties"), folder.file("c.json")], log: folder.file("stderr.log"))
+        defer { if process.isRunning { process.terminate() } }
+        #expect(try eventually(seconds: 20) { try OffsetFile(path: folder.file("o.json")).offsets(of: "c").isEmpty == false })
+        // From now on the offsets file cannot be replaced; more lines make new offsets.
+        try FileManager.default.createDirectory(atPath: folder.file("o.json.tmp"), withIntermediateDirectories: false)
+        let more = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("in.txt")))
+        more.seekToEndOfFile()
+        more.write(Data("d\ne\n".utf8))
+        try more.close()
+        let exited = try eventually(seconds: 20) { !process.isRunning }
+        let stderr = (try? String(contentsOfFile: folder.file("stderr.log"), encoding: .utf8)) ?? ""
+        #expect(exited, "stderr: \(stderr)")
+        #expect(process.terminationStatus != 0)
+        #expect(stderr.contains("ERROR: writing the source offsets failed"), "stderr: \(stderr)")
+        #expect(stderr.contains("offset.flush.timeout.ms"), "stderr: \(stderr)")
     }
 
     /// Reads up to `count` records of partition 0 of `topic` (a few seconds at most).

@@ -200,4 +200,61 @@ struct ConnectRoutesTests {
             #expect((Self.object(reply)["message"] as? String)?.contains("not the leader") == true)
         }
     }
+
+    @Test("names are percent-decoded in paths; names with control characters are refused")
+    func names() async throws {
+        try await withRoutes { client, herder in
+            for name in ["a b", "é", "x?y", "x#y"] {
+                let body = Self.json(["name": name, "config": ["connector.class": "datagen", "topic": "t"]])
+                #expect(try await client.execute(uri: "/connectors", method: .post, body: body).status == .created, "\(name)")
+                let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                let read = try await client.execute(uri: "/connectors/\(encoded)", method: .get)
+                #expect(read.status == .ok, "\(name) as \(encoded)")
+                #expect(Self.object(read)["name"] as? String == name)
+                #expect(try await client.execute(uri: "/connectors/\(encoded)", method: .delete).status == .noContent)
+            }
+            for name in ["line\nforged", "bell\u{01}"] {
+                let body = Self.json(["name": name, "config": ["connector.class": "datagen", "topic": "t"]])
+                let reply = try await client.execute(uri: "/connectors", method: .post, body: body)
+                #expect(reply.status == .badRequest)
+                #expect((Self.object(reply)["message"] as? String)?.contains("control characters") == true)
+                #expect((Self.object(reply)["message"] as? String)?.contains("\n") == false, "the name is escaped")
+            }
+            #expect(herder.connectorNames().isEmpty)
+        }
+    }
+
+    @Test("values of the wrong JSON type are refused with every other problem in one 400")
+    func wrongTypes() async throws {
+        try await withRoutes { client, herder in
+            let body = Self.json(["name": "typed", "config": [
+                "connector.class": "datagen", "topic": ["a"], "record.size": ["x": 1], "tasks.max": "zero", "iterations": NSNull(),
+            ] as [String: Any]])
+            let reply = try await client.execute(uri: "/connectors", method: .post, body: body)
+            #expect(reply.status == .badRequest)
+            let message = Self.object(reply)["message"] as? String ?? ""
+            for key in ["topic", "record.size", "iterations", "tasks.max"] {
+                #expect(message.contains("configuration \(key)"), "\(key) in: \(message)")
+            }
+            #expect(herder.connectorNames().isEmpty)
+        }
+    }
+
+    @Test("unknown paths, wrong methods and oversized bodies answer JSON errors")
+    func errorBodies() async throws {
+        try await withRoutes { client, _ in
+            let missing = try await client.execute(uri: "/no/such/path", method: .get)
+            #expect(missing.status == .notFound)
+            #expect(Self.object(missing)["error_code"] as? Int == 404)
+            let wrong = try await client.execute(uri: "/connectors", method: .delete)
+            #expect(wrong.status == .methodNotAllowed)
+            #expect(Self.object(wrong)["error_code"] as? Int == 405)
+            #expect(wrong.headers[.allow]?.contains("GET") == true)
+            let big = String(repeating: "x", count: ConnectRoutes.maximumBodyBytes + 10)
+            let tooLarge = try await client.execute(
+                uri: "/connectors", method: .post, body: Self.json(["name": "big", "config": ["connector.class": "datagen", "topic": big]]))
+            #expect(tooLarge.status == .contentTooLarge)
+            #expect(Self.object(tooLarge)["error_code"] as? Int == 413)
+        }
+    }
 }

@@ -65,3 +65,32 @@ struct ConnectorConfigTests {
         #expect(throws: RuntimeError.self) { try ConnectorConfig(["name": "s", "connector.class": "x", "tasks.max": "0"], isSink: true) }
     }
 }
+
+@Suite("REST listener settings and connector names")
+struct RestSettingsTests {
+    @Test("a listener off loopback needs authentication or an explicit rest.auth.type=none")
+    func networkListener() throws {
+        #expect(throws: RuntimeError.self) { try RestConfig(properties: ["listeners": "http://0.0.0.0:8083"]) }
+        #expect(throws: RuntimeError.self) { try RestConfig(properties: ["listeners": "http://:8083"]) }
+        do {
+            _ = try RestConfig(properties: ["listeners": "http://0.0.0.0:8083"])
+        } catch let RuntimeError.invalidConnectorConfig(_, problems) {
+            #expect(problems.first?.message.contains("rest.auth.type=none") == true)
+            #expect(problems.first?.message.contains("rest.auth.type=basic") == true)
+        }
+        let accepted = try RestConfig(properties: ["listeners": "http://0.0.0.0:8083", "rest.auth.type": "none"])
+        #expect(!accepted.isLoopback && accepted.authType == "none")
+        #expect(try RestConfig(properties: ["listeners": "http://0.0.0.0:8083", "rest.auth.type": "bearer", "rest.auth.bearer.token": "t"]).authType == "bearer")
+        #expect(try RestConfig(properties: [:]).isLoopback)
+        #expect(try RestConfig(properties: ["listeners": "http://127.0.0.1:0"]).port == 0)
+    }
+
+    @Test("connector names: no control characters, no slash; escaped for logs")
+    func connectorNames() throws {
+        try ConnectorName.check("a b é?#")
+        for bad in ["", "a/b", "line\nforged", "bell\u{07}"] {
+            #expect(throws: HerderError.self) { try ConnectorName.check(bad) }
+        }
+        #expect(ConnectorName.escaped("a\n\"b\u{01}") == #""a\n\"b\u0001""#)
+    }
+}

@@ -22,6 +22,21 @@ struct OffsetFileTests {
         #expect(try OffsetFile(path: path).offsets(of: "c").isEmpty)
     }
 
+    @Test("a failed write keeps the offsets recorded, and the next flush writes them")
+    func failedWriteKeepsOffsets() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("offsets-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json").path
+        defer { unlink(path) }
+        let file = try OffsetFile(path: path)
+        file.record(connector: "c", partition: "p", offset: 10)
+        // A folder where the temporary file goes: the write fails, even as root.
+        try FileManager.default.createDirectory(atPath: path + ".tmp", withIntermediateDirectories: false)
+        #expect(throws: RuntimeError.self) { try file.flush() }
+        #expect(throws: RuntimeError.self) { try file.flush() }
+        try FileManager.default.removeItem(atPath: path + ".tmp")
+        try file.flush()
+        #expect(try OffsetFile(path: path).offsets(of: "c") == ["p": 10], "what failed to be written was written by the next flush")
+    }
+
     @Test("an offsets file that cannot be written fails at start, naming it")
     func unwritable() {
         #expect {

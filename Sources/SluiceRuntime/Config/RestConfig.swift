@@ -24,6 +24,8 @@ public struct RestConfig: Sendable, Equatable {
     public var basicUsers: [String: String]
     /// `rest.auth.bearer.token` (references resolved).
     public var bearerToken: String?
+    /// Whether `rest.auth.type` was set in the file (a listener off loopback needs it).
+    public var authExplicit: Bool
 
     /// The settings these names take.
     static let names: Set<String> = [
@@ -54,6 +56,7 @@ public struct RestConfig: Sendable, Equatable {
         }
         advertisedHost = properties["rest.advertised.host.name"]
         authType = properties["rest.auth.type"] ?? "none"
+        authExplicit = properties["rest.auth.type"] != nil
         basicUsers = [:]
         bearerToken = properties["rest.auth.bearer.token"]
         switch authType {
@@ -73,6 +76,16 @@ public struct RestConfig: Sendable, Equatable {
         default:
             problems.append(ConfigProblem(name: "rest.auth.type", value: authType, message: "Invalid value \(authType) for configuration rest.auth.type: String must be one of: none, basic, bearer"))
         }
+        if !isLoopback && !authExplicit {
+            problems.append(ConfigProblem(
+                name: "listeners", value: "http://\(host):\(port)",
+                message: "The REST API would listen on \(host):\(port), reachable from the network, without authentication. Anyone who reaches it can create connectors, which read and write files and Kafka topics. Set rest.auth.type=basic (with rest.auth.basic.users) or rest.auth.type=bearer (with rest.auth.bearer.token), or set rest.auth.type=none to accept that risk explicitly."))
+        }
+    }
+
+    /// Whether the listener is bound to a loopback address only.
+    public var isLoopback: Bool {
+        host.hasPrefix("127.") || host == "localhost" || host == "::1" || host == "[::1]"
     }
 
     /// Reads and checks the REST settings of `properties` (references already resolved).

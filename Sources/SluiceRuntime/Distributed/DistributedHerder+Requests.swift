@@ -81,9 +81,7 @@ extension DistributedHerder {
     ///   listing every bad setting.
     @discardableResult
     public func putConnector(_ name: String, config raw: [String: String], mustBeNew: Bool) throws -> Bool {
-        guard !name.isEmpty, !name.contains("/") else {
-            throw HerderError.badRequest("Connector name must not be empty or contain '/'")
-        }
+        try ConnectorName.check(name)
         var config = raw
         config["name"] = name
         let checked = try ConnectorValidation.check(config, registry: registry)
@@ -100,7 +98,7 @@ extension DistributedHerder {
             return exists
         }
         awaitTaskConfigs(of: name, timeoutMs: 10_000)
-        log("connector '\(name)' \(exists ? "updated" : "created"): \(SecretResolver.redacted(config).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))")
+        log("connector \(ConnectorName.escaped(name)) \(exists ? "updated" : "created"): \(SecretResolver.redacted(config).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))")
         return !exists
     }
 
@@ -119,7 +117,7 @@ extension DistributedHerder {
             usleep(20_000)
             do { try catchUpConfig(timeoutMs: 1_000) } catch { return }
         }
-        log("connector '\(name)': no task configs stored within \(timeoutMs) ms of its config; answering without them")
+        log("connector \(ConnectorName.escaped(name)): no task configs stored within \(timeoutMs) ms of its config; answering without them")
     }
 
     /// Deletes a connector (on the leader; see ``putConnector(_:config:mustBeNew:)``).
@@ -132,7 +130,7 @@ extension DistributedHerder {
             try producer.send([ClusterConfigState.deletionRecord(topic: config.configTopic, name: name)])
             try catchUpConfig(timeoutMs: 10_000)
         }
-        log("connector '\(name)' deleted")
+        log("connector \(ConnectorName.escaped(name)) deleted")
     }
 
     /// Pauses, resumes or stops a connector.

@@ -63,14 +63,14 @@ extension DistributedHerder {
         guard isLeader, exists, target != .stopped else { return }
         switch computed {
         case let .failure(error):
-            log("connector '\(name)' made no task configs: \(error)")
+            log("connector \(ConnectorName.escaped(name)) made no task configs: \(error)")
         case let .success(tasks):
             guard always || tasks != stored || problem != nil else { return }
             do {
                 try producer.send(ClusterConfigState.taskConfigRecords(topic: config.configTopic, name: name, tasks: tasks))
-                log("connector '\(name)': wrote \(tasks.count) task configs to the config topic")
+                log("connector \(ConnectorName.escaped(name)): wrote \(tasks.count) task configs to the config topic")
             } catch {
-                log("connector '\(name)': writing task configs failed (retried at the next rebalance): \(error)")
+                log("connector \(ConnectorName.escaped(name)): writing task configs failed (retried at the next rebalance): \(error)")
             }
         }
     }

@@ -99,7 +99,7 @@ enum HerderPlan {
             if view.isLeader && previous.count != current.count { actions.append(.requestRejoin) }
         case let .inconsistentTaskConfigs(name):
             let problem = view.configs.taskConfigProblems[name] ?? "unknown"
-            actions.append(.log("connector '\(name)': stored task configs skipped: \(problem)"))
+            actions.append(.log("connector \(ConnectorName.escaped(name)): stored task configs skipped: \(problem)"))
             if view.ownedConnectors.contains(name) {
                 actions.append(.reportConnector(name, state: nil, trace: "stored task configs skipped: \(problem)"))
             }
