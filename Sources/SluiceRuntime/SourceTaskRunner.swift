@@ -37,8 +37,12 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
         public var laneCPU: Int?
         /// How idle threads wait.
         public var idle: IdleStrategy = .backoff()
-        /// Flush timeout at the end of the run.
+        /// Flush timeout when the source ends by itself (a bounded source at its end).
         public var flushTimeoutMs: Int = 60_000
+        /// Flush timeout once ``SourceTaskRunner/stop()`` was called (Kafka Connect's
+        /// `task.shutdown.graceful.timeout.ms`): records not acknowledged by then are
+        /// not committed, so they are sent again after a restart.
+        public var shutdownTimeoutMs: Int = 5_000
 
         /// Default settings.
         public init() {}
@@ -69,6 +73,7 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
     /// once, so a push never finds it full.
     private let completions: SPSCRing<RecordBatch>?
     private let running = ManagedAtomic<Bool>(false)
+    private let stopRequested = ManagedAtomic<Bool>(false)
     private let sourceDone = ManagedAtomic<Bool>(false)
     private var threads: [PinnedThread] = []
     private let laneDone = ManagedAtomic<Bool>(false)
@@ -175,8 +180,10 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
         })
     }
 
-    /// Asks the task to stop after its current poll; in-flight records are still flushed.
+    /// Asks the task to stop after its current poll; in-flight records are still
+    /// flushed, for at most ``Settings/shutdownTimeoutMs``.
     public func stop() {
+        stopRequested.store(true, ordering: .releasing)
         running.store(false, ordering: .releasing)
     }
 
@@ -394,7 +401,8 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
     /// records the final state once it has committed the last report.
     private func finish() {
         do {
-            try producer.flush(timeoutMs: settings.flushTimeoutMs)
+            let stopping = stopRequested.load(ordering: .acquiring)
+            try producer.flush(timeoutMs: stopping ? settings.shutdownTimeoutMs : settings.flushTimeoutMs)
             try checkDeliveries()
         } catch {
             fail(error)

@@ -133,6 +133,11 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
         try worker.flushOffsets()
     }
 
+    /// Whether every source task has ended (bounded sources at their end, or failed).
+    public var sourcesHaveEnded: Bool {
+        lock.withLock { runners.values.filter { $0 is SourceTaskRunner }.allSatisfy { $0.state.hasEnded } }
+    }
+
     /// Waits until every source task has ended (for tests and one-shot runs).
     public func waitForSources() {
         let sources = lock.withLock { runners.values.filter { $0 is SourceTaskRunner } }

@@ -47,6 +47,7 @@ public final class Worker: Sendable {
             self.init(
                 producer: config.producer, consumer: config.consumer, cpus: config.cpus,
                 flushIntervalMs: config.flushIntervalMs, converterDefaults: config.converterDefaults)
+            source.shutdownTimeoutMs = config.shutdownTimeoutMs
         }
 
         /// Settings given one by one (for embedding, and for `sluice bench`).

@@ -9,6 +9,7 @@ import SluiceKafka
 /// | `offset.storage.file.filename` | source offsets (standalone) | required with a source connector |
 /// | `offset.flush.interval.ms` | how often offsets are written and sink offsets committed | 10000 |
 /// | `offset.flush.timeout.ms` | how long offsets may fail to be written before the worker fails | 5000 |
+/// | `task.shutdown.graceful.timeout.ms` | how long a stopping source task waits for its records to be acknowledged | 5000 |
 /// | `worker.cpus` | CPUs for task threads, e.g. `0-3` | all allowed |
 /// | `producer.*`, `consumer.*` | librdkafka properties for source or sink tasks | — |
 /// | `key.converter`, `value.converter` (and their `.` options) | every connector's converters unless it names its own (``ConverterDefaults``) | — |
@@ -21,6 +22,8 @@ public struct WorkerConfig: Sendable {
     public var flushIntervalMs: Int
     /// How long writing offsets may keep failing before the worker fails (`offset.flush.timeout.ms`).
     public var flushTimeoutMs: Int
+    /// How long a stopping task may take to deliver what it has (`task.shutdown.graceful.timeout.ms`).
+    public var shutdownTimeoutMs: Int
     /// CPUs task threads are pinned to, round-robin (`worker.cpus`).
     public var cpus: CPUSet
     /// librdkafka settings of source tasks' producers (`producer.*`).
@@ -47,6 +50,11 @@ public struct WorkerConfig: Sendable {
         flushTimeoutMs = Int(timeout) ?? 5_000
         if Int(timeout) == nil || flushTimeoutMs <= 0 {
             problems.append(ConfigProblem(name: "offset.flush.timeout.ms", value: timeout, message: "Invalid value \(timeout) for configuration offset.flush.timeout.ms: expected a positive number of milliseconds"))
+        }
+        let shutdown = properties["task.shutdown.graceful.timeout.ms"] ?? "5000"
+        shutdownTimeoutMs = Int(shutdown) ?? 5_000
+        if Int(shutdown) == nil || shutdownTimeoutMs < 0 {
+            problems.append(ConfigProblem(name: "task.shutdown.graceful.timeout.ms", value: shutdown, message: "Invalid value \(shutdown) for configuration task.shutdown.graceful.timeout.ms: expected a number of milliseconds"))
         }
         cpus = CPUSet.available()
         if let text = properties["worker.cpus"] {

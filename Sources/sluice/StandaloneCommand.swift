@@ -64,8 +64,12 @@ struct StandaloneCommand: ParsableCommand {
         server.attach(worker)
         FileHandleOutput.standardOutput.write("rest.url=http://\(worker.workerID)/\n")
         if exitWhenSourcesEnd {
-            worker.waitForSources()
+            // Sources end by themselves, or SIGINT/SIGTERM stops them.
+            while !worker.sourcesHaveEnded {
+                if stopSignals.wait(seconds: 1) != nil { break }
+            }
             try worker.stop()
+            try Self.exitStatus(worker)
             return
         }
         let err = FileHandleOutput.standardError
@@ -91,6 +95,17 @@ struct StandaloneCommand: ParsableCommand {
         try worker.stop()
         for task in worker.taskStates where task.state == .failed && !reported.contains("\(task.connector)/\(task.task)") {
             err.write("sluice standalone: \(task.connector) task \(task.task) FAILED: \(task.error.map { "\($0)" } ?? "unknown")\n")
+        }
+        try Self.exitStatus(worker)
+    }
+}
+
+extension StandaloneCommand {
+    /// Throws (a non-zero exit) when a task ended FAILED, naming them.
+    static func exitStatus(_ worker: StandaloneWorker) throws {
+        let failed = worker.taskStates.filter { $0.state == .failed }
+        guard failed.isEmpty else {
+            throw WorkerExit.tasksFailed(failed.map { "\($0.connector)-\($0.task): \($0.error.map { "\($0)" } ?? "unknown")" })
         }
     }
 }

@@ -64,7 +64,22 @@ struct WorkerCommand: ParsableCommand {
         log("REST API on \(config.restHost):\(port) (auth: \(config.authType)), worker id \(herder.workerID)")
         let received = stopSignals.wait()
         log("stopping (signal \(received))")
-        herder.stop()
+        let failed = herder.stop()
         server.stop()
+        if !failed.isEmpty {
+            throw WorkerExit.tasksFailed(failed.map(\.description))
+        }
+    }
+}
+
+/// Why `sluice worker` or `sluice standalone` ends with a non-zero status after a clean stop.
+enum WorkerExit: Error, CustomStringConvertible {
+    /// Tasks were FAILED when the worker stopped.
+    case tasksFailed([String])
+
+    var description: String {
+        switch self {
+        case let .tasksFailed(tasks): return "stopped with \(tasks.count) task\(tasks.count == 1 ? "" : "s") FAILED: \(tasks.joined(separator: ", "))"
+        }
     }
 }

@@ -216,6 +216,26 @@ struct StandaloneCommandTests {
         process.waitUntilExit()
         let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(text.contains("corrupt task 0 FAILED: '\(folder.file("bad.zst"))' is corrupt at byte"), "stderr: \(text)")
+        #expect(process.terminationStatus != 0, "a task that ended FAILED makes the exit non-zero")
+    }
+
+    @Test("--exit-when-sources-end with a source that never ends still stops at SIGTERM and SIGINT, within seconds", arguments: [SIGTERM, SIGINT])
+    func signalsWhileWaitingForSources(signal: Int32) throws {
+        let folder = try TemporaryFolder()
+        let broker = try BrokerProcess(topics: ["f:1"])
+        try folder.write("in.txt", "a\nb\n")
+        try folder.write("worker.properties", "listeners=http://127.0.0.1:0\nbootstrap.servers=\(broker.bootstrapServers)\noffset.storage.file.filename=\(folder.file("o.json"))\n")
+        try folder.write("c.json", #"{"name": "follow", "config": {"connector.class": "FileStreamSource", "file": "\#(folder.file("in.txt"))", "topic": "f"}}"#)
+        let process = try Self.start(
+            ["--exit-when-sources-end", folder.file("worker.properties"), folder.file("c.json")], log: folder.file("stderr.log"))
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        #expect(try eventually(seconds: 20) { try OffsetFile(path: folder.file("o.json")).offsets(of: "follow").isEmpty == false })
+        let sent = Date()
+        kill(process.processIdentifier, signal)
+        let exited = try eventually(seconds: 15) { !process.isRunning }
+        #expect(exited, "\((try? String(contentsOfFile: folder.file("stderr.log"), encoding: .utf8)) ?? "")")
+        #expect(Date().timeIntervalSince(sent) < 10)
+        #expect(process.terminationStatus == 0)
     }
 
     @Test("with errors.tolerance=all a corrupt file is reported to the dead-letter topic and the other files keep flowing")

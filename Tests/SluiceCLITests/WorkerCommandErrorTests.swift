@@ -50,4 +50,28 @@ struct WorkerCommandErrorTests {
         #expect(outcome.stderr.contains("rest.auth.bearer.token"), "\(outcome.stderr)")
         #expect(outcome.stderr.contains("SLUICE_NO_SUCH_VARIABLE is not set"), "\(outcome.stderr)")
     }
+
+    @Test("SIGTERM while a task is FAILED: the worker stops within seconds and exits non-zero")
+    func stopWithFailedTask() throws {
+        let folder = try TemporaryFolder()
+        let broker = try BrokerProcess(topics: ["f-out:1"])
+        let worker = try WorkerProcess(
+            folder: folder, name: "w",
+            properties: WorkerProcess.properties(bootstrap: broker.bootstrapServers, extra: ["task.restart.max.attempts": "0"]))
+        _ = try eventually(seconds: 30) {
+            try RestClient.call("POST", worker.url + "connectors", json: [
+                "name": "missing", "config": ["connector.class": "FileStreamSource", "file": folder.file("no-such-file"), "topic": "f-out"],
+            ]).status == 201
+        }
+        let failed = try eventually(seconds: 30) {
+            try RestClient.call("GET", worker.url + "connectors/missing/tasks/0/status").object["state"] as? String == "FAILED"
+        }
+        #expect(failed, "\(worker.log)")
+        let sent = Date()
+        worker.kill(SIGTERM)
+        worker.process.waitUntilExit()
+        #expect(Date().timeIntervalSince(sent) < 15)
+        #expect(worker.process.terminationStatus != 0)
+        #expect(worker.log.contains("missing-0"), "the exit names the failed task: \(worker.log)")
+    }
 }

@@ -105,16 +105,25 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
     }
 
     /// Stops gracefully: leaves the group (so others take over at once), stops
-    /// every task, flushes offsets.
-    public func stop() {
+    /// every task (each gets `task.shutdown.graceful.timeout.ms` to deliver what it
+    /// has), flushes offsets.
+    /// - Returns: this worker's tasks that were FAILED when it stopped (failed and
+    ///   waiting for a retry, out of retries, or failed while stopping), so the
+    ///   process can exit non-zero.
+    @discardableResult
+    public func stop() -> [ConnectorTaskID] {
         member.stop()
         running.store(false, ordering: .releasing)
         thread?.join()
         thread = nil
-        stopAllTasks(reason: "worker stopping")
+        let waiting = lock.withLock { Set(state.restarts.keys) }
+        let stopped = worker.stopAll()
+        let failed = waiting.union(stopped.filter { $0.runner.state == .failed }.map(\.id))
+            .subtracting(stopped.filter { $0.runner.state != .failed }.map(\.id))
         flushOffsets()
         topics?.stop()
-        log("worker \(workerID) stopped")
+        log("worker \(workerID) stopped" + (failed.isEmpty ? "" : "; tasks FAILED: \(failed.sorted().map(\.description).joined(separator: ", "))"))
+        return failed.sorted()
     }
 
     func readerConfiguration() -> KafkaConfiguration {

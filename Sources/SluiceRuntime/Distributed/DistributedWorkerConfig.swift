@@ -54,7 +54,7 @@ public struct DistributedWorkerConfig: Sendable {
     static let known: Set<String> = [
         "bootstrap.servers", "group.id", "config.storage.topic", "offset.storage.topic", "status.storage.topic",
         "config.storage.replication.factor", "offset.storage.replication.factor", "status.storage.replication.factor",
-        "offset.storage.partitions", "status.storage.partitions", "offset.flush.interval.ms", "offset.flush.timeout.ms", "session.timeout.ms",
+        "offset.storage.partitions", "status.storage.partitions", "offset.flush.interval.ms", "offset.flush.timeout.ms", "task.shutdown.graceful.timeout.ms", "session.timeout.ms",
         "heartbeat.interval.ms", "rebalance.timeout.ms",
         "task.restart.backoff.ms", "task.restart.backoff.max.ms", "task.restart.max.attempts", "worker.cpus",
         "offset.storage.file.filename",
