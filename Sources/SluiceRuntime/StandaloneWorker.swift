@@ -176,6 +176,8 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
     func makeConnector(_ name: String, raw: [String: String]) throws -> StandaloneConnector {
         var stored = raw
         stored["name"] = name
+        let references = resolver.referenceProblems(in: stored)
+        guard references.isEmpty else { throw RuntimeError.invalidConnectorConfig(connector: name, problems: references) }
         let settings = try resolver.resolve(stored)
         let checked = try ConnectorValidation.check(settings, registry: registry)
         guard checked.problems.isEmpty, let instance = checked.connector else {

@@ -37,7 +37,9 @@ struct StandaloneCommand: ParsableCommand {
     func run() throws {
         let stopSignals = StopSignals.block()
 
-        var (properties, problems) = SecretResolver().resolveWorkerProperties(try PropertiesFile.load(path: workerProperties))
+        let raw = try PropertiesFile.load(path: workerProperties)
+        let resolver = SecretResolver(providers: try ConfigProviders(properties: raw))
+        var (properties, problems) = resolver.resolveWorkerProperties(raw)
         if properties["producer.log_level"] == nil { properties["producer.log_level"] = "3" }
         let config: WorkerConfig
         let rest: RestConfig
@@ -49,7 +51,7 @@ struct StandaloneCommand: ParsableCommand {
             throw RuntimeError.invalidConnectorConfig(connector: "worker", problems: problems)
         }
         if !problems.isEmpty { throw RuntimeError.invalidConnectorConfig(connector: "worker", problems: problems) }
-        let worker = try StandaloneWorker(config: config, registry: BuiltinConnectors.registry)
+        let worker = try StandaloneWorker(config: config, registry: BuiltinConnectors.registry, resolver: resolver)
         for path in connectors {
             try worker.add(ConnectorConfigFile.load(path: path))
         }

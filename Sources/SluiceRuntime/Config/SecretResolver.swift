@@ -11,10 +11,18 @@ import Foundation
 /// stored and shown is the reference.
 public struct SecretResolver: Sendable {
     private let environment: [String: String]
+    /// The providers references may name.
+    public let providers: ConfigProviders
 
-    /// A resolver reading `environment` (the process's by default).
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// A resolver reading `environment` (the process's by default) through `providers`.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, providers: ConfigProviders = .unrestricted) {
         self.environment = environment
+        self.providers = providers
+    }
+
+    /// The same resolver (same environment) through `providers`.
+    public func with(providers: ConfigProviders) -> SecretResolver {
+        SecretResolver(environment: environment, providers: providers)
     }
 
     /// `config` with every reference replaced.
@@ -60,18 +68,37 @@ public struct SecretResolver: Sendable {
     }
 
     private func lookUp(_ reference: String, setting: String, whole: String) throws -> String {
-        if let name = reference.dropPrefix("env:") {
-            guard let found = environment[name] else {
-                throw RuntimeError.invalidConfig(name: setting, value: whole, reason: "the environment variable \(name) is not set")
+        guard let colon = reference.firstIndex(of: ":") else {
+            throw RuntimeError.invalidConfig(name: setting, value: whole, reason: "a reference needs the form ${provider:...}")
+        }
+        let alias = String(reference[..<colon])
+        let rest = String(reference[reference.index(after: colon)...])
+        guard let provider = providers.providers[alias] else {
+            let known = providers.providers.keys.sorted().joined(separator: ", ")
+            throw RuntimeError.invalidConfig(
+                name: setting, value: whole, reason: "unknown config provider '\(alias)' (declared in config.providers: \(known.isEmpty ? "none" : known))")
+        }
+        switch provider {
+        case let .environment(allowlist):
+            if let allowlist, rest.range(of: "^(?:\(allowlist))$", options: .regularExpression) == nil {
+                throw RuntimeError.invalidConfig(
+                    name: setting, value: whole, reason: "the environment variable \(rest) is not allowed by config.providers.\(alias).param.allowlist.pattern")
+            }
+            guard let found = environment[rest] else {
+                throw RuntimeError.invalidConfig(name: setting, value: whole, reason: "the environment variable \(rest) is not set")
             }
             return found
-        }
-        if let location = reference.dropPrefix("file:") {
-            guard let colon = location.lastIndex(of: ":") else {
-                throw RuntimeError.invalidConfig(name: setting, value: whole, reason: "a file reference needs the form ${file:/path:key}")
+        case let .file(allowedPaths):
+            guard let keyColon = rest.lastIndex(of: ":") else {
+                throw RuntimeError.invalidConfig(name: setting, value: whole, reason: "a file reference needs the form ${\(alias):/path:key}")
             }
-            let path = String(location[..<colon])
-            let key = String(location[location.index(after: colon)...])
+            let path = String(rest[..<keyColon])
+            let key = String(rest[rest.index(after: keyColon)...])
+            if let allowedPaths, !ConfigProviders.isAllowed(path, in: allowedPaths) {
+                throw RuntimeError.invalidConfig(
+                    name: setting, value: whole,
+                    reason: "\(path) is outside config.providers.\(alias).param.allowed.paths (\(allowedPaths.joined(separator: ", ")))")
+            }
             let properties: [String: String]
             do {
                 properties = try PropertiesFile.load(path: path)
@@ -83,7 +110,23 @@ public struct SecretResolver: Sendable {
             }
             return found
         }
-        throw RuntimeError.invalidConfig(name: setting, value: whole, reason: "unknown config provider in '${\(reference)}' (known: env, file)")
+    }
+
+    /// A problem for every reference in `config` that cannot be resolved (an unknown
+    /// provider, a path outside the allowed ones, a missing key...), for validation:
+    /// the problems show the reference, never a value.
+    public func referenceProblems(in config: [String: String]) -> [ConfigProblem] {
+        config.sorted { $0.key < $1.key }.compactMap { name, value in
+            guard value.contains("${") else { return nil }
+            do {
+                _ = try resolve(value, setting: name)
+                return nil
+            } catch let RuntimeError.invalidConfig(_, _, reason) {
+                return ConfigProblem(name: name, value: value, message: "Invalid value for configuration \(name): \(reason)")
+            } catch {
+                return ConfigProblem(name: name, value: value, message: "Invalid value for configuration \(name): \(error)")
+            }
+        }
     }
 
     /// `taskConfig` with every value that a connector copied from a resolved reference

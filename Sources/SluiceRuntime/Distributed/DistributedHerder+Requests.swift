@@ -85,8 +85,12 @@ extension DistributedHerder {
         var config = raw
         config["name"] = name
         let checked = try ConnectorValidation.check(config, registry: registry)
-        guard checked.problems.isEmpty else {
-            throw RuntimeError.invalidConnectorConfig(connector: name, problems: checked.problems)
+        // References must resolve where they are declared allowed (the values are not shown).
+        let problems = checked.problems + resolver.referenceProblems(in: config).filter { reference in
+            !checked.problems.contains { $0.name == reference.name }
+        }
+        guard problems.isEmpty else {
+            throw RuntimeError.invalidConnectorConfig(connector: name, problems: problems)
         }
         try requireLeader()
         let exists = try configWriteLock.withLock {

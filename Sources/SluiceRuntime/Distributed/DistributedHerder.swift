@@ -33,7 +33,7 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
     let producer: MessageProducer
     let member: GroupMember
     let offsets: KafkaOffsetStore
-    let resolver = SecretResolver()
+    var resolver: SecretResolver { config.resolver }
     let log: @Sendable (String) -> Void
     /// Reads the config, status and offset topics (set by ``start()``).
     var topics: InternalTopicTail!
@@ -65,7 +65,7 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
         url = "http://\(host):\(port)/"
         producer = try MessageProducer(configuration: config.clientConfiguration)
         offsets = KafkaOffsetStore(topic: config.offsetTopic, producer: producer)
-        worker = Worker(settings: Worker.Settings(config: config.base), registry: registry, offsets: offsets, resolver: resolver)
+        worker = Worker(settings: Worker.Settings(config: config.base), registry: registry, offsets: offsets, resolver: config.resolver)
         var settings = GroupMember.Settings(groupID: config.groupID, bootstrapServers: config.base.bootstrapServers)
         settings.sessionTimeoutMs = config.sessionTimeoutMs
         settings.heartbeatIntervalMs = config.heartbeatIntervalMs

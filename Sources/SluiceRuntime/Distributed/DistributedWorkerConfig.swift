@@ -50,6 +50,8 @@ public struct DistributedWorkerConfig: Sendable {
     public var passthrough: [String: String]
     /// Settings neither Sluice nor librdkafka knows, ignored (reported at start).
     public var ignored: [String]
+    /// Resolves references in connector configs through the declared `config.providers`.
+    public var resolver: SecretResolver
 
     static let known: Set<String> = [
         "bootstrap.servers", "group.id", "config.storage.topic", "offset.storage.topic", "status.storage.topic",
@@ -64,7 +66,11 @@ public struct DistributedWorkerConfig: Sendable {
     /// every problem is reported at once.
     /// - Throws: ``RuntimeError/invalidConnectorConfig(connector:problems:)`` with connector "worker".
     public init(properties raw: [String: String], resolver: SecretResolver = SecretResolver()) throws {
+        var providerProblems: [ConfigProblem] = []
+        let resolver = resolver.with(providers: ConfigProviders.declared(in: raw, problems: &providerProblems))
+        self.resolver = resolver
         var (properties, problems) = resolver.resolveWorkerProperties(raw)
+        problems += providerProblems
         do {
             base = try WorkerConfig(properties: properties)
         } catch let RuntimeError.invalidConnectorConfig(_, baseProblems) {
@@ -117,7 +123,8 @@ public struct DistributedWorkerConfig: Sendable {
         passthrough = [:]
         ignored = []
         for (name, value) in properties.sorted(by: { $0.key < $1.key })
-        where !Self.known.contains(name) && !RestConfig.names.contains(name) && !name.hasPrefix("producer.") && !name.hasPrefix("consumer.")
+        where !Self.known.contains(name) && !RestConfig.names.contains(name) && !name.hasPrefix("producer.")
+            && name != "config.providers" && !name.hasPrefix("config.providers.") && !name.hasPrefix("consumer.")
             && ConverterDefaults.role(of: name) == nil {
             var probe = KafkaConfiguration()
             probe[name] = value
