@@ -1,5 +1,6 @@
 import Foundation
 import SluiceConnectors
+import SluiceCore
 import SluiceRuntime
 import Testing
 
@@ -21,5 +22,43 @@ struct FileStreamSourceConnectorTests {
         #expect(configs[1]["files"] == "\(folder)/b.log,\(folder)/d.txt")
         #expect(connector.taskConfigs(maxTasks: 10).count == 4)
         #expect(throws: RuntimeError.self) { try FileStreamSourceConnector().start(config: ["name": "f", "files": "\(folder)/*.none"]) }
+    }
+
+    @Test("a file damaged in the middle: the lines before the damage are delivered, then the task fails naming the offset")
+    func damagedFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fss-damaged-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).zst").path
+        defer { unlink(path) }
+        let appender = try FileAppender(path: path)
+        var generator = SystemRandomNumberGenerator()
+        let lines = (0..<60_000).map { "line \($0) \(UInt64.random(in: 0...UInt64.max, using: &generator))" }
+        try Array(lines.map { $0 + "\n" }.joined().utf8).withUnsafeBytes { try appender.append($0) }
+        try appender.flush()
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        let damage = bytes.count / 2
+        for i in damage..<(damage + 64) { bytes[i] ^= 0xA5 }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+
+        let task = FileStreamSourceTask()
+        try task.start(context: TaskContext(connectorName: "damaged", taskID: 0, config: ["file": path, "topic": "t", "follow": "false"]))
+        let batch = RecordBatch(arenaBytes: 1 << 20, maxRecords: 16_384)
+        var delivered = 0
+        var failure: (any Error)?
+        for _ in 0..<1_000 {
+            batch.reset()
+            do {
+                let result = try task.poll(into: batch)
+                delivered += batch.count
+                if result == .endOfData { break }
+            } catch {
+                failure = error
+                break
+            }
+        }
+        #expect(delivered > lines.count / 4, "lines before the damage go out: \(delivered)")
+        guard case let FileError.corrupt(_, offset, _)? = failure else {
+            Issue.record("the task did not fail on the damage: \(String(describing: failure))")
+            return
+        }
+        #expect(offset > Int64(damage) - 131_072 && offset < Int64(damage) + 262_144, "offset \(offset), damage at \(damage)")
     }
 }

@@ -72,6 +72,43 @@ struct LineFileReaderTests {
         }
     }
 
+    @Test("damage in the middle of a compressed file: every line before it is read, and the error names an offset near it", arguments: ["mid.zst", "mid.lz4"])
+    func damageInTheMiddle(name: String) throws {
+        let path = Self.temporaryPath(name)
+        defer { unlink(path) }
+        let appender = try FileAppender(path: path)
+        // Random-looking lines so the compressed file is large: one frame of many blocks.
+        var generator = SystemRandomNumberGenerator()
+        let lines = (0..<60_000).map { "line \($0) \(UInt64.random(in: 0...UInt64.max, using: &generator))" }
+        try Array(lines.map { $0 + "\n" }.joined().utf8).withUnsafeBytes { try appender.append($0) }
+        try appender.flush()
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        let damage = bytes.count * 6 / 10
+        for i in damage..<(damage + 64) { bytes[i] ^= 0xA5 }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        var read: [String] = []
+        var failure: FileError?
+        do {
+            try LineFileReader(path: path).forEachLine { line, _ in
+                read.append(String(decoding: line, as: UTF8.self))
+                return true
+            }
+        } catch let error as FileError {
+            failure = error
+        }
+        guard case let .corrupt(_, offset, _)? = failure else {
+            Issue.record("no corruption reported; \(read.count) lines read")
+            return
+        }
+        #expect(read.count > lines.count / 3, "lines before the damage are read: \(read.count) of \(lines.count)")
+        #expect(read == Array(lines.prefix(read.count)), "and they are the file's own lines")
+        // Codecs notice damage at the end of the block holding it (lz4: 64 KiB, zstd:
+        // 128 KiB at most), and the reader hands them 16 KiB at a time.
+        let block: Int64 = 131_072
+        #expect(offset > Int64(damage) - block && offset <= Int64(damage) + block + Int64(LineFileReader.compressedSliceBytes),
+                "offset \(offset), damage at \(damage)")
+    }
+
     @Test("a missing file names itself")
     func missing() {
         #expect(throws: FileError.io(path: "/nonexistent/x.txt", operation: "open", errno: ENOENT)) {

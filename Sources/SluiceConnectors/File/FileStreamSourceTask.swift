@@ -20,6 +20,9 @@ public final class FileStreamSourceTask: SourceTask {
     private var abandoned: Set<Int> = []
     /// A corrupt-data report waiting for an empty batch of its own.
     private var pendingReport: (file: Int, error: FileError)?
+    /// Damage found after some lines of a batch were read: those go out first, and
+    /// the next poll fails the task with it.
+    private var pendingFailure: FileError?
     private var tolerateErrors = false
     private var deadLetterTopic: String?
     private var topic = ""
@@ -50,6 +53,7 @@ public final class FileStreamSourceTask: SourceTask {
     }
 
     public func poll(into batch: RecordBatch) throws -> SourcePollResult {
+        if let failure = pendingFailure { throw failure }
         guard !files.isEmpty else { return .endOfData }
         if let report = pendingReport {
             pendingReport = nil
@@ -77,6 +81,10 @@ public final class FileStreamSourceTask: SourceTask {
                 if lines == batchSize { full = true; return false }
                 return true
                 }
+            } catch let error as FileError where !tolerateErrors && !batch.isEmpty {
+                // The lines before the damage go out first; the task fails at the next poll.
+                pendingFailure = error
+                return .batchFull
             } catch let error as FileError where tolerateErrors {
                 // Give up on this file; its good lines so far stay, the report goes out on its own.
                 abandoned.insert(index)

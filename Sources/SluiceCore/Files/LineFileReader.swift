@@ -100,12 +100,16 @@ public final class LineFileReader {
                 rawEnd = n
             }
             if textStart == textEnd { textStart = 0; textEnd = 0 }
+            // Compressed input goes to the decoder in slices: text decoded from the
+            // slices before damaged data is handed out before the damage is reported,
+            // and the reported offset is within one slice of it.
+            let sliceEnd = compression == .none ? rawEnd : min(rawEnd, rawStart + Self.compressedSliceBytes)
             let result: (consumed: Int, produced: Int)
             do {
                 result = try raw.withUnsafeBytes { input in
                     try text.withUnsafeMutableBytes { output in
                         try decoder.decode(
-                            input: UnsafeRawBufferPointer(rebasing: input[rawStart..<rawEnd]),
+                            input: UnsafeRawBufferPointer(rebasing: input[rawStart..<sliceEnd]),
                             output: UnsafeMutableRawBufferPointer(rebasing: output[textEnd...]))
                     }
                 }
@@ -118,6 +122,9 @@ public final class LineFileReader {
             if result.produced > 0 { return true }
         }
     }
+
+    /// Compressed bytes handed to the decoder per call.
+    public static let compressedSliceBytes = 16 * 1024
 
     /// Whether the compressed input so far ends between frames (a partly written
     /// frame at the end of a growing file is not yet an error).
