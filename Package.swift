@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "SluiceKafka",
             dependencies: [
-                "SluiceCore", "CRdKafka",
+                "SluiceCore", "CRdKafka", "CSluiceSystem", "CLZ4", "CZstd",
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]

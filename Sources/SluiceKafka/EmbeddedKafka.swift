@@ -109,6 +109,16 @@ public final class EmbeddedKafka: @unchecked Sendable {
         }
     }
 
+    /// Makes the next `codes.count` requests of API `apiKey` (0: Produce) to any
+    /// broker fail with the given Kafka error codes, in order; a code of -195
+    /// (librdkafka's transport error) makes the broker drop the connection instead.
+    public func injectErrors(apiKey: Int16, codes: [Int16]) {
+        let errors = codes.map { rd_kafka_resp_err_t(rawValue: Int32($0)) }
+        errors.withUnsafeBufferPointer {
+            rd_kafka_mock_push_request_errors_array(cluster, apiKey, $0.count, $0.baseAddress)
+        }
+    }
+
     private func checkBroker(_ id: Int) throws {
         guard (1...brokerCount).contains(id) else {
             throw KafkaError.embeddedClusterFailed(reason: "no broker \(id); brokers are 1...\(brokerCount)")

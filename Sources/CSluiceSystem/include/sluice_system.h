@@ -2,6 +2,7 @@
 #define SLUICE_SYSTEM_H
 /* GNU extensions Glibc's Swift module does not export (they need _GNU_SOURCE). */
 #include <pthread.h>
+#include "sluice_checksum.h"
 
 /* Pins threads created with `attr` to `cpu`. Returns 0 or an errno value. */
 int sluice_attr_set_cpu(pthread_attr_t *attr, int cpu);

@@ -21,44 +21,12 @@ public final class BrokerConnection {
     public init(host: String, port: Int, clientID: String = "sluice", timeoutMs: Int) throws {
         address = "\(host):\(port)"
         self.clientID = clientID
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, String(port), &hints, &list)
-        guard status == 0, let first = list else {
-            throw ProtocolError.connection(address: "\(host):\(port)", reason: String(cString: gai_strerror(status)))
-        }
-        defer { freeaddrinfo(list) }
-        var lastError = "no address"
-        var candidate: UnsafeMutablePointer<addrinfo>? = first
-        var connected: Int32 = -1
-        while let info = candidate {
-            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), info.pointee.ai_protocol)
-            if fd >= 0 {
-                Self.setTimeouts(fd, milliseconds: timeoutMs)
-                if connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 {
-                    connected = fd
-                    break
-                }
-                lastError = String(cString: strerror(errno))
-                Glibc.close(fd)
-            }
-            candidate = info.pointee.ai_next
-        }
-        guard connected >= 0 else { throw ProtocolError.connection(address: "\(host):\(port)", reason: lastError) }
-        var one: Int32 = 1
-        setsockopt(connected, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        descriptor = connected
+        descriptor = try SocketConnect.open(host: host, port: port, timeoutMs: timeoutMs)
     }
 
     /// Connects to `host:port` given as one string.
     public convenience init(address: String, clientID: String = "sluice", timeoutMs: Int) throws {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
-            throw ProtocolError.connection(address: address, reason: "not host:port")
-        }
-        var host = String(address[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        let (host, port) = try SocketConnect.split(address)
         try self.init(host: host, port: port, clientID: clientID, timeoutMs: timeoutMs)
     }
 
@@ -123,11 +91,5 @@ public final class BrokerConnection {
         let reason = errno == EAGAIN || errno == EWOULDBLOCK ? "timed out" : String(cString: strerror(errno))
         close()
         return ProtocolError.connection(address: address, reason: reason)
-    }
-
-    private static func setTimeouts(_ fd: Int32, milliseconds: Int) {
-        var time = timeval(tv_sec: milliseconds / 1000, tv_usec: (milliseconds % 1000) * 1000)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
     }
 }

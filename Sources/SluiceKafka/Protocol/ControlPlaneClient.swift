@@ -22,6 +22,10 @@ public enum ControlPlaneClient {
         public var error: Int16
         /// How many partitions it has.
         public var partitions: Int
+        /// Each partition's leader (a broker id; -1 for none), by partition index.
+        public var leaders: [Int32] = []
+        /// Each partition's error code (0: none), by partition index.
+        public var partitionErrors: [Int16] = []
     }
 
     /// A cluster's brokers and the topics asked for.
@@ -64,17 +68,38 @@ public enum ControlPlaneClient {
             let error = try r.int16()
             let name = try r.string()
             _ = try r.bool()  // internal
-            let partitions = try r.array { p -> Int32 in
-                _ = try p.int16()
+            let partitions = try r.array { p -> (error: Int16, index: Int32, leader: Int32) in
+                let error = try p.int16()
                 let index = try p.int32()
-                _ = try p.int32()  // leader
+                let leader = try p.int32()
                 _ = try p.array { try $0.int32() }  // replicas
                 _ = try p.array { try $0.int32() }  // isr
-                return index
+                return (error, index, leader)
             }
-            return Topic(name: name, error: error, partitions: partitions.count)
+            var leaders = [Int32](repeating: -1, count: partitions.count)
+            var errors = [Int16](repeating: 0, count: partitions.count)
+            for partition in partitions where partition.index >= 0 && Int(partition.index) < partitions.count {
+                leaders[Int(partition.index)] = partition.leader
+                errors[Int(partition.index)] = partition.error
+            }
+            return Topic(name: name, error: error, partitions: partitions.count, leaders: leaders, partitionErrors: errors)
         }
         return Metadata(brokers: brokers, clusterID: clusterID, topics: topicList)
+    }
+
+    /// InitProducerId v0 for an idempotent (non-transactional) producer: a new
+    /// producer id and epoch.
+    public static func initProducerID(_ connection: BrokerConnection, timeoutMs: Int) throws -> (id: Int64, epoch: Int16) {
+        var body = WireWriter()
+        body.string(nil)  // transactional id
+        body.int32(Int32(timeoutMs))
+        var reader = try connection.send(apiKey: 22, version: 0, body: body)
+        _ = try reader.int32()  // throttle
+        let error = try reader.int16()
+        let id = try reader.int64()
+        let epoch = try reader.int16()
+        guard error == 0 else { throw ProtocolError.broker(api: "InitProducerId", code: error) }
+        return (id, epoch)
     }
 
     /// The address of `group`'s coordinator.
