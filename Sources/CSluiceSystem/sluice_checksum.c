@@ -4,7 +4,7 @@
 #include <string.h>
 
 static uint32_t crc32c_tables[8][256];
-static uint32_t crc32_table[256];
+static uint32_t crc32_tables[8][256];
 static int hardware = -1;
 
 static void build_tables(void) {
@@ -15,13 +15,15 @@ static void build_tables(void) {
             d = (d & 1) ? (d >> 1) ^ 0xEDB88320u : d >> 1;
         }
         crc32c_tables[0][n] = c;
-        crc32_table[n] = d;
+        crc32_tables[0][n] = d;
     }
     for (uint32_t n = 0; n < 256; n++) {
-        uint32_t c = crc32c_tables[0][n];
+        uint32_t c = crc32c_tables[0][n], d = crc32_tables[0][n];
         for (int t = 1; t < 8; t++) {
             c = crc32c_tables[0][c & 0xff] ^ (c >> 8);
+            d = crc32_tables[0][d & 0xff] ^ (d >> 8);
             crc32c_tables[t][n] = c;
+            crc32_tables[t][n] = d;
         }
     }
 }
@@ -41,23 +43,26 @@ static void initialise(void) {
 
 __attribute__((constructor)) static void sluice_checksum_init(void) { initialise(); }
 
-uint32_t sluice_crc32c_table(uint32_t crc, const void *data, size_t length) {
-    initialise();
-    const unsigned char *p = data;
+/* Slicing-by-8 over `tables` (reflected CRC-32 of either polynomial). */
+static uint32_t slice8(uint32_t tables[8][256], uint32_t crc, const unsigned char *p, size_t length) {
     uint32_t c = ~crc;
     while (length >= 8) {
         uint64_t word;
         memcpy(&word, p, 8); /* little-endian machines only, like the rest of Sluice */
         uint32_t lo = (uint32_t)word ^ c, hi = (uint32_t)(word >> 32);
-        c = crc32c_tables[7][lo & 0xff] ^ crc32c_tables[6][(lo >> 8) & 0xff] ^
-            crc32c_tables[5][(lo >> 16) & 0xff] ^ crc32c_tables[4][lo >> 24] ^
-            crc32c_tables[3][hi & 0xff] ^ crc32c_tables[2][(hi >> 8) & 0xff] ^
-            crc32c_tables[1][(hi >> 16) & 0xff] ^ crc32c_tables[0][hi >> 24];
+        c = tables[7][lo & 0xff] ^ tables[6][(lo >> 8) & 0xff] ^ tables[5][(lo >> 16) & 0xff] ^
+            tables[4][lo >> 24] ^ tables[3][hi & 0xff] ^ tables[2][(hi >> 8) & 0xff] ^
+            tables[1][(hi >> 16) & 0xff] ^ tables[0][hi >> 24];
         p += 8;
         length -= 8;
     }
-    while (length--) c = crc32c_tables[0][(c ^ *p++) & 0xff] ^ (c >> 8);
+    while (length--) c = tables[0][(c ^ *p++) & 0xff] ^ (c >> 8);
     return ~c;
+}
+
+uint32_t sluice_crc32c_table(uint32_t crc, const void *data, size_t length) {
+    initialise();
+    return slice8(crc32c_tables, crc, data, length);
 }
 
 #if defined(__x86_64__)
@@ -92,9 +97,6 @@ int sluice_crc32c_hardware(void) {
 }
 
 uint32_t sluice_crc32_ieee(uint32_t crc, const void *data, size_t length) {
-    initialise();
-    const unsigned char *p = data;
-    uint32_t c = ~crc;
-    while (length--) c = crc32_table[(c ^ *p++) & 0xff] ^ (c >> 8);
-    return ~c;
+    /* The constructor built the tables before main; no per-call check. */
+    return slice8(crc32_tables, crc, data, length);
 }

@@ -10,6 +10,7 @@ extension BenchPlan {
         try settings.validate()
         try PlanCheck.nonEmpty(modes, option: "--mode")
         try PlanCheck.nonEmpty(produceCalls, option: "--produce-call")
+        try PlanCheck.nonEmpty(producerPaths, option: "--producer")
         try PlanCheck.nonEmpty(pipelines, option: "--pipeline")
         try PlanCheck.positive(repeats, option: "--repeat")
         try PlanCheck.positive(records, option: "--records")

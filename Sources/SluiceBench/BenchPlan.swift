@@ -26,6 +26,8 @@ public struct BenchPlan: Sendable {
     public var modes: [ProduceMode] = [.automatic]
     /// librdkafka calls for plain records (`--produce-call`).
     public var produceCalls: [ProduceCall] = [.automatic]
+    /// Which producers Sluice's tasks use, each measured as its own row (`--producer`).
+    public var producerPaths: [ProducerPath] = [.automatic]
     /// Zero-copy and/or converted records (`--pipeline`).
     public var pipelines: [BenchPipeline] = [.zeroCopy]
     /// Connector settings of the converted pipeline: converters and transforms

@@ -32,6 +32,10 @@ public struct BenchRow: Sendable {
     public var peakRSSMegabytes: Double
     /// Records whose delivery failed.
     public var failed: Int
+    /// The embedded broker process's CPU seconds per second of the run (1.0: its
+    /// one thread was always busy, so the broker limited the run); `nil` when the
+    /// broker is not a child process (a real cluster, or in this process).
+    public var brokerBusy: Double?
     /// Produce calls that found librdkafka's local queue full and waited.
     public var queueFullWaits = 0
     /// The raw librdkafka loop on the same records; `nil` with ``BenchPlan/skipRaw``.
@@ -49,6 +53,8 @@ public struct BenchRow: Sendable {
         public var cpuSecondsPerMillion: Double
         /// This process's peak resident set during the loop, in MiB.
         public var peakRSSMegabytes: Double
+        /// The embedded broker's CPU seconds per second of the loop (see ``BenchRow/brokerBusy``).
+        public var brokerBusy: Double?
     }
 
     /// Sluice's records/s over the raw loop's, when the raw loop ran.
@@ -67,6 +73,7 @@ public struct BenchRow: Sendable {
             "peak_rss_mb": peakRSSMegabytes, "failed": failed, "repeats": repeats, "queue_full_waits": queueFullWaits,
             "raw_records_per_sec": raw?.recordsPerSecond, "raw_cpu_sec_per_million": raw?.cpuSecondsPerMillion,
             "ratio_to_raw": ratioToRaw, "lost": lost, "duplicates": duplicates,
+            "broker_busy": brokerBusy, "raw_broker_busy": raw?.brokerBusy,
         ]
     }
 }

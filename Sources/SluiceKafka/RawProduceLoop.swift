@@ -8,6 +8,13 @@ import SluiceCore
 /// writes), serves delivery reports with `rd_kafka_poll`, and flushes at the end:
 /// the least work a producer of these records can do through librdkafka.
 public enum RawProduceLoop {
+    /// librdkafka settings the benchmark's raw loop runs with unless the user sets
+    /// them (`-X`): the fastest found for this loop on the embedded cluster
+    /// (`perf/results/2026-12-03-vm-native-produce.md`). librdkafka's defaults are
+    /// `linger.ms=5` and `batch.num.messages=10000` in 2.0.2 as well; they are named
+    /// here so that a later librdkafka's defaults cannot move the baseline silently.
+    public static let tunedSettings: [(String, String)] = [("linger.ms", "5"), ("batch.num.messages", "10000")]
+
     /// What one loop did.
     public struct Result: Sendable {
         /// Records acknowledged.

@@ -29,8 +29,11 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
         public var maxRecordsPerBatch: Int = 16_384
         /// Direct or producer-lane hand-off; `automatic` picks by whether records are converted.
         public var mode: ProduceMode = .automatic
-        /// The librdkafka call records go through (see ``ProduceCall``).
+        /// The librdkafka call records go through on the librdkafka path (see ``ProduceCall``).
         public var produceCall: ProduceCall = .automatic
+        /// Which producer records go through (`producer.path`; a connector's own
+        /// `producer.path` overrides it).
+        public var producerPath: ProducerPath = .automatic
         /// CPU for the task thread, `nil` to let the scheduler choose.
         public var taskCPU: Int?
         /// CPU for the producer lane thread (lane mode), `nil` to let the scheduler choose.
@@ -61,7 +64,11 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
     private let task: SourceTask
     private let settings: Settings
     private let pool: BatchPool
-    private let producer: Producer
+    private let producer: any BatchProducer
+    /// The producer records go through (``ProducerPath/native`` or ``ProducerPath/librdkafka``).
+    public let producerPath: ProducerPath
+    /// Why records go through librdkafka, when they do.
+    public let producerPathReason: String?
     private let ring: SPSCRing<LaneWork>?
     /// ``Settings/mode`` resolved: `direct` or `lane`.
     public let mode: ProduceMode
@@ -147,7 +154,10 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
             ? SPSCRing<RecordBatch>(capacity: settings.batchCount + (lanePool == nil ? 0 : Self.laneBatchCount)) : nil
         self.completions = completions
         let counters = produceCounters
-        producer = try Producer(topic: topic, configuration: producerConfiguration) { batch in
+        let path = try context.config["producer.path"].map(ProducerPath.init(named:)) ?? settings.producerPath
+        let made = try path.makeProducer(
+            topic: topic, configuration: producerConfiguration, produceCall: settings.produceCall
+        ) { batch in
             StageCounters.add(batch.count - batch.failedDeliveries, to: counters.records)
             if let completions {
                 let handed = completions.tryPush(batch)
@@ -157,7 +167,9 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
                 committer.completed(batch)
             }
         }
-        producer.call = settings.produceCall
+        producer = made.producer
+        producerPath = made.path
+        producerPathReason = made.reason
     }
 
     /// Batches the lane converts into when it shares the conversion work (lane mode

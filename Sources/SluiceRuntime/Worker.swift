@@ -48,6 +48,7 @@ public final class Worker: Sendable {
                 producer: config.producer, consumer: config.consumer, cpus: config.cpus,
                 flushIntervalMs: config.flushIntervalMs, converterDefaults: config.converterDefaults)
             source.shutdownTimeoutMs = config.shutdownTimeoutMs
+            source.producerPath = config.producerPath
         }
 
         /// Settings given one by one (for embedding, and for `sluice bench`).

@@ -11,6 +11,7 @@ import SluiceKafka
 /// | `offset.flush.timeout.ms` | how long offsets may fail to be written before the worker fails | 5000 |
 /// | `task.shutdown.graceful.timeout.ms` | how long a stopping source task waits for its records to be acknowledged | 5000 |
 /// | `worker.cpus` | CPUs for task threads, e.g. `0-3` | all allowed |
+/// | `producer.path` | `native`, `librdkafka` or `automatic` (native wherever it applies; a connector may set its own) | automatic |
 /// | `producer.*`, `consumer.*` | librdkafka properties for source or sink tasks | — |
 /// | `key.converter`, `value.converter` (and their `.` options) | every connector's converters unless it names its own (``ConverterDefaults``) | — |
 public struct WorkerConfig: Sendable {
@@ -28,6 +29,9 @@ public struct WorkerConfig: Sendable {
     public var cpus: CPUSet
     /// librdkafka settings of source tasks' producers (`producer.*`).
     public var producer: KafkaConfiguration
+    /// Which producer source tasks use (`producer.path`: automatic, the default,
+    /// native or librdkafka).
+    public var producerPath: ProducerPath = .automatic
     /// librdkafka settings of sink tasks' consumers (`consumer.*`).
     public var consumer: KafkaConfiguration
     /// The converters of connectors that name none (`key.converter`, `value.converter`).
@@ -69,7 +73,14 @@ public struct WorkerConfig: Sendable {
         problems += converterDefaults.problems()
         producer = KafkaConfiguration(bootstrapServers: bootstrapServers)
         consumer = KafkaConfiguration(bootstrapServers: bootstrapServers)
-        for (key, value) in properties.sorted(by: { $0.key < $1.key }) {
+        if let text = properties["producer.path"] {
+            do {
+                producerPath = try ProducerPath(named: text)
+            } catch {
+                problems.append(ConfigProblem(name: "producer.path", value: text, message: "\(error)"))
+            }
+        }
+        for (key, value) in properties.sorted(by: { $0.key < $1.key }) where key != "producer.path" {
             if key.hasPrefix("producer.") { producer[String(key.dropFirst(9))] = value }
             if key.hasPrefix("consumer.") { consumer[String(key.dropFirst(9))] = value }
         }

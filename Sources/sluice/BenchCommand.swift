@@ -73,6 +73,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "librdkafka calls for plain records, a comma-separated list of automatic (batch for unkeyed or explicitly partitioned records, record for keyed ones), batch (rd_kafka_produce_batch per run of records), record (rd_kafka_produce per record).")
     var produceCall = "automatic"
 
+    @Option(help: "Producers for Sluice's tasks, a comma-separated list of automatic (native wherever it applies), native (Sluice's own Kafka batches), librdkafka; each is its own row.")
+    var producer = "automatic"
+
     @Option(help: "Partitions of each benchmark topic (default 4; 64 with --direction sink).")
     var partitions: Int?
 
@@ -140,6 +143,7 @@ struct BenchCommand: ParsableCommand {
         var codecs: [BenchCompression]
         var modes: [ProduceMode]
         var produceCalls: [ProduceCall]
+        var producerPaths: [ProducerPath]
         var recordSizes: [Int]
         var workerCounts: [Int]?
         var workerProperties: [String: String]
@@ -179,6 +183,7 @@ struct BenchCommand: ParsableCommand {
         let modes = try ListOption.choices(mode, flag: "--mode", of: ProduceMode.self)
         let produceCalls = try ListOption.choices(produceCall, flag: "--produce-call", of: ProduceCall.self)
         let recordSizes = try ListOption.integers(recordSize, flag: "--record-size")
+        let producerPaths = try ListOption.choices(producer, flag: "--producer", of: ProducerPath.self)
         let workerCounts = try workers.map { try ListOption.integers($0, flag: "--workers") }
         let workerSettings = try Self.assignments(workerProperties, flag: "--worker-property")
         var seconds: Double?
@@ -215,7 +220,8 @@ struct BenchCommand: ParsableCommand {
             do { try producer.set(assignment: assignment) } catch { throw ValidationError("\(error)") }
         }
         return ParsedFlags(
-            taskCounts: taskCounts, codecs: codecs, modes: modes, produceCalls: produceCalls, recordSizes: recordSizes,
+            taskCounts: taskCounts, codecs: codecs, modes: modes, produceCalls: produceCalls, producerPaths: producerPaths,
+            recordSizes: recordSizes,
             workerCounts: workerCounts, workerProperties: workerSettings, duration: seconds, direction: direction,
             cpus: cpuSet, idle: idleStrategy, valueFormat: format, pipelines: pipelines, connectorConfig: converted,
             producer: producer)
@@ -251,6 +257,7 @@ struct BenchCommand: ParsableCommand {
         plan.records = records ?? plan.records
         plan.modes = flags.modes
         plan.produceCalls = flags.produceCalls
+        plan.producerPaths = flags.producerPaths
         plan.pipelines = flags.pipelines
         plan.connectorConfig = flags.connectorConfig
         plan.valueFormat = flags.valueFormat

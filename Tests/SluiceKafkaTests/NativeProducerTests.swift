@@ -220,11 +220,21 @@ struct NativeProducerTests {
         #expect(throws: NativeProducerError.self) {
             _ = try NativeProducer(topic: "strict", configuration: KafkaTestSupport.producerConfig(cluster, ["partitioner": "sticky"])) { _ in }
         }
-        let started = MonotonicClock.nanoseconds()
         var config = KafkaConfiguration(bootstrapServers: "127.0.0.1:1")
-        config["request.timeout.ms"] = "1500"
-        #expect(throws: NativeProducerError.self) { _ = try NativeProducer(topic: "x", configuration: config) { _ in } }
-        #expect(MonotonicClock.nanoseconds() - started < 5_000_000_000, "gives up within request.timeout.ms")
+        config["delivery.timeout.ms"] = "1500"
+        let unreachable = try NativeProducer(topic: "x", configuration: config) { _ in }
+        let started = MonotonicClock.nanoseconds()
+        let records = RecordBatch(arenaBytes: 1024, maxRecords: 2)
+        _ = try records.append(key: nil, value: nil)
+        do {
+            try unreachable.produce(records)
+            Issue.record("an unreachable cluster must fail the records")
+        } catch {
+            #expect("\(error)".contains("cannot reach Kafka at 127.0.0.1:1"), "\(error)")
+        }
+        #expect(records.failedDeliveries == 1)
+        let elapsed = MonotonicClock.nanoseconds() - started
+        #expect(elapsed >= 1_400_000_000 && elapsed < 5_000_000_000, "gives up after delivery.timeout.ms")
     }
 
     @Test("the leader taken down and brought back mid-run: every acknowledged record is in the log, in order")

@@ -10,7 +10,7 @@ import Foundation
 public enum BenchReport {
     static let columns = [
         "tasks", "size", "compression", "mode", "records/s", "MB/s", "cpu s/M", "p50 ms", "p99 ms", "peak RSS MB",
-        "raw records/s", "ratio", "lost", "dup",
+        "raw records/s", "ratio", "lost", "dup", "broker",
     ]
 
     static func cells(_ row: BenchRow) -> [String] {
@@ -20,6 +20,7 @@ public enum BenchReport {
             format(row.p50Milliseconds, 2), format(row.p99Milliseconds, 2), format(row.peakRSSMegabytes, 1),
             row.raw.map { format($0.recordsPerSecond, 0) } ?? "-", row.ratioToRaw.map { format($0, 2) } ?? "-",
             row.lost.map(String.init) ?? "-", row.duplicates.map(String.init) ?? "-",
+            row.brokerBusy.map { format($0, 2) + (row.raw?.brokerBusy).map { "/" + format($0, 2) }.orEmpty } ?? "-",
         ]
     }
 
@@ -55,6 +56,7 @@ public enum BenchReport {
         let names = [
             "workers", "tasks", "compression", "mode", "record_size", "records", "seconds", "records_per_sec", "mb_per_sec",
             "cpu_sec_per_million", "p50_ms", "p99_ms", "peak_rss_mb", "raw_records_per_sec", "ratio_to_raw", "lost", "duplicates",
+            "broker_busy", "raw_broker_busy",
         ]
         var lines = (["kind", "name"] + names).joined(separator: ",")
         for row in rows {
@@ -67,4 +69,9 @@ public enum BenchReport {
         }
         try ReportFile.write(Data((lines + "\n").utf8), to: path)
     }
+}
+
+extension Optional where Wrapped == String {
+    /// The string, or empty for nil.
+    fileprivate var orEmpty: String { self ?? "" }
 }

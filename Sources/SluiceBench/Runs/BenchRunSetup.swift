@@ -11,6 +11,8 @@ struct BenchRunSetup {
     var codec: String
     var mode: ProduceMode
     var produceCall: ProduceCall = .automatic
+    /// Which producer Sluice's tasks use.
+    var producerPath: ProducerPath = .automatic
     var cpus: CPUSet
     var idle: IdleStrategy
     var batchBytes: Int
@@ -25,6 +27,7 @@ struct BenchRunSetup {
     var label: String {
         mode.resolved(converting: !connectorConfig.isEmpty).rawValue + (connectorConfig.isEmpty ? "" : "+conv")
             + (valueFormat == "json" ? "/json" : "") + (produceCall == .automatic ? "" : "/\(produceCall.rawValue)")
+            + (producerPath == .automatic ? "" : "/\(producerPath.rawValue)")
     }
 
     /// Records each task writes: the total split as evenly as possible.
@@ -51,7 +54,7 @@ extension BenchRunSetup {
     }
 
     /// One setup per row of `plan`, in the order rows are measured: record size, then
-    /// tasks, compression, mode, produce call and pipeline. A codec other than `none`
+    /// tasks, compression, mode, produce call, producer path and pipeline. A codec other than `none`
     /// sets `compression.type`; `none` does so only when the producer names no codec.
     static func rows(of plan: BenchPlan, producer: KafkaConfiguration) -> [BenchRunSetup] {
         var setups: [BenchRunSetup] = []
@@ -64,14 +67,17 @@ extension BenchRunSetup {
                     }
                     for mode in plan.modes {
                         for call in plan.produceCalls {
-                            for pipeline in plan.pipelines {
-                                var setup = BenchRunSetup(plan: plan, producer: config, pipeline: pipeline)
-                                setup.tasks = taskCount
-                                setup.recordSize = recordSize
-                                setup.codec = codec.rawValue
-                                setup.mode = mode
-                                setup.produceCall = call
-                                setups.append(setup)
+                            for path in plan.producerPaths {
+                                for pipeline in plan.pipelines {
+                                    var setup = BenchRunSetup(plan: plan, producer: config, pipeline: pipeline)
+                                    setup.tasks = taskCount
+                                    setup.recordSize = recordSize
+                                    setup.codec = codec.rawValue
+                                    setup.mode = mode
+                                    setup.produceCall = call
+                                    setup.producerPath = path
+                                    setups.append(setup)
+                                }
                             }
                         }
                     }

@@ -1,3 +1,5 @@
+import Foundation
+import SluiceCore
 import SluiceKafka
 
 /// The cluster and options shared by every run of one benchmark; measures rows
@@ -66,7 +68,9 @@ struct BenchSession {
         // The embedded broker verifies while the topic is written (it keeps only the
         // newest 5 MiB of each partition); a real cluster is read back afterwards.
         if verify, let broker { try broker.watch(topic, expected: setup.recordsPerTask) }
+        let brokerBefore = brokerCPUSeconds()
         var row = try SluiceBenchRun.measure(setup, topic: topic, output: output)
+        if let before = brokerBefore, let after = brokerCPUSeconds() { row.brokerBusy = (after - before) / row.seconds }
         guard verify else { return row }
         let outcome: TopicVerifier.Outcome
         if let broker {
@@ -84,13 +88,24 @@ struct BenchSession {
         return row
     }
 
+    /// The embedded broker process's CPU seconds so far, when it is a child process.
+    private func brokerCPUSeconds() -> Double? {
+        guard let broker, broker.processIdentifier != getpid() else { return nil }
+        return ProcessCPU.seconds(pid: broker.processIdentifier)
+    }
+
     /// The raw librdkafka loop on a fresh topic.
     mutating func raw(_ setup: BenchRunSetup) throws -> BenchRow.RawFigures {
         let topic = try newTopic("raw", configuration: setup.producer)
         // The same reading load as a verified Sluice run keeps the ratio fair; only
         // the load matters, the raw loop's values carry no stamps.
         if verify, let broker { try broker.watch(topic, expected: []) }
-        let figures = try RawBenchRun.measure(setup, topic: topic)
+        let brokerBefore = brokerCPUSeconds()
+        let start = MonotonicClock.nanoseconds()
+        var figures = try RawBenchRun.measure(setup, topic: topic)
+        if let before = brokerBefore, let after = brokerCPUSeconds() {
+            figures.brokerBusy = (after - before) / (Double(MonotonicClock.nanoseconds() - start) / 1e9)
+        }
         if verify, let broker { _ = try? broker.result(topic) }
         return figures
     }

@@ -11,7 +11,9 @@ enum RawBenchRun {
         let shares = setup.recordsPerTask
         let payload = DatagenRecordLayout.filler
         let keys = DatagenRecordLayout.keys(cardinality: setup.keyCardinality)
-        let producer = setup.producer
+        var tuned = setup.producer
+        for (name, value) in RawProduceLoop.tunedSettings where tuned[name] == nil { tuned[name] = value }
+        let producer = tuned
         ProcessStats.resetPeakRSS()
         let cpuBefore = ProcessStats.cpuSeconds()
         let start = MonotonicClock.nanoseconds()

@@ -13,6 +13,7 @@ enum SluiceBenchRun {
         workerSettings.source.maxRecordsPerBatch = max(1, setup.batchBytes / max(1, setup.bytesPerRecord))
         workerSettings.source.mode = setup.mode
         workerSettings.source.produceCall = setup.produceCall
+        workerSettings.source.producerPath = setup.producerPath
         workerSettings.source.idle = setup.idle
         // Task i on the plan's CPU i, its lane on CPU i + tasks.
         workerSettings.laneCPUOffset = setup.tasks

@@ -10,7 +10,7 @@ final class NativePartition {
     /// The leader's broker id (-1: unknown).
     var leader: Int32 = -1
     /// The batch records are appended to.
-    var open: WireRecordBatch?
+    @exclusivity(unchecked) var open: WireRecordBatch?
     /// Sealed batches not yet acknowledged, oldest first (the first `inFlight` of
     /// them were sent and await an answer, unless a retry is pending).
     var unacked: [WireRecordBatch] = []
@@ -38,9 +38,9 @@ final class NativePartition {
 /// One topic the native producer writes to.
 final class NativeTopic {
     let name: String
-    var partitions: [NativePartition]
+    @exclusivity(unchecked) var partitions: [NativePartition]
     /// The sticky partition for null keys in the current task batch.
-    var sticky: Int32 = -1
+    @exclusivity(unchecked) var sticky: Int32 = -1
 
     init(name: String, index: Int, partitionCount: Int) {
         self.name = name

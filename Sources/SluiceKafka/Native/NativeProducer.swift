@@ -39,7 +39,7 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
     package let settings: NativeProducerSettings
     private let onBatchDelivered: (RecordBatch) -> Void
     private let compressor: WireCompressor
-    private var topics: [NativeTopic] = []
+    @exclusivity(unchecked) private var topics: [NativeTopic] = []
     private var topicIndex: [String: Int] = [:]
     private var brokerAddresses: [Int32: String] = [:]
     private var connections: [Int32: ProduceConnection] = [:]
@@ -53,17 +53,17 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
     private var metadataStale = false
     private var metadataAttemptNanos: UInt64 = 0
     private var metadataFetchedNanos: UInt64 = 0
-    private var outstandingRecords = 0
-    private var fatal: NativeProducerError?
+    @exclusivity(unchecked) private var outstandingRecords = 0
+    @exclusivity(unchecked) private var fatal: NativeProducerError?
     private var metadataConnection: BrokerConnection?
     private let batchLimit: Int
 
-    /// Creates a producer for `topic` and connects: ApiVersions, Metadata and (when
-    /// idempotent) InitProducerId, retried until `request.timeout.ms` passes.
+    /// Creates a producer for `topic`. It connects at the first ``produce(_:)``
+    /// (ApiVersions, InitProducerId when idempotent, Metadata), retrying until
+    /// `delivery.timeout.ms` passes, so making one never blocks on the network.
     /// - Parameter onBatchDelivered: called once per task batch, on the producing
     ///   thread, when every record in it was reported (delivered or failed).
-    /// - Throws: ``NativeProducerError`` for settings it cannot use or a cluster it
-    ///   cannot reach.
+    /// - Throws: ``NativeProducerError`` for settings it cannot use.
     public init(
         topic: String, configuration: KafkaConfiguration, onBatchDelivered: @escaping (RecordBatch) -> Void
     ) throws {
@@ -72,8 +72,6 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
         self.onBatchDelivered = onBatchDelivered
         compressor = WireCompressor(codec: settings.codec, level: settings.compressionLevel)
         batchLimit = min(settings.batchSize, settings.maxRequestBytes - 256)
-        try bootstrap()
-        _ = try index(ofTopic: topic)
     }
 
     deinit {
@@ -97,10 +95,13 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
         if let fatal { throw failUnencoded(total, of: batch, error: fatal) }
         let state: NativeTopic
         do {
+            if !bootstrapped { try bootstrap() }
             state = topics[try index(ofTopic: batch.topic ?? topic)]
         } catch {
-            throw failUnencoded(total, of: batch, error: error as? NativeProducerError ?? .unreachable(
-                bootstrapServers: settings.bootstrapServers.joined(separator: ","), reason: "\(error)"))
+            let failure = error as? NativeProducerError ?? .unreachable(
+                bootstrapServers: settings.bootstrapServers.joined(separator: ","), reason: "\(error)")
+            if case .unreachable = failure, fatal == nil { fatal = failure }
+            throw failUnencoded(total, of: batch, error: failure)
         }
         let partitionCount = Int32(state.partitions.count)
         state.sticky = Int32.random(in: 0..<partitionCount)
@@ -126,9 +127,12 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
                     total - position, of: batch,
                     error: .unknownPartition(topic: state.name, partition: partitionIndex, partitions: Int(partitionCount)))
             }
-            let partition = state.partitions[Int(partitionIndex)]
+            // unowned(unsafe): the topic table keeps partitions and their open
+            // batches alive for the whole loop; this skips a retain/release pair
+            // per record.
+            unowned(unsafe) let partition = state.partitions[Int(partitionIndex)]
             let timestamp = entry.pointee.timestampMs != 0 ? entry.pointee.timestampMs : nowMs
-            var wire = partition.open ?? openBatch(for: partition)
+            unowned(unsafe) var wire = partition.open ?? openBatch(for: partition)
             do {
                 if try !wire.append(entry, arena: arena, timestampMs: timestamp, nowNanos: nowNanos) {
                     try seal(partition)
@@ -612,8 +616,12 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
 
     // MARK: - Metadata
 
+    /// Whether ``bootstrap()`` succeeded.
+    private var bootstrapped = false
+
+    /// Connects to the cluster, retrying until `delivery.timeout.ms` passes.
     private func bootstrap() throws {
-        let deadline = MonotonicClock.nanoseconds() &+ UInt64(min(settings.requestTimeoutMs, settings.deliveryTimeoutMs)) &* 1_000_000
+        let deadline = MonotonicClock.nanoseconds() &+ UInt64(settings.deliveryTimeoutMs) &* 1_000_000
         var lastError = "no broker tried"
         while true {
             do {
@@ -633,6 +641,7 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
                     producerID = fresh.id
                     producerEpoch = fresh.epoch
                 }
+                bootstrapped = true
                 return
             } catch let error as NativeProducerError {
                 throw error

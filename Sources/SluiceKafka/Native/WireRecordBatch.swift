@@ -16,6 +16,8 @@ import SluiceCore
 /// later batches (``reset(topic:partition:)``) so that the steady state allocates
 /// nothing.
 package final class WireRecordBatch {
+    // Hot fields skip the dynamic exclusivity check (the batch has one user
+    // thread, see the ownership rule); the checks cost more than the appends.
     /// Bytes of the v2 batch header.
     package static let headerBytes = 61
     /// Which partition the batch is for (an index into the producer's topic table).
@@ -23,22 +25,22 @@ package final class WireRecordBatch {
     /// The partition.
     package private(set) var partition: Int32 = 0
     /// Records appended.
-    package private(set) var recordCount: Int32 = 0
+    @exclusivity(unchecked) package private(set) var recordCount: Int32 = 0
     /// Bytes appended so far, header reserve included (the uncompressed size).
-    package private(set) var used = WireRecordBatch.headerBytes
+    @exclusivity(unchecked) package private(set) var used = WireRecordBatch.headerBytes
     /// The producer id, epoch and first sequence the batch was sealed with.
     package private(set) var producerID: Int64 = -1
     package private(set) var producerEpoch: Int16 = -1
     package private(set) var baseSequence: Int32 = -1
     /// The RecordBatches whose records this batch holds, with how many of each, in
     /// order (a task batch's records may spread over several wire batches).
-    package var sources: [(batch: Unmanaged<RecordBatch>, records: Int)] = []
+    @exclusivity(unchecked) package var sources: [(batch: Unmanaged<RecordBatch>, records: Int)] = []
     /// The write time of the first sampled record, for latency (0: none).
-    package var sampleWrittenAtNanos: UInt64 = 0
+    @exclusivity(unchecked) package var sampleWrittenAtNanos: UInt64 = 0
     /// When the first record was appended (linger and delivery timeout).
-    package private(set) var openedAtNanos: UInt64 = 0
+    @exclusivity(unchecked) package private(set) var openedAtNanos: UInt64 = 0
     /// Key and value bytes appended (for delivery statistics).
-    package private(set) var payloadBytes = 0
+    @exclusivity(unchecked) package private(set) var payloadBytes = 0
     /// Whether the batch is in a request that awaits its answer.
     package var inFlight = false
     /// Sends so far (0 until the first).
@@ -46,15 +48,15 @@ package final class WireRecordBatch {
     /// When the batch may next be sent (retry backoff), in monotonic nanoseconds.
     package var notBeforeNanos: UInt64 = 0
 
-    private var storage: UnsafeMutableRawPointer
-    private var capacity: Int
+    @exclusivity(unchecked) private var storage: UnsafeMutableRawPointer
+    @exclusivity(unchecked) private var capacity: Int
     private let limit: Int
     private var compressed: UnsafeMutableRawPointer?
     private var compressedCapacity = 0
     private var sealedLength = 0
     private var sealedFromCompressed = false
-    private var baseTimestamp: Int64 = 0
-    private var maxTimestamp: Int64 = 0
+    @exclusivity(unchecked) private var baseTimestamp: Int64 = 0
+    @exclusivity(unchecked) private var maxTimestamp: Int64 = 0
 
     /// A batch that holds at most `limit` bytes (`batch.size`), header included.
     package init(limit: Int) {
