@@ -87,5 +87,16 @@ let package = Package(
             path: "Benchmarks/ProducePath",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        .executableTarget(
+            name: "NativeProduceAllocations",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "SluiceCore", package: "Sluice"),
+                .product(name: "SluiceKafka", package: "Sluice"),
+                .product(name: "SluiceConnectors", package: "Sluice"),
+            ],
+            path: "Benchmarks/NativeProduceAllocations",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ]
 )

@@ -57,6 +57,8 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
     @exclusivity(unchecked) private var fatal: NativeProducerError?
     private var metadataConnection: BrokerConnection?
     private let batchLimit: Int
+    /// The sockets `poll(2)` waits on (kept, so a poll allocates nothing).
+    private var descriptors: [pollfd] = []
 
     /// Creates a producer for `topic`. It connects at the first ``produce(_:)``
     /// (ApiVersions, InitProducerId when idempotent, Metadata), retrying until
@@ -375,7 +377,7 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
     /// Reads the answers that are there, waiting up to `waitMs` (or until the next
     /// linger deadline) when something is in flight.
     private func readAnswers(waitMs: Int, nextLingerNanos: UInt64) -> Int {
-        var descriptors: [pollfd] = []
+        descriptors.removeAll(keepingCapacity: true)
         for (broker, pending) in requests where !pending.isEmpty {
             if let connection = connections[broker], connection.isOpen {
                 descriptors.append(pollfd(fd: connection.descriptor, events: Int16(POLLIN), revents: 0))
