@@ -430,6 +430,13 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
     }
 
     private func fail(_ error: Error) {
+        var error = error
+        // The native producer throws what failed records (a cluster it cannot reach,
+        // a refused batch); say how many, as for failures librdkafka reports. Only the
+        // producing thread sees these errors, so reading its statistics here is safe.
+        if let failure = error as? NativeProducerError, producer.statistics.failed > 0 {
+            error = RuntimeError.deliveryFailed(taskID: context.taskID, failed: producer.statistics.failed, reason: "\(failure)")
+        }
         outcome.withLock {
             if $0.error == nil { $0.error = error }
             $0.state = .failed

@@ -15,6 +15,8 @@ struct BenchReportTests {
         if verified {
             row.lost = 0
             row.duplicates = 3
+            row.brokerBusy = 0.5
+            row.raw?.brokerBusy = 0.25
         }
         return row
     }
@@ -37,7 +39,10 @@ struct BenchReportTests {
             "workers", "tasks", "compression", "mode", "record_size", "records", "seconds", "records_per_sec", "mb_per_sec",
             "cpu_sec_per_million", "p50_ms", "p99_ms", "peak_rss_mb", "failed", "repeats", "queue_full_waits",
             "raw_records_per_sec", "raw_cpu_sec_per_million", "ratio_to_raw", "lost", "duplicates",
+            "broker_busy", "raw_broker_busy",
         ])
+        #expect(run["broker_busy"] as? Double == 0.5)
+        #expect(run["raw_broker_busy"] as? Double == 0.25)
         #expect(run["workers"] as? Int == 1)
         #expect(run["tasks"] as? Int == 2)
         #expect(run["records_per_sec"] as? Double == 100_000)
@@ -56,7 +61,7 @@ struct BenchReportTests {
         unverified.raw = nil
         try BenchReport.writeJSON([unverified], command: "c", to: path)
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        for key in ["lost", "duplicates", "raw_records_per_sec", "ratio_to_raw"] {
+        for key in ["lost", "duplicates", "raw_records_per_sec", "ratio_to_raw", "broker_busy"] {
             #expect(text.contains("\"\(key)\" : null"), "\(key) in \(text)")
         }
     }
@@ -68,9 +73,9 @@ struct BenchReportTests {
         try BenchReport.writeCSV([row(verified: true)], peers: [peer], to: path)
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == 4)
-        #expect(lines[0] == "kind,name,workers,tasks,compression,mode,record_size,records,seconds,records_per_sec,mb_per_sec,cpu_sec_per_million,p50_ms,p99_ms,peak_rss_mb,raw_records_per_sec,ratio_to_raw,lost,duplicates")
-        #expect(lines[1] == "sluice,sluice,1,2,lz4,direct,100,50000,0.5,100000.0,11.0,0.75,1.25,4.5,80.0,80000.0,1.25,0,3")
-        #expect(lines[2] == "peer,\"kcat -P\",,,lz4,,100,50000,,90000.0,,1.5,,,,,,,")
+        #expect(lines[0] == "kind,name,workers,tasks,compression,mode,record_size,records,seconds,records_per_sec,mb_per_sec,cpu_sec_per_million,p50_ms,p99_ms,peak_rss_mb,raw_records_per_sec,ratio_to_raw,lost,duplicates,broker_busy,raw_broker_busy")
+        #expect(lines[1] == "sluice,sluice,1,2,lz4,direct,100,50000,0.5,100000.0,11.0,0.75,1.25,4.5,80.0,80000.0,1.25,0,3,0.5,0.25")
+        #expect(lines[2] == "peer,\"kcat -P\",,,lz4,,100,50000,,90000.0,,1.5,,,,,,,,,")
         #expect(lines[3].isEmpty)
     }
 
@@ -79,9 +84,9 @@ struct BenchReportTests {
         let table = BenchReport.table([row(verified: true), row(verified: false)])
         let lines = table.split(separator: "\n")
         #expect(lines.count == 3)
-        #expect(lines[0].hasSuffix("raw records/s  ratio  lost  dup"))
-        #expect(lines[1].hasSuffix("80000   1.25     0    3"))
-        #expect(lines[2].hasSuffix("80000   1.25     -    -"))
+        #expect(lines[0].hasSuffix("raw records/s  ratio  lost  dup     broker"))
+        #expect(lines[1].hasSuffix("80000   1.25     0    3  0.50/0.25"))
+        #expect(lines[2].hasSuffix("80000   1.25     -    -          -"))
         #expect(Set(lines.map(\.count)).count == 1, "all lines as wide as the header:\n\(table)")
     }
 

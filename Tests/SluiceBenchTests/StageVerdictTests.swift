@@ -24,6 +24,14 @@ struct StageVerdictTests {
         #expect(decide(stages(worker: 0.5, machine: 0.95)).stage == "cpu")
     }
 
+    @Test("a worker that waits for its cores (other processes on them) is CPU-bound though it uses less")
+    func cpuWait() {
+        var contended = stages(source: 0.4, produce: 0.5, worker: 0.55, machine: 0.7)
+        #expect(decide(contended).stage == "produce-call")
+        contended.workerCPUWait = 0.35
+        #expect(decide(contended) == .cpu(used: 1.1, cores: 2))
+    }
+
     @Test("tasks waiting for acknowledgements name Kafka")
     func kafka() {
         #expect(decide(stages(source: 0.1, produce: 0.1, wait: 0.7)).stage == "kafka")

@@ -111,7 +111,8 @@ struct ClusterSweepRun {
             produceBusy: (last.produceSeconds - first.produceSeconds) / taskSeconds,
             outstandingRecords: (first.outstanding + last.outstanding) / 2,
             workerCPU: window.workerCPUSeconds / window.seconds / setup.workerCores,
-            machineCPU: window.machineCPU)
+            machineCPU: window.machineCPU,
+            workerCPUWait: window.workerCPUWaitSeconds / window.seconds / setup.workerCores)
         return sweepRow(window, stages: stages, rateLimit: setup.rate)
     }
 
@@ -148,7 +149,8 @@ struct ClusterSweepRun {
             sourceBusy: (last.busySeconds - first.busySeconds) / (window.seconds * Double(setup.tasks)),
             handoffWait: 0, produceBusy: 0, outstandingRecords: 0,
             workerCPU: window.workerCPUSeconds / window.seconds / setup.workerCores,
-            machineCPU: window.machineCPU)
+            machineCPU: window.machineCPU,
+            workerCPUWait: window.workerCPUWaitSeconds / window.seconds / setup.workerCores)
         connector.delete()
         var row = sweepRow(window, stages: stages, rateLimit: nil)
         row.direction = SweepDirection.sink.rawValue

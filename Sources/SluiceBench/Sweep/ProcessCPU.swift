@@ -15,4 +15,18 @@ enum ProcessCPU {
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         return (user + system) / ticks
     }
+
+    /// Seconds the process's threads spent runnable but waiting for a core (the
+    /// second field of each `/proc/<pid>/task/<tid>/schedstat`), or nil when it is
+    /// gone. Threads that ended are not counted.
+    static func waitingSeconds(pid: Int32) -> Double? {
+        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return nil }
+        var nanoseconds = 0.0
+        for thread in threads {
+            guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/schedstat", encoding: .utf8) else { continue }
+            let fields = text.split(separator: " ")
+            if fields.count >= 2, let waited = Double(fields[1]) { nanoseconds += waited }
+        }
+        return nanoseconds / 1e9
+    }
 }

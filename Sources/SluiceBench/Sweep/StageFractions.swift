@@ -10,7 +10,7 @@ public struct StageFractions: Sendable, Equatable {
     public var sourceBusy: Double
     /// Task threads waiting for Kafka to acknowledge batches (none free to fill), per task.
     public var handoffWait: Double
-    /// Task threads busy inside librdkafka's produce call, per task.
+    /// Task threads busy inside the producer's produce call (librdkafka's or the native one), per task.
     public var produceBusy: Double
     /// Records in librdkafka's queues, the mean of the window's first and last sample.
     public var outstandingRecords: Double
@@ -18,11 +18,29 @@ public struct StageFractions: Sendable, Equatable {
     public var workerCPU: Double
     /// The workers' and the embedded broker's CPU over the machine's cores.
     public var machineCPU: Double
+    /// Time the workers' threads were runnable but waited for a core, over the
+    /// cores they may use: CPU they wanted and other processes had.
+    public var workerCPUWait: Double = 0
+
+    /// The fractions.
+    public init(
+        sourceBusy: Double, handoffWait: Double, produceBusy: Double, outstandingRecords: Double,
+        workerCPU: Double, machineCPU: Double, workerCPUWait: Double = 0
+    ) {
+        self.sourceBusy = sourceBusy
+        self.handoffWait = handoffWait
+        self.produceBusy = produceBusy
+        self.outstandingRecords = outstandingRecords
+        self.workerCPU = workerCPU
+        self.machineCPU = machineCPU
+        self.workerCPUWait = workerCPUWait
+    }
 
     var json: [String: Any] {
         [
             "source_busy": sourceBusy, "handoff_wait": handoffWait, "produce_busy": produceBusy,
             "producer_queue_records": outstandingRecords, "worker_cpu": workerCPU, "machine_cpu": machineCPU,
+            "worker_cpu_wait": workerCPUWait,
         ]
     }
 }

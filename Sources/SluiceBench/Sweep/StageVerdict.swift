@@ -24,7 +24,9 @@ public enum StageVerdict: Sendable, Equatable {
         if let rateLimit, rateLimit > 0, recordsPerSecond >= 0.9 * rateLimit {
             return .sourceRateLimit(target: rateLimit)
         }
-        if stages.workerCPU >= saturated {
+        // CPU the workers used plus CPU they waited for: a worker that shares its
+        // cores with other processes is CPU-bound although it uses less than them.
+        if stages.workerCPU + stages.workerCPUWait >= saturated {
             return .cpu(used: stages.workerCPU * workerCores, cores: workerCores)
         }
         if stages.machineCPU >= saturated {
@@ -62,7 +64,7 @@ public enum StageVerdict: Sendable, Equatable {
         case let .sourceTasks(busy):
             return "source: tasks are busy writing records \(percent(busy)) of the time"
         case let .producerCall(busy, total):
-            return "task threads: busy \(percent(total)) of the time, \(percent(busy)) inside librdkafka's produce call; more tasks help while cores are free"
+            return "task threads: busy \(percent(total)) of the time, \(percent(busy)) inside the producer's produce call; more tasks help while cores are free"
         case let .cpu(used, cores):
             return "cpu: \(String(format: "%.2f", used)) of \(String(format: "%.0f", cores)) cores in use"
         case let .kafka(wait, queue):

@@ -58,7 +58,8 @@ extension SweepRow {
         let fractions = StageFractions(
             sourceBusy: stages["source_busy"] ?? 0, handoffWait: stages["handoff_wait"] ?? 0,
             produceBusy: stages["produce_busy"] ?? 0, outstandingRecords: stages["producer_queue_records"] ?? 0,
-            workerCPU: stages["worker_cpu"] ?? 0, machineCPU: stages["machine_cpu"] ?? 0)
+            workerCPU: stages["worker_cpu"] ?? 0, machineCPU: stages["machine_cpu"] ?? 0,
+            workerCPUWait: stages["worker_cpu_wait"] ?? 0)
         let verdict: StageVerdict
         switch json["bottleneck"] as? String {
         case "cpu": verdict = .cpu(used: fractions.machineCPU, cores: 1)

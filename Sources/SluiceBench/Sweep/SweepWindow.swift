@@ -19,6 +19,10 @@ struct SweepWindow {
 
     var brokerCPUSeconds: Double { cpuEnd.brokerCPU - first.brokerCPU }
 
+    /// Seconds the workers' threads waited for a core in the window (never negative:
+    /// threads that end take their counts with them).
+    var workerCPUWaitSeconds: Double { max(cpuEnd.workerCPUWait - first.workerCPUWait, 0) }
+
     /// Everything measured (workers and embedded broker) over the machine's cores.
     var machineCPU: Double { (workerCPUSeconds + brokerCPUSeconds) / seconds / Self.machineCores }
 }

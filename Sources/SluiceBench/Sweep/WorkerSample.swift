@@ -13,6 +13,8 @@ struct WorkerSample {
     var outstanding: Double = 0
     var tasks = 0
     var workerCPU: Double = 0
+    /// Seconds the workers' threads waited for a core (run-queue delay).
+    var workerCPUWait: Double = 0
     var brokerCPU: Double = 0
 
     /// Scrapes `urls` and reads the CPU time of `workerPIDs` and `brokerPID`.
@@ -42,6 +44,7 @@ struct WorkerSample {
         }
         sample.tasks = taskLabels.count
         sample.workerCPU = workerPIDs.compactMap(ProcessCPU.seconds(pid:)).reduce(0, +)
+        sample.workerCPUWait = workerPIDs.compactMap(ProcessCPU.waitingSeconds(pid:)).reduce(0, +)
         sample.brokerCPU = brokerPID.flatMap(ProcessCPU.seconds(pid:)) ?? 0
         return sample
     }

@@ -11,6 +11,16 @@ final class FrameEncoder {
         case zstd(OpaquePointer)  // ZSTD_CStream*
     }
 
+    /// LZ4 frames with a checksum per block and for the content: without them, damage
+    /// inside a block's literals decodes silently into wrong bytes (LZ4 only notices
+    /// offsets that point outside the data), and a reader could deliver corrupt lines.
+    static var lz4Preferences: LZ4F_preferences_t {
+        var preferences = LZ4F_preferences_t()
+        preferences.frameInfo.blockChecksumFlag = LZ4F_blockChecksumEnabled
+        preferences.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled
+        return preferences
+    }
+
     private var context: Context
     private var frameOpen = false
     let compression: FileCompression
@@ -47,11 +57,13 @@ final class FrameEncoder {
         case let .lz4(cctx):
             if !frameOpen {
                 var header = [UInt8](repeating: 0, count: 32)
-                let n = LZ4F_compressBegin(cctx, &header, header.count, nil)
+                var preferences = Self.lz4Preferences
+                let n = LZ4F_compressBegin(cctx, &header, header.count, &preferences)
                 output.append(contentsOf: header.prefix(n))
                 frameOpen = true
             }
-            let bound = LZ4F_compressBound(input.count, nil)
+            var preferences = Self.lz4Preferences
+            let bound = LZ4F_compressBound(input.count, &preferences)
             let start = output.count
             output.append(contentsOf: repeatElement(0, count: bound))
             let n = output.withUnsafeMutableBytes {
@@ -75,7 +87,8 @@ final class FrameEncoder {
         case .none:
             break
         case let .lz4(cctx):
-            var tail = [UInt8](repeating: 0, count: LZ4F_compressBound(0, nil) + 64)
+            var preferences = Self.lz4Preferences
+            var tail = [UInt8](repeating: 0, count: LZ4F_compressBound(0, &preferences) + 64)
             let n = LZ4F_compressEnd(cctx, &tail, tail.count, nil)
             output.append(contentsOf: tail.prefix(n))
         case let .zstd(stream):
