@@ -24,14 +24,14 @@ public enum ProducerPath: String, Sendable, CaseIterable, CustomStringConvertibl
         self = path
     }
 
-    /// The path that serves `configuration`, and why it is librdkafka when the
-    /// native path was not chosen by name.
+    /// The path that serves `configuration`, and why it is librdkafka when
+    /// `automatic` could not choose the native path (nil when chosen by name).
     /// - Throws: ``NativeProducerError/invalidSetting(name:value:reason:)`` when
     ///   `native` was asked for and cannot serve it.
     public func resolved(for configuration: KafkaConfiguration) throws -> (path: ProducerPath, reason: String?) {
         switch self {
         case .librdkafka:
-            return (.librdkafka, "producer.path=librdkafka")
+            return (.librdkafka, nil)
         case .native:
             if let reason = NativeProducerSettings.whyNotNative(configuration) {
                 throw NativeProducerError.invalidSetting(name: "producer.path", value: "native", reason: reason)

@@ -67,7 +67,8 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
     private let producer: any BatchProducer
     /// The producer records go through (``ProducerPath/native`` or ``ProducerPath/librdkafka``).
     public let producerPath: ProducerPath
-    /// Why records go through librdkafka, when they do.
+    /// Why records go through librdkafka when `automatic` could not choose the native
+    /// path (nil when the path was chosen by name, or is native).
     public let producerPathReason: String?
     private let ring: SPSCRing<LaneWork>?
     /// ``Settings/mode`` resolved: `direct` or `lane`.

@@ -65,7 +65,7 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
         self.registry = registry
         self.resolver = resolver
         offsetFile = try config.offsetsPath.map { try OffsetFile(path: $0) }
-        worker = Worker(settings: Worker.Settings(config: config), registry: registry, offsets: offsetFile, resolver: resolver)
+        worker = Worker(settings: Worker.Settings(config: config), registry: registry, offsets: offsetFile, resolver: resolver, log: log)
     }
 
     /// Adds a connector from a config file (``putConnector(_:config:mustBeNew:)``).

@@ -73,19 +73,27 @@ public final class Worker: Sendable {
     /// Counters for `/metrics`.
     public let metrics = WorkerMetrics()
     private let resolver: SecretResolver
+    private let log: @Sendable (String) -> Void
+    /// Why tasks produce through librdkafka instead of the native path, each said once.
+    private let pathReasonsLogged = Mutex<Set<String>>([])
     private let table = Mutex<(runners: [ConnectorTaskID: any TaskRunner], threads: Int)>(([:], 0))
 
     /// A worker with no tasks.
-    /// - Parameter resolver: resolves `${env:}`/`${file:}` references in task configs
-    ///   when a task starts (the process's environment by default).
+    /// - Parameters:
+    ///   - resolver: resolves `${env:}`/`${file:}` references in task configs when a
+    ///     task starts (the process's environment by default).
+    ///   - log: where the worker's own lines go (why a task produces through
+    ///     librdkafka rather than the native path); standard error by default.
     public init(
         settings: Settings, registry: ConnectorRegistry, offsets: (any OffsetStore)?,
-        resolver: SecretResolver = SecretResolver()
+        resolver: SecretResolver = SecretResolver(),
+        log: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(("sluice: " + $0 + "\n").utf8)) }
     ) {
         self.settings = settings
         self.registry = registry
         self.offsets = offsets
         self.resolver = resolver
+        self.log = log
     }
 
     /// Makes and starts the runner of task `id` from its stored config.
@@ -136,9 +144,15 @@ public final class Worker: Sendable {
             var source = settings.source
             source.taskCPU = cpu
             source.laneCPU = settings.laneCPUOffset.map { settings.cpus.cpu(forThread: thread + $0) }
-            return try SourceTaskRunner(
+            let runner = try SourceTaskRunner(
                 task: make().makeTask(), context: context, topic: config["topic"] ?? id.connector,
                 producerConfiguration: settings.producer, settings: source, offsets: offsets)
+            if runner.producerPath == .librdkafka, let reason = runner.producerPathReason,
+                pathReasonsLogged.withLock({ $0.insert(reason).inserted })
+            {
+                log("source tasks produce through librdkafka (\(reason)); the native path serves PLAINTEXT with none/lz4/zstd")
+            }
+            return runner
         case let .sink(make):
             var sink = settings.sink
             sink.taskCPU = cpu

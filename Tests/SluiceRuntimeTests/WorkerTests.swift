@@ -115,6 +115,74 @@ struct WorkerTests {
     }
 }
 
+@Suite("producer.path: which producer a source task uses")
+struct ProducerPathTests {
+    final class Lines: @unchecked Sendable {
+        let lines = Mutex<[String]>([])
+    }
+
+    func worker(_ cluster: EmbeddedKafka, _ extra: [String: String], log: Lines) throws -> Worker {
+        var properties = ["bootstrap.servers": cluster.bootstrapServers, "producer.log_level": "0"]
+        for (key, value) in extra { properties[key] = value }
+        return Worker(
+            settings: Worker.Settings(config: try WorkerConfig(properties: properties)), registry: .testing, offsets: nil,
+            log: { line in log.lines.withLock { $0.append(line) } })
+    }
+
+    @Test("native by default; librdkafka where the native path does not apply, said once in the log; a connector may choose")
+    func choice() throws {
+        let cluster = try EmbeddedKafka()
+        let quiet = Lines()
+        let plain = try worker(cluster, [:], log: quiet)
+        let native = try #require(try plain.startTask(.init(connector: "p", task: 0), config: ["connector.class": "numbers", "count": "300", "topic": "p"]) as? SourceTaskRunner)
+        native.join()
+        #expect(native.producerPath == .native)
+        #expect(native.deliveryStatistics.delivered == 300)
+        let chosen = try #require(
+            try plain.startTask(.init(connector: "q", task: 0), config: ["connector.class": "numbers", "count": "300", "topic": "q", "producer.path": "librdkafka"]) as? SourceTaskRunner)
+        chosen.join()
+        #expect(chosen.producerPath == .librdkafka)
+        #expect(chosen.deliveryStatistics.delivered == 300)
+        #expect(quiet.lines.withLock { $0.isEmpty }, "a chosen path is not reported as a fallback")
+
+        let log = Lines()
+        let gzip = try worker(cluster, ["producer.compression.type": "gzip"], log: log)
+        for task in 0..<2 {
+            let runner = try #require(try gzip.startTask(.init(connector: "g", task: task), config: ["connector.class": "numbers", "count": "100", "topic": "g"]) as? SourceTaskRunner)
+            runner.join()
+            #expect(runner.producerPath == .librdkafka)
+            #expect(runner.deliveryStatistics.delivered == 100)
+        }
+        let lines = log.lines.withLock { $0 }
+        #expect(lines.count == 1, "the reason is said once: \(lines)")
+        #expect(lines.first?.contains("compression.type=gzip") == true)
+    }
+
+    @Test("an unknown producer.path, or native where it cannot serve, is a clear error")
+    func badValues() throws {
+        let cluster = try EmbeddedKafka()
+        #expect(throws: RuntimeError.self) { _ = try WorkerConfig(properties: ["bootstrap.servers": cluster.bootstrapServers, "producer.path": "fast"]) }
+        do {
+            _ = try WorkerConfig(properties: ["bootstrap.servers": cluster.bootstrapServers, "producer.path": "fast"])
+        } catch {
+            #expect("\(error)".contains("producer.path") && "\(error)".contains("native, librdkafka or automatic"))
+        }
+        let log = Lines()
+        let worker = try worker(cluster, ["producer.path": "native", "producer.compression.type": "snappy"], log: log)
+        do {
+            try worker.startTask(.init(connector: "s", task: 0), config: ["connector.class": "numbers", "count": "1", "topic": "s"])
+            Issue.record("native cannot write snappy")
+        } catch {
+            #expect("\(error)".contains("snappy"), "\(error)")
+        }
+        #expect(worker.taskIDs.isEmpty)
+        let plain = try self.worker(cluster, [:], log: log)
+        #expect(throws: NativeProducerError.self) {
+            try plain.startTask(.init(connector: "u", task: 0), config: ["connector.class": "numbers", "count": "1", "topic": "u", "producer.path": "quick"])
+        }
+    }
+}
+
 @Suite("StandaloneWorker in-process")
 struct StandaloneWorkerTests {
     @Test("a source's records are delivered, its offsets written at stop, and a second run resumes after them")

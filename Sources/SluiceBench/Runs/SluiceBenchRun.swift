@@ -17,7 +17,7 @@ enum SluiceBenchRun {
         workerSettings.source.idle = setup.idle
         // Task i on the plan's CPU i, its lane on CPU i + tasks.
         workerSettings.laneCPUOffset = setup.tasks
-        let worker = Worker(settings: workerSettings, registry: BuiltinConnectors.registry, offsets: nil)
+        let worker = Worker(settings: workerSettings, registry: BuiltinConnectors.registry, offsets: nil, log: { _ in })
         var configs: [[String: String]] = []
         for share in setup.recordsPerTask {
             var config = DatagenConfig()

@@ -10,7 +10,11 @@ final class NativePartition {
     /// The leader's broker id (-1: unknown).
     var leader: Int32 = -1
     /// The batch records are appended to.
-    @exclusivity(unchecked) var open: WireRecordBatch?
+    var open: WireRecordBatch? {
+        didSet { openRef = open.map(Unmanaged.passUnretained) }
+    }
+    /// ``open``, unretained, for the per-record path (``open`` keeps it alive).
+    @exclusivity(unchecked) private(set) var openRef: Unmanaged<WireRecordBatch>?
     /// Sealed batches not yet acknowledged, oldest first (the first `inFlight` of
     /// them were sent and await an answer, unless a retry is pending).
     var unacked: [WireRecordBatch] = []
@@ -38,13 +42,18 @@ final class NativePartition {
 /// One topic the native producer writes to.
 final class NativeTopic {
     let name: String
-    @exclusivity(unchecked) var partitions: [NativePartition]
+    var partitions: [NativePartition] {
+        didSet { partitionRefs = partitions.map(Unmanaged.passUnretained) }
+    }
+    /// ``partitions``, unretained, for the per-record path (``partitions`` keeps them alive).
+    @exclusivity(unchecked) private(set) var partitionRefs: [Unmanaged<NativePartition>] = []
     /// The sticky partition for null keys in the current task batch.
     @exclusivity(unchecked) var sticky: Int32 = -1
 
     init(name: String, index: Int, partitionCount: Int) {
         self.name = name
         partitions = (0..<partitionCount).map { NativePartition(topic: index, index: Int32($0)) }
+        partitionRefs = partitions.map(Unmanaged.passUnretained)
     }
 }
 

@@ -129,17 +129,12 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
                     total - position, of: batch,
                     error: .unknownPartition(topic: state.name, partition: partitionIndex, partitions: Int(partitionCount)))
             }
-            // unowned(unsafe): the topic table keeps partitions and their open
-            // batches alive for the whole loop; this skips a retain/release pair
-            // per record.
-            unowned(unsafe) let partition = state.partitions[Int(partitionIndex)]
             let timestamp = entry.pointee.timestampMs != 0 ? entry.pointee.timestampMs : nowMs
-            unowned(unsafe) var wire = partition.open ?? openBatch(for: partition)
             do {
-                if try !wire.append(entry, arena: arena, timestampMs: timestamp, nowNanos: nowNanos) {
-                    try seal(partition)
-                    wire = openBatch(for: partition)
-                    _ = try wire.append(entry, arena: arena, timestampMs: timestamp, nowNanos: nowNanos)
+                // +0 references: the topic table keeps partitions and their open
+                // batches alive, so the per-record path takes no retain/release.
+                try state.partitionRefs[Int(partitionIndex)]._withUnsafeGuaranteedRef { partition in
+                    try append(entry, arena: arena, timestampMs: timestamp, nowNanos: nowNanos, owner: owner, to: partition)
                 }
             } catch let NativeProducerError.recordTooLarge(_, bytes, limit, _) {
                 outstandingRecords &-= total &- position
@@ -150,12 +145,6 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
             } catch {
                 outstandingRecords &-= total &- position
                 throw failUnencoded(total - position, of: batch, error: error as? NativeProducerError ?? fatalError(error))
-            }
-            let last = wire.sources.count &- 1
-            if last >= 0 && wire.sources[last].batch.toOpaque() == owner.toOpaque() {
-                wire.sources[last].records &+= 1
-            } else {
-                wire.sources.append((owner, 1))
             }
         }
         if settings.lingerMs == 0 {
@@ -189,6 +178,40 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
     }
 
     // MARK: - Batches
+
+    /// Appends one record to `partition`'s open batch, sealing a full one first, and
+    /// counts it against its task batch `owner`.
+    @inline(__always)
+    private func append(
+        _ entry: UnsafeMutablePointer<RecordEntry>, arena: UnsafeRawPointer, timestampMs: Int64, nowNanos: UInt64,
+        owner: Unmanaged<RecordBatch>, to partition: NativePartition
+    ) throws {
+        let wireRef: Unmanaged<WireRecordBatch>
+        if let open = partition.openRef {
+            wireRef = open
+        } else {
+            wireRef = Unmanaged.passUnretained(openBatch(for: partition))
+        }
+        let appended = try wireRef._withUnsafeGuaranteedRef { wire in
+            try wire.append(entry, arena: arena, timestampMs: timestampMs, nowNanos: nowNanos)
+        }
+        var target = wireRef
+        if !appended {
+            try seal(partition)
+            target = Unmanaged.passUnretained(openBatch(for: partition))
+            _ = try target._withUnsafeGuaranteedRef { wire in
+                try wire.append(entry, arena: arena, timestampMs: timestampMs, nowNanos: nowNanos)
+            }
+        }
+        target._withUnsafeGuaranteedRef { wire in
+            let last = wire.sources.count &- 1
+            if last >= 0 && wire.sources[last].batch.toOpaque() == owner.toOpaque() {
+                wire.sources[last].records &+= 1
+            } else {
+                wire.sources.append((owner, 1))
+            }
+        }
+    }
 
     private func openBatch(for partition: NativePartition) -> WireRecordBatch {
         let wire = freeBatches.popLast() ?? WireRecordBatch(limit: batchLimit)

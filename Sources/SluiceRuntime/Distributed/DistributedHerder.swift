@@ -65,7 +65,7 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
         url = "http://\(host):\(port)/"
         producer = try MessageProducer(configuration: config.clientConfiguration)
         offsets = KafkaOffsetStore(topic: config.offsetTopic, producer: producer)
-        worker = Worker(settings: Worker.Settings(config: config.base), registry: registry, offsets: offsets, resolver: config.resolver)
+        worker = Worker(settings: Worker.Settings(config: config.base), registry: registry, offsets: offsets, resolver: config.resolver, log: log)
         var settings = GroupMember.Settings(groupID: config.groupID, bootstrapServers: config.base.bootstrapServers)
         settings.sessionTimeoutMs = config.sessionTimeoutMs
         settings.heartbeatIntervalMs = config.heartbeatIntervalMs
