@@ -23,7 +23,9 @@ extension BenchSettings {
         }
         let keyBytes = keyCardinality > 0 ? DatagenRecordLayout.keyLength : 0
         if let largest = recordSizes.max(), largest + keyBytes > batchBytes {
-            throw RecordBatchError.recordTooLarge(recordBytes: largest + keyBytes, arenaBytes: batchBytes)
+            throw BenchError.invalidSetting(
+                option: "--batch-bytes",
+                reason: "\(RecordBatchError.recordTooLarge(recordBytes: largest + keyBytes, arenaBytes: batchBytes)) (raise --batch-bytes)")
         }
         if let cpus {
             do { try cpus.validateAvailable() } catch { throw BenchError.invalidSetting(option: "--cpus", reason: "\(error)") }

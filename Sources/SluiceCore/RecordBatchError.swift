@@ -8,7 +8,7 @@ public enum RecordBatchError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .recordTooLarge(recordBytes, arenaBytes):
-            return "a record of \(recordBytes) bytes does not fit in a batch arena of \(arenaBytes) bytes; raise the batch size (--batch-bytes) or shrink the record"
+            return "a record of \(recordBytes) bytes does not fit in a batch arena of \(arenaBytes) bytes; raise the batch size or shrink the record"
         case let .headerNameTooLong(bytes):
             return "a header name of \(bytes) bytes is longer than the 65535 bytes Kafka allows"
         }

@@ -438,6 +438,12 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
         if let failure = error as? NativeProducerError, producer.statistics.failed > 0 {
             error = RuntimeError.deliveryFailed(taskID: context.taskID, failed: producer.statistics.failed, reason: "\(failure)")
         }
+        // A record larger than a batch arena: name the worker setting that sizes it.
+        if case let RecordBatchError.recordTooLarge(bytes, arena)? = error as? RecordBatchError {
+            error = RuntimeError.invalidConfig(
+                name: "task.batch.bytes", value: String(arena),
+                reason: "a record of \(bytes) bytes does not fit in a task batch; raise task.batch.bytes (a worker setting) or shrink the record")
+        }
         outcome.withLock {
             if $0.error == nil { $0.error = error }
             $0.state = .failed

@@ -49,6 +49,7 @@ public final class Worker: Sendable {
                 flushIntervalMs: config.flushIntervalMs, converterDefaults: config.converterDefaults)
             source.shutdownTimeoutMs = config.shutdownTimeoutMs
             source.producerPath = config.producerPath
+            source.batchBytes = config.taskBatchBytes
         }
 
         /// Settings given one by one (for embedding, and for `sluice bench`).

@@ -11,6 +11,7 @@ import SluiceKafka
 /// | `offset.flush.timeout.ms` | how long offsets may fail to be written before the worker fails | 5000 |
 /// | `task.shutdown.graceful.timeout.ms` | how long a stopping source task waits for its records to be acknowledged | 5000 |
 /// | `worker.cpus` | CPUs for task threads, e.g. `0-3` | all allowed |
+/// | `task.batch.bytes` | arena bytes of each source task batch: the largest record a source can write (Sluice's own) | 1048576 |
 /// | `producer.path` | `native`, `librdkafka` or `automatic` (native wherever it applies; a connector may set its own) | automatic |
 /// | `producer.*`, `consumer.*` | librdkafka properties for source or sink tasks | — |
 /// | `key.converter`, `value.converter` (and their `.` options) | every connector's converters unless it names its own (``ConverterDefaults``) | — |
@@ -25,6 +26,8 @@ public struct WorkerConfig: Sendable {
     public var flushTimeoutMs: Int
     /// How long a stopping task may take to deliver what it has (`task.shutdown.graceful.timeout.ms`).
     public var shutdownTimeoutMs: Int
+    /// Arena bytes of each source task batch (`task.batch.bytes`).
+    public var taskBatchBytes = 1 << 20
     /// CPUs task threads are pinned to, round-robin (`worker.cpus`).
     public var cpus: CPUSet
     /// librdkafka settings of source tasks' producers (`producer.*`).
@@ -61,6 +64,13 @@ public struct WorkerConfig: Sendable {
             problems.append(ConfigProblem(name: "task.shutdown.graceful.timeout.ms", value: shutdown, message: "Invalid value \(shutdown) for configuration task.shutdown.graceful.timeout.ms: expected a number of milliseconds"))
         }
         cpus = CPUSet.available()
+        if let text = properties["task.batch.bytes"] {
+            if let bytes = Int(text), bytes >= 1, bytes <= 1 << 30 {
+                taskBatchBytes = bytes
+            } else {
+                problems.append(ConfigProblem(name: "task.batch.bytes", value: text, message: "Invalid value \(text) for configuration task.batch.bytes: expected bytes between 1 and 1073741824"))
+            }
+        }
         if let text = properties["worker.cpus"] {
             do {
                 cpus = try CPUSet(parsing: text)

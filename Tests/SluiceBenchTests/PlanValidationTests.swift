@@ -61,7 +61,11 @@ struct PlanValidationTests {
     func lowerLayers() {
         var tooLarge = BenchPlan()
         tooLarge.recordSizes = [2_000_000]
-        #expect(throws: RecordBatchError.self) { try tooLarge.validate() }
+        #expect {
+            try tooLarge.validate()
+        } throws: { error in
+            "\(error)".contains("does not fit in a batch arena of 1048576 bytes") && "\(error)".contains("--batch-bytes")
+        }
 
         var cpus = BenchPlan()
         cpus.cpus = CPUSet([4000])

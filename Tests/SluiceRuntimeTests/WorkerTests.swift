@@ -158,6 +158,19 @@ struct ProducerPathTests {
         #expect(lines.first?.contains("compression.type=gzip") == true)
     }
 
+    @Test("a record larger than a task batch fails the task naming task.batch.bytes, the worker setting that sizes it")
+    func recordLargerThanBatch() throws {
+        let cluster = try EmbeddedKafka()
+        let worker = try worker(cluster, ["task.batch.bytes": "4"], log: Lines())
+        let runner = try worker.startTask(.init(connector: "big", task: 0), config: ["connector.class": "numbers", "count": "200", "topic": "big"])
+        runner.join()
+        #expect(runner.state == .failed)
+        let text = "\(runner.error.map { "\($0)" } ?? "")"
+        #expect(text.contains("task.batch.bytes") && text.contains("does not fit"), "\(text)")
+        #expect(!text.contains("--batch-bytes"))
+        #expect(throws: RuntimeError.self) { _ = try WorkerConfig(properties: ["bootstrap.servers": "x:1", "task.batch.bytes": "0"]) }
+    }
+
     @Test("an unknown producer.path, or native where it cannot serve, is a clear error")
     func badValues() throws {
         let cluster = try EmbeddedKafka()

@@ -5,7 +5,7 @@ extension SweepPlan {
     /// calls it first); the report files are created and removed again to prove they
     /// can be written.
     /// - Throws: ``BenchError`` naming the setting by its `sluice bench` flag;
-    ///   `RecordBatchError/recordTooLarge(recordBytes:arenaBytes:)` when a record cannot
+    ///   `BenchError/invalidSetting(option:reason:)` naming `--batch-bytes` when a record cannot
     ///   fit a batch arena; `KafkaError/invalidProperty(name:value:reason:)` for a
     ///   producer property librdkafka refuses.
     public func validate() throws {
