@@ -1,9 +1,14 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SluiceKafka
 import SluiceRuntime
 
 /// Writes record values as lines to a file, compatible with Kafka Connect's
 /// `FileStreamSinkConnector` (`file`, `topics`). `.lz4` and `.zst` file names are
-/// written compressed (one frame per flush, so the file is always readable).
+/// written compressed in whole frames (one per flush, more between flushes when
+/// large), and a frame torn by a crash is cut off at the next start, so the file
+/// always decodes (``SluiceCore/FileAppender``).
 public final class FileStreamSinkConnector: SinkConnector {
     public let configDef = ConfigDef()
         .define("file", .string, documentation: "The file to append to.")
@@ -30,7 +35,14 @@ public final class FileStreamSinkTask: SinkTask {
         guard let path = context.config["file"], !path.isEmpty else {
             throw RuntimeError.invalidConfig(name: "file", value: "", reason: "a file is required")
         }
-        appender = try FileAppender(path: path)
+        let appender = try FileAppender(path: path)
+        if appender.truncatedTornBytes > 0 {
+            // A writer was killed in the middle of a frame; the records of that frame
+            // were never committed, so they are read again and written after it.
+            let line = "FileStreamSink \(context.connectorName)-\(context.taskID): '\(path)' ended in a torn frame; cut \(appender.truncatedTornBytes) bytes back to the last complete frame\n"
+            _ = line.withCString { write(2, $0, strlen($0)) }
+        }
+        self.appender = appender
     }
 
     public func put(_ batch: ConsumedBatch) throws {
