@@ -115,6 +115,52 @@ struct NativeProducerTests {
         #expect(seen.count == count)
     }
 
+    @Test("kcat reads back exactly what the task wrote: keys, values, headers and timestamps, for every codec", arguments: ["none", "lz4", "zstd"])
+    func kcatReadsBack(codec: String) throws {
+        let cluster = try EmbeddedKafka(brokers: 1)
+        try cluster.createTopic("for-kcat", partitions: 2)
+        let pool = BatchPool(batchCount: 2, arenaBytes: 64 << 10, maxRecords: 1000)
+        let producer = try NativeProducer(
+            topic: "for-kcat", configuration: KafkaTestSupport.producerConfig(cluster, ["compression.type": codec])
+        ) { pool.release($0) }
+        let count = 2_000
+        var expected = Set<String>()
+        var next = 0
+        var idle = IdleStrategy(.busySpin)
+        while next < count {
+            let batch = pool.acquire(idle: &idle) { producer.poll(timeoutMs: 10); return true }!
+            while next < count {
+                let key = Array("k-\(next)".utf8)
+                let value = Array("v-\(next)-\(String(repeating: "x", count: next % 50))".utf8)
+                let headers = [RecordHeader(name: "h", value: Array(String(next).utf8)), RecordHeader(name: "src", value: Array("sluice".utf8))]
+                let timestamp = 1_600_000_000_000 + Int64(next)
+                let ok = try key.withUnsafeBytes { k in
+                    try value.withUnsafeBytes { v in try batch.append(key: k, value: v, headers: headers, timestampMs: timestamp) }
+                }
+                if !ok { break }
+                expected.insert("k-\(next)\tv-\(next)-\(String(repeating: "x", count: next % 50))\t\(timestamp)\th=\(next),src=sluice")
+                next += 1
+            }
+            try producer.produce(batch)
+        }
+        try producer.flush(timeoutMs: 30_000)
+        #expect(producer.statistics.delivered == count)
+        let kcat = Process()
+        kcat.executableURL = URL(fileURLWithPath: "/usr/bin/kcat")
+        kcat.arguments = ["-C", "-b", cluster.bootstrapServers, "-t", "for-kcat", "-o", "beginning", "-e", "-q", "-X", "log_level=0",
+                          "-f", "%k\\t%s\\t%T\\t%h\\n"]
+        let out = Pipe()
+        kcat.standardOutput = out
+        kcat.standardError = FileHandle.nullDevice
+        try kcat.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        kcat.waitUntilExit()
+        #expect(kcat.terminationStatus == 0)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.count == count)
+        #expect(Set(lines) == expected, "\(Set(lines).subtracting(expected).prefix(2)) vs \(expected.subtracting(lines).prefix(2))")
+    }
+
     @Test("null keys stick to one partition per task batch and every record arrives")
     func nullKeysStick() throws {
         let cluster = try EmbeddedKafka(brokers: 1)
@@ -213,6 +259,16 @@ struct NativeProducerTests {
             #expect("\(error)".contains("'strict'") && "\(error)".contains("batch.size (1000 bytes)"), "\(error)")
         }
         #expect(big.failedDeliveries == 1)
+        let requestLimited = try NativeProducer(
+            topic: "strict", configuration: KafkaTestSupport.producerConfig(cluster, ["message.max.bytes": "2000"])) { _ in }
+        let overRequest = RecordBatch(arenaBytes: 8192, maxRecords: 2)
+        _ = try overRequest.append(keyLength: -1, valueLength: 5000) { _, _ in }
+        do {
+            try requestLimited.produce(overRequest)
+            Issue.record("a record over message.max.bytes must be refused")
+        } catch {
+            #expect("\(error)".contains("'strict'") && "\(error)".contains("message.max.bytes"), "\(error)")
+        }
         let wrong = RecordBatch(arenaBytes: 1024, maxRecords: 2)
         _ = try wrong.append(key: nil, value: nil, partition: 5)
         #expect(throws: NativeProducerError.unknownPartition(topic: "strict", partition: 5, partitions: 2)) { try producer.produce(wrong) }
