@@ -118,6 +118,15 @@ public final class Consumer: @unchecked Sendable {
         }
     }
 
+    /// How many partitions the group has assigned to this consumer now (0 before the
+    /// first assignment, or when other members hold them all).
+    public func assignedPartitionCount() -> Int {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        guard rd_kafka_assignment(handle.pointer, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return 0 }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        return Int(list.pointee.cnt)
+    }
+
     /// Replaces `batch`'s contents with up to `maxMessages` messages (default: its
     /// capacity), waiting at most `timeoutMs` for the first.
     /// - Returns: how many messages `batch` now holds (including error messages,

@@ -19,6 +19,11 @@ public final class SinkTaskRunner: TaskRunner, @unchecked Sendable {
         public var flushIntervalMs = 10_000
         /// CPU for the task thread.
         public var taskCPU: Int?
+        /// After this long without an assigned partition, the task says what it waits
+        /// for (once), and again when partitions arrive.
+        public var waitingNoticeMs = 10_000
+        /// Where those notices go (the worker's log).
+        public var log: (@Sendable (String) -> Void)?
         /// Default settings.
         public init() {}
     }
@@ -33,6 +38,8 @@ public final class SinkTaskRunner: TaskRunner, @unchecked Sendable {
     private let consumer: Consumer
     private let settings: Settings
     private let topics: [String]
+    private let groupID: String
+    private let sessionTimeoutMs: String
     private let running = ManagedAtomic<Bool>(false)
     private let outcome = Mutex<(state: TaskState, error: (any Error)?)>((.unassigned, nil))
     private var thread: PinnedThread?
@@ -57,6 +64,8 @@ public final class SinkTaskRunner: TaskRunner, @unchecked Sendable {
         if config["group.id"] == nil { config["group.id"] = "connect-\(context.connectorName)" }
         config["enable.auto.commit"] = "false"
         if config["auto.offset.reset"] == nil { config["auto.offset.reset"] = "earliest" }
+        groupID = config["group.id"] ?? ""
+        sessionTimeoutMs = config["session.timeout.ms"] ?? "45000"
         consumer = try Consumer(configuration: config)
         retry = try RetryPolicy(config: context.config)
         let processor = try SinkRecordProcessor(config: context.config, connectorName: context.connectorName, taskID: context.taskID)
@@ -103,8 +112,25 @@ public final class SinkTaskRunner: TaskRunner, @unchecked Sendable {
         do {
             try task.start(context: context)
             started = true
+            let startedAt = MonotonicClock.nanoseconds()
+            var waitingSaid = false
+            var assigned = false
             while running.load(ordering: .relaxed) {
                 let got = try consumer.poll(into: batch, timeoutMs: 100)
+                if !assigned, let log = settings.log {
+                    // Said once: a restart after kill -9 otherwise looks like a hang.
+                    let waitedMs = Int((MonotonicClock.nanoseconds() &- startedAt) / 1_000_000)
+                    if got > 0 || consumer.assignedPartitionCount() > 0 {
+                        assigned = true
+                        if waitingSaid { log("sink task \(context.connectorName)-\(context.taskID): partitions assigned after \(waitedMs / 1000) s") }
+                    } else if !waitingSaid && waitedMs >= settings.waitingNoticeMs {
+                        waitingSaid = true
+                        log(
+                            "sink task \(context.connectorName)-\(context.taskID): no partitions assigned after \(waitedMs / 1000) s; consumer group '\(groupID)' "
+                                + "gives them to other members, or waits for a member that stopped without leaving (a killed worker) to time out "
+                                + "(session.timeout.ms=\(sessionTimeoutMs))")
+                    }
+                }
                 if got > 0 {
                     let start = MonotonicClock.nanoseconds()
                     if let processor {

@@ -158,6 +158,7 @@ public final class Worker: Sendable {
             var sink = settings.sink
             sink.taskCPU = cpu
             sink.flushIntervalMs = settings.flushIntervalMs
+            sink.log = log
             return try SinkTaskRunner(
                 task: make().makeTask(), context: context, topics: SinkTopics.subscription(from: config),
                 consumerConfiguration: settings.consumer, settings: sink)
