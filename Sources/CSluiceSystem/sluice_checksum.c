@@ -6,6 +6,10 @@
 static uint32_t crc32c_tables[8][256];
 static uint32_t crc32_tables[8][256];
 static int hardware = -1;
+/* Bytes per stream of the three-stream CRC-32C, and the constants joining them. */
+#define STREAM 4096
+static uint32_t shift_by_two_streams, shift_by_one_stream;
+static uint32_t zero_bytes_operator(size_t bytes);
 
 static void build_tables(void) {
     for (uint32_t n = 0; n < 256; n++) {
@@ -35,6 +39,8 @@ static void initialise(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
     hardware = __builtin_cpu_supports("sse4.2") ? 1 : 0;
+    shift_by_one_stream = zero_bytes_operator(STREAM);
+    shift_by_two_streams = zero_bytes_operator(2 * STREAM);
 #else
     hardware = 0;
 #endif
@@ -65,12 +71,52 @@ uint32_t sluice_crc32c_table(uint32_t crc, const void *data, size_t length) {
     return slice8(crc32c_tables, crc, data, length);
 }
 
+/* Multiplication of two polynomials modulo the CRC-32C polynomial, in the reflected
+   representation the CRC registers use (bit 31 is x^0, bit 0 is x^31). */
+static uint32_t gf2_multiply(uint32_t a, uint32_t b) {
+    uint32_t product = 0;
+    for (int bit = 0; bit < 32; bit++) {
+        if (a & 0x80000000u) product ^= b;
+        a <<= 1;
+        b = (b & 1) ? (b >> 1) ^ 0x82F63B78u : b >> 1; /* b times x */
+    }
+    return product;
+}
+
+/* x^(8 * bytes) modulo the polynomial: what a register is multiplied by when that many
+   zero bytes follow it. */
+static uint32_t zero_bytes_operator(size_t bytes) {
+    uint32_t result = 0x80000000u, power = 0x40000000u; /* 1 and x */
+    for (uint64_t exponent = (uint64_t)bytes * 8; exponent; exponent >>= 1) {
+        if (exponent & 1) result = gf2_multiply(result, power);
+        power = gf2_multiply(power, power);
+    }
+    return result;
+}
+
 #if defined(__x86_64__)
+/* Three streams of STREAM bytes each run side by side: the crc32 instruction has a
+   latency of 3 cycles and a throughput of 1, so one stream uses a third of it. The
+   three registers are joined by shifting the first two past the bytes that follow
+   them (a multiplication by x^(8n), constants computed once). */
 __attribute__((target("sse4.2")))
 static uint32_t crc32c_sse42(uint32_t crc, const unsigned char *p, size_t length) {
     uint64_t c = ~crc;
-    /* One stream: 8 bytes per instruction of 3 cycles' latency, several GB/s,
-       far above what a produce path needs; no multi-stream combine step. */
+    while (length >= 3 * STREAM) {
+        uint64_t c1 = 0, c2 = 0;
+        for (size_t i = 0; i < STREAM; i += 8) {
+            uint64_t w0, w1, w2;
+            memcpy(&w0, p + i, 8);
+            memcpy(&w1, p + STREAM + i, 8);
+            memcpy(&w2, p + 2 * STREAM + i, 8);
+            c = __builtin_ia32_crc32di(c, w0);
+            c1 = __builtin_ia32_crc32di(c1, w1);
+            c2 = __builtin_ia32_crc32di(c2, w2);
+        }
+        c = gf2_multiply((uint32_t)c, shift_by_two_streams) ^ gf2_multiply((uint32_t)c1, shift_by_one_stream) ^ (uint32_t)c2;
+        p += 3 * STREAM;
+        length -= 3 * STREAM;
+    }
     while (length >= 8) {
         uint64_t word;
         memcpy(&word, p, 8);
