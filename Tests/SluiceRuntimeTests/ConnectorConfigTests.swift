@@ -85,6 +85,13 @@ struct RestSettingsTests {
         #expect(try RestConfig(properties: ["listeners": "http://127.0.0.1:0"]).port == 0)
     }
 
+    @Test("listeners with the upper-case scheme of Kafka's own files are read; https is still refused")
+    func upperCaseScheme() throws {
+        let upper = try RestConfig(properties: ["listeners": "HTTP://127.0.0.1:18084"])
+        #expect(upper.port == 18084 && upper.isLoopback)
+        #expect(throws: RuntimeError.self) { try RestConfig(properties: ["listeners": "HTTPS://127.0.0.1:8443"]) }
+    }
+
     @Test("connector names: no control characters, no slash; escaped for logs")
     func connectorNames() throws {
         try ConnectorName.check("a b é?#")

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// | key | meaning | default |
 /// | --- | --- | --- |
-/// | `listeners` | `http://host:port` (the first one is used) | `http://127.0.0.1:8083` |
+/// | `listeners` | `http://host:port`, the scheme in any case as Kafka's own files write `HTTP://` (the first one is used) | `http://127.0.0.1:8083` |
 /// | `rest.host.name`, `rest.port` | the older form of `listeners` | — |
 /// | `rest.advertised.host.name` | the name other workers reach this one by | the host |
 /// | `rest.auth.type` | `none`, `basic` or `bearer` | `none` |
@@ -47,7 +47,7 @@ public struct RestConfig: Sendable, Equatable {
         }
         if let listeners = properties["listeners"] {
             let first = listeners.split(separator: ",").first.map(String.init) ?? ""
-            if let url = URLComponents(string: first.trimmingCharacters(in: .whitespaces)), url.scheme == "http", let port = url.port {
+            if let url = URLComponents(string: first.trimmingCharacters(in: .whitespaces)), url.scheme?.lowercased() == "http", let port = url.port {
                 host = (url.host ?? "").isEmpty ? "0.0.0.0" : url.host!
                 self.port = port
             } else {
