@@ -221,3 +221,24 @@ public final class RecordBatch: @unchecked Sendable {
         Unmanaged<RecordBatch>.fromOpaque(pointer.pointee.owner!).takeUnretainedValue()
     }
 }
+
+extension RecordBatch {
+    /// Counts `count` of the batch's records as acknowledged (the delivery path's
+    /// bookkeeping, on the thread that serves reports).
+    /// - Returns: whether no record of the batch is pending any more.
+    @inlinable
+    package func settleDelivered(_ count: Int) -> Bool {
+        pendingDeliveries &-= count
+        return pendingDeliveries == 0
+    }
+
+    /// Counts `count` of the batch's records as failed, keeping the first `reason`.
+    /// - Returns: whether no record of the batch is pending any more.
+    @inlinable
+    package func settleFailed(_ count: Int, reason: @autoclosure () -> String) -> Bool {
+        failedDeliveries &+= count
+        if firstDeliveryError == nil { firstDeliveryError = reason() }
+        pendingDeliveries &-= count
+        return pendingDeliveries == 0
+    }
+}

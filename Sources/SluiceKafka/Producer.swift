@@ -174,10 +174,7 @@ public final class Producer: @unchecked Sendable {
     private func failUnqueued(_ count: Int, of batch: RecordBatch, reason: String) -> KafkaError {
         statistics.failed += count
         if statistics.firstError == nil { statistics.firstError = reason }
-        batch.failedDeliveries += count
-        if batch.firstDeliveryError == nil { batch.firstDeliveryError = reason }
-        batch.pendingDeliveries -= count
-        if batch.pendingDeliveries == 0 { onBatchDelivered(batch) }
+        if batch.settleFailed(count, reason: reason) { onBatchDelivered(batch) }
         return KafkaError.produceFailed(topic: topic, reason: reason)
     }
 

@@ -100,10 +100,7 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
             if !bootstrapped { try bootstrap() }
             state = topics[try index(ofTopic: batch.topic ?? topic)]
         } catch {
-            let failure = error as? NativeProducerError ?? .unreachable(
-                bootstrapServers: settings.bootstrapServers.joined(separator: ","), reason: "\(error)")
-            if case .unreachable = failure, fatal == nil { fatal = failure }
-            throw failUnencoded(total, of: batch, error: failure)
+            throw failUnencoded(total, of: batch, error: asProducerError(error))
         }
         let partitionCount = Int32(state.partitions.count)
         state.sticky = Int32.random(in: 0..<partitionCount)
@@ -144,7 +141,7 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
                     error: .recordTooLarge(topic: state.name, bytes: bytes, limit: limit, setting: setting))
             } catch {
                 outstandingRecords &-= total &- position
-                throw failUnencoded(total - position, of: batch, error: error as? NativeProducerError ?? fatalError(error))
+                throw failUnencoded(total - position, of: batch, error: asProducerError(error))
             }
         }
         if settings.lingerMs == 0 {
@@ -236,7 +233,7 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
             try wire.seal(producerID: producerID, epoch: producerEpoch, baseSequence: sequence, compressor: compressor)
         } catch {
             partition.unacked.append(wire)
-            fail(partition, error: error as? NativeProducerError ?? fatalError(error))
+            fail(partition, error: asProducerError(error))
             throw error
         }
         partition.unacked.append(wire)
@@ -479,7 +476,7 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
             return
         }
         partition.lastError = KafkaErrorCode.name(error)
-        if KafkaErrorCode.isRetriable(error) && settings.idempotent == false || KafkaErrorCode.isRetriable(error) {
+        if KafkaErrorCode.isRetriable(error) {
             if settings.idempotent && (error == 59 || (error == 45 && position == 0 && !partition.retryPending)) {
                 needsNewProducerID = true
             }
@@ -502,8 +499,7 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
         }
         for source in batch.sources {
             source.batch._withUnsafeGuaranteedRef { owner in
-                owner.pendingDeliveries &-= source.records
-                if owner.pendingDeliveries == 0 { onBatchDelivered(owner) }
+                if owner.settleDelivered(source.records) { onBatchDelivered(owner) }
             }
         }
     }
@@ -524,10 +520,7 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
             outstandingRecords &-= records
             for source in batch.sources {
                 source.batch._withUnsafeGuaranteedRef { owner in
-                    owner.failedDeliveries &+= source.records
-                    if owner.firstDeliveryError == nil { owner.firstDeliveryError = reason }
-                    owner.pendingDeliveries &-= source.records
-                    if owner.pendingDeliveries == 0 { onBatchDelivered(owner) }
+                    if owner.settleFailed(source.records, reason: reason) { onBatchDelivered(owner) }
                 }
             }
             // A batch still in a request stays out of the free list; the request keeps it.
@@ -536,21 +529,22 @@ public final class NativeProducer: BatchProducer, @unchecked Sendable {
     }
 
     /// Counts `count` records of `batch` that were never encoded as failed and
-    /// completes the batch when nothing else is pending.
+    /// completes the batch when nothing else is pending. Every error but a record too
+    /// large for a batch also stops the producer (``fatal``).
     private func failUnencoded(_ count: Int, of batch: RecordBatch, error: NativeProducerError) -> NativeProducerError {
-        if fatal == nil, case .recordTooLarge = error {} else if fatal == nil { fatal = error }
+        if case .recordTooLarge = error {} else if fatal == nil { fatal = error }
         let reason = error.description
         statistics.failed += count
         if statistics.firstError == nil { statistics.firstError = reason }
-        batch.failedDeliveries += count
-        if batch.firstDeliveryError == nil { batch.firstDeliveryError = reason }
-        batch.pendingDeliveries -= count
-        if batch.pendingDeliveries == 0 { onBatchDelivered(batch) }
+        if batch.settleFailed(count, reason: reason) { onBatchDelivered(batch) }
         return error
     }
 
-    private func fatalError(_ error: any Error) -> NativeProducerError {
-        .unreachable(bootstrapServers: settings.bootstrapServers.joined(separator: ","), reason: "\(error)")
+    /// `error` as the producer reports it: its own errors as they are, anything from
+    /// below (a socket, the wire format) as the cluster being unreachable.
+    private func asProducerError(_ error: any Error) -> NativeProducerError {
+        error as? NativeProducerError
+            ?? .unreachable(bootstrapServers: settings.bootstrapServers.joined(separator: ","), reason: "\(error)")
     }
 
     /// A connection failed: its requests' batches go back to be resent (same
