@@ -39,6 +39,8 @@ let package = Package(
             providers: [.apt(["libzstd-dev"])]
         ),
         .target(name: "CSluiceSystem"),
+        // Only the sluice executable may link this: it interposes `bind` (see its header).
+        .target(name: "CSluiceFixedPorts"),
         .target(
             name: "SluiceCore",
             dependencies: [
@@ -82,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceCore", "SluiceKafka", "SluiceRuntime", "SluiceConnectors", "SluiceHTTP", "SluiceBench",
+                "CSluiceFixedPorts", "SluiceCore", "SluiceKafka", "SluiceRuntime", "SluiceConnectors", "SluiceHTTP", "SluiceBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -24,11 +24,16 @@ struct BrokerCommand: ParsableCommand {
             cluster's controller would (the embedded cluster has no controller); `keep-leaders`
             leaves them on the down broker, so its partitions stall until it is back.
             and exits when stdin closes (so it never outlives the process that started it).
+            With --port the brokers listen on fixed ports, so clients reconnect to a restarted
+            broker; its topics and records live in memory and start empty on every start.
             """
     )
 
     @Option(help: "Number of brokers (ids 1...N).")
     var brokers: Int = 1
+
+    @Option(help: "Port of broker 1 on 127.0.0.1; broker N listens on PORT+N-1 (default: ports the system picks).")
+    var port: Int?
 
     @Option(name: .customLong("topic"), help: "Create a topic: NAME:PARTITIONS[:REPLICATION_FACTOR] (repeatable).")
     var topics: [String] = []
@@ -43,13 +48,16 @@ struct BrokerCommand: ParsableCommand {
         guard brokers >= 1 && brokers <= 64 else {
             throw ValidationError("invalid value '\(brokers)' for --brokers: expected 1...64")
         }
+        if let port, port < 1 || port > 65_536 - brokers {
+            throw ValidationError("invalid value '\(port)' for --port: expected 1...\(65_536 - brokers) for \(brokers) broker(s)")
+        }
         for topic in topics { _ = try TopicSpec(parsing: topic) }
     }
 
     func run() throws {
         let stopSignals = StopSignals.block()
 
-        let cluster = try EmbeddedKafka(brokers: brokers)
+        let cluster = try port.map { try FixedBrokerPorts.cluster(brokers: brokers, firstPort: $0) } ?? EmbeddedKafka(brokers: brokers)
         if connectTopics {
             let factor = min(3, brokers)
             for (name, partitions) in [("connect-configs", 1), ("connect-offsets", 25), ("connect-status", 5)]

@@ -5,9 +5,9 @@ final class BrokerProcess {
     let process = Process()
     let bootstrapServers: String
 
-    init(topics: [String]) throws {
+    init(topics: [String], arguments: [String] = []) throws {
         process.executableURL = SluiceProcess.executable
-        process.arguments = ["broker"] + topics.flatMap { ["--topic", $0] }
+        process.arguments = ["broker"] + topics.flatMap { ["--topic", $0] } + arguments
         let out = Pipe()
         process.standardOutput = out
         try process.run()
