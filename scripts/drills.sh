@@ -24,6 +24,8 @@ drills=(
   "native path: leader down/up and broker kill|NativeProduceDrillTests"
   "native path: broker errors, retries, bad input|NativeProducerTests"
   "torn compressed files: 20 random cuts per codec|TornFrameTests"
+  "sluice broker --port: kill -9, restart on the port, worker reconnects|BrokerPortTests"
+  "sink tasks with static member ids share the partitions|SinkStaticMembershipTests"
 )
 {
   echo "drills on $(hostname), $(nproc) cores, $(date -u), commit $(git rev-parse --short HEAD)"

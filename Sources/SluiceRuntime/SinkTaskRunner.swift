@@ -10,6 +10,12 @@ import Synchronization
 /// returned: every `flushIntervalMs`, whenever a poll finds the topic drained, and when
 /// the task stops, so a crash replays at most one flush interval of records
 /// (at-least-once).
+///
+/// Static membership (KIP-345): when the consumer settings carry `group.instance.id`
+/// (the worker's `consumer.group.instance.id`), each task's consumer joins as
+/// `<that id>-<connector>-<task>`, unique per task, so a worker restarted within
+/// `session.timeout.ms` gets its tasks' partitions back at once instead of waiting
+/// for the old members to time out, on clusters that implement it (Kafka 2.3+).
 public final class SinkTaskRunner: TaskRunner, @unchecked Sendable {
     /// Settings of one sink task.
     public struct Settings: Sendable {
@@ -39,6 +45,8 @@ public final class SinkTaskRunner: TaskRunner, @unchecked Sendable {
     private let settings: Settings
     private let topics: [String]
     private let groupID: String
+    /// The consumer's static member id, when it has one.
+    package let groupInstanceID: String?
     private let sessionTimeoutMs: String
     private let running = ManagedAtomic<Bool>(false)
     private let outcome = Mutex<(state: TaskState, error: (any Error)?)>((.unassigned, nil))
@@ -65,6 +73,10 @@ public final class SinkTaskRunner: TaskRunner, @unchecked Sendable {
         config["enable.auto.commit"] = "false"
         if config["auto.offset.reset"] == nil { config["auto.offset.reset"] = "earliest" }
         groupID = config["group.id"] ?? ""
+        if let prefix = config["group.instance.id"], !prefix.isEmpty {
+            config["group.instance.id"] = Self.groupInstanceID(prefix: prefix, connector: context.connectorName, task: context.taskID)
+        }
+        groupInstanceID = config["group.instance.id"]
         sessionTimeoutMs = config["session.timeout.ms"] ?? "45000"
         consumer = try Consumer(configuration: config)
         retry = try RetryPolicy(config: context.config)
@@ -78,6 +90,16 @@ public final class SinkTaskRunner: TaskRunner, @unchecked Sendable {
         } else {
             deadLetters = nil
         }
+    }
+
+    /// How many partitions the group gives this task now (librdkafka's assignment
+    /// call is safe from any thread).
+    package var assignedPartitions: Int { consumer.assignedPartitionCount() }
+
+    /// The static member id of `connector`'s task `task` under the worker's `prefix`:
+    /// distinct for every task of the worker, the same after a restart.
+    package static func groupInstanceID(prefix: String, connector: String, task: Int) -> String {
+        "\(prefix)-\(connector)-\(task)"
     }
 
     /// Subscribes and starts the task thread.
@@ -128,7 +150,8 @@ public final class SinkTaskRunner: TaskRunner, @unchecked Sendable {
                         log(
                             "sink task \(context.connectorName)-\(context.taskID): no partitions assigned after \(waitedMs / 1000) s; consumer group '\(groupID)' "
                                 + "gives them to other members, or waits for a member that stopped without leaving (a killed worker) to time out "
-                                + "(session.timeout.ms=\(sessionTimeoutMs))")
+                                + "(session.timeout.ms=\(sessionTimeoutMs))"
+                                + (groupInstanceID == nil ? "; consumer.group.instance.id lets a restarted worker take its partitions back at once" : ""))
                     }
                 }
                 if got > 0 {
