@@ -170,7 +170,7 @@ struct ConnectRoutes: Sendable {
                     throw HerderError.badRequest("Sink connector offsets are the committed offsets of the consumer group connect-\(name); read them with Kafka's consumer group tools")
                 }
                 let offsets = try herder.committedOffsets(name).sorted { $0.key < $1.key }.map { partition, offset -> [String: Any] in
-                    ["partition": ["partition": partition], "offset": ["offset": offset]]
+                    ["partition": SourcePartitionName.object(partition), "offset": offset.jsonObject]
                 }
                 return JSONResponse.make(.ok, ["offsets": offsets])
             }
@@ -182,12 +182,13 @@ struct ConnectRoutes: Sendable {
                 guard let list = (try parse(body) as? [String: Any])?["offsets"] as? [[String: Any]] else {
                     throw HerderError.badRequest("Request body must be {\"offsets\": [{\"partition\": {...}, \"offset\": {...}}]}")
                 }
-                var offsets: [String: Int64] = [:]
+                var offsets: [String: SourceOffset] = [:]
                 for entry in list {
-                    guard let partition = (entry["partition"] as? [String: Any])?["partition"] as? String,
-                        let offset = ((entry["offset"] as? [String: Any])?["offset"] as? NSNumber)?.int64Value
+                    guard let partition = entry["partition"].flatMap(SourcePartitionName.name),
+                        let offset = entry["offset"].flatMap({ ($0 is NSNumber) ? nil : SourceOffset(json: $0) })
                     else {
-                        throw HerderError.badRequest("Each offset needs {\"partition\": {\"partition\": NAME}, \"offset\": {\"offset\": N}}")
+                        throw HerderError.badRequest(
+                            "Each offset needs {\"partition\": {...}, \"offset\": {...}} with integer offset fields, such as {\"partition\": {\"partition\": NAME}, \"offset\": {\"offset\": N}}")
                     }
                     offsets[partition] = offset
                 }

@@ -35,9 +35,9 @@ public protocol Herder: AnyObject, Sendable {
     /// Restarts one task.
     func requestTaskRestart(_ id: ConnectorTaskID) throws
     /// A source connector's committed offsets, by source partition name.
-    func committedOffsets(_ name: String) throws -> [String: Int64]
+    func committedOffsets(_ name: String) throws -> [String: SourceOffset]
     /// Replaces (`newOffsets`) or deletes (nil) a STOPPED source connector's offsets.
-    func alterOffsets(_ name: String, to newOffsets: [String: Int64]?) throws
+    func alterOffsets(_ name: String, to newOffsets: [String: SourceOffset]?) throws
     /// The figures `/metrics` shows.
     var metrics: WorkerMetrics { get }
     /// The tasks this worker is to run.

@@ -6,19 +6,20 @@ import Synchronization
 /// Offsets are recorded in memory as batches are acknowledged and written by
 /// ``flush()`` atomically: a temporary file is written and fsynced, then renamed over
 /// the old one, so a crash leaves either the old or the new offsets, never a torn file.
-/// The format is JSON: `{"connector": {"source partition": offset}}`.
+/// The format is JSON: `{"connector": {"source partition": offset}}`, where an offset
+/// is a number (`{"offset": N}` offsets) or an object of named integers.
 ///
 /// Thread-safety: every method may be called from any thread (a mutex guards the map).
 public final class OffsetFile: OffsetStore {
     /// The file.
     public let path: String
-    private let state: Mutex<(offsets: [String: [String: Int64]], dirty: Bool, version: Int)>
+    private let state: Mutex<(offsets: [String: [String: SourceOffset]], dirty: Bool, version: Int)>
 
     /// Loads `path` (a missing file is empty) and checks that its folder is writable.
     /// - Throws: ``RuntimeError/offsetStorage(path:reason:)``.
     public init(path: String) throws {
         self.path = path
-        var offsets: [String: [String: Int64]] = [:]
+        var offsets: [String: [String: SourceOffset]] = [:]
         if FileManager.default.fileExists(atPath: path) {
             do {
                 let data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -27,7 +28,7 @@ public final class OffsetFile: OffsetStore {
                         throw RuntimeError.offsetStorage(path: path, reason: "not an offsets file")
                     }
                     for (connector, partitions) in object {
-                        offsets[connector] = partitions.compactMapValues { ($0 as? NSNumber)?.int64Value }
+                        offsets[connector] = partitions.compactMapValues { SourceOffset(json: $0) }
                     }
                 }
             } catch let error as RuntimeError {
@@ -42,12 +43,12 @@ public final class OffsetFile: OffsetStore {
     }
 
     /// The committed offsets of `connector`.
-    public func offsets(of connector: String) -> [String: Int64] {
+    public func offsets(of connector: String) -> [String: SourceOffset] {
         state.withLock { $0.offsets[connector] ?? [:] }
     }
 
     /// Records that `connector`'s `partition` is committed up to `offset`.
-    public func record(connector: String, partition: String, offset: Int64) {
+    public func record(connector: String, partition: String, offset: SourceOffset) {
         state.withLock {
             $0.offsets[connector, default: [:]][partition] = offset
             $0.dirty = true
@@ -65,7 +66,7 @@ public final class OffsetFile: OffsetStore {
     }
 
     /// Sets the offsets of `connector`'s partitions named in `offsets` and writes the file.
-    public func set(connector: String, offsets: [String: Int64]) throws {
+    public func set(connector: String, offsets: [String: SourceOffset]) throws {
         state.withLock {
             for (partition, offset) in offsets { $0.offsets[connector, default: [:]][partition] = offset }
             $0.dirty = true
@@ -78,7 +79,7 @@ public final class OffsetFile: OffsetStore {
     /// - Throws: ``RuntimeError/offsetStorage(path:reason:)``; the offsets then stay
     ///   recorded for the next flush (nothing is marked written that was not).
     public func flush() throws {
-        let (offsets, version) = state.withLock { state -> ([String: [String: Int64]], Int?) in
+        let (offsets, version) = state.withLock { state -> ([String: [String: SourceOffset]], Int?) in
             (state.offsets, state.dirty ? state.version : nil)
         }
         guard let version else { return }
@@ -87,10 +88,10 @@ public final class OffsetFile: OffsetStore {
         state.withLock { if $0.version == version { $0.dirty = false } }
     }
 
-    private func write(_ offsets: [String: [String: Int64]]) throws {
+    private func write(_ offsets: [String: [String: SourceOffset]]) throws {
         let temporary = path + ".tmp"
         do {
-            let data = try JSONSerialization.data(withJSONObject: offsets, options: [.sortedKeys])
+            let data = try JSONSerialization.data(withJSONObject: offsets.mapValues { $0.mapValues(\.storedForm) }, options: [.sortedKeys])
             let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw RuntimeError.offsetStorage(path: path, reason: "cannot write '\(temporary)': \(String(cString: strerror(errno)))") }
             defer { close(fd) }

@@ -20,14 +20,21 @@ public struct TaskContext: Sendable {
     /// The task's configuration (strings, as Kafka Connect passes them).
     public var config: [String: String]
     /// Committed source offsets by source partition name, to resume from.
-    public var offsets: [String: Int64]
+    public var sourceOffsets: [String: SourceOffset]
+    /// The committed single-number offsets (`{"offset": N}`) by source partition name.
+    public var offsets: [String: Int64] { sourceOffsets.compactMapValues(\.value) }
+
+    /// Creates a context with single-number offsets.
+    public init(connectorName: String, taskID: Int, config: [String: String], offsets: [String: Int64] = [:]) {
+        self.init(connectorName: connectorName, taskID: taskID, config: config, sourceOffsets: offsets.mapValues { SourceOffset($0) })
+    }
 
     /// Creates a context.
-    public init(connectorName: String, taskID: Int, config: [String: String], offsets: [String: Int64] = [:]) {
+    public init(connectorName: String, taskID: Int, config: [String: String], sourceOffsets: [String: SourceOffset]) {
         self.connectorName = connectorName
         self.taskID = taskID
         self.config = config
-        self.offsets = offsets
+        self.sourceOffsets = sourceOffsets
     }
 }
 
@@ -62,7 +69,13 @@ public protocol SourceTask: AnyObject {
     func stop()
     /// The name under which offsets of ``RecordBatch/sourcePartition`` `index` are
     /// stored (for example the file path), or `nil` when the task keeps no offsets.
+    /// A name that is a JSON object's text is stored as that object (see ``SourcePartitionName``).
     func sourcePartitionName(_ index: Int) -> String?
+    /// The offset to store for an acknowledged `batch` (whose ``RecordBatch/sourceOffset``
+    /// is not negative), called in batch order on the task thread just before
+    /// ``commit(batch:)``; by default `{"offset": batch.sourceOffset}`. A task whose
+    /// offsets are several numbers writes a token into `sourceOffset` and answers here.
+    func sourceOffset(of batch: RecordBatch) -> SourceOffset?
     /// What the bytes the task writes mean, for converters and transforms.
     var valueFormat: SourceValueFormat { get }
 }
@@ -76,6 +89,8 @@ extension SourceTask {
     public func stop() {}
     /// No offsets.
     public func sourcePartitionName(_ index: Int) -> String? { nil }
+    /// The batch's single-number offset.
+    public func sourceOffset(of batch: RecordBatch) -> SourceOffset? { SourceOffset(batch.sourceOffset) }
     /// Opaque bytes.
     public var valueFormat: SourceValueFormat { .bytes }
 }

@@ -141,9 +141,10 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
         }
         let committer = OrderedBatchCommitter(
             commit: { batch in
+                let offset = batch.sourceOffset >= 0 ? task.sourceOffset(of: batch) : nil
                 task.commit(batch: batch)
-                if let offsets, batch.sourceOffset >= 0, let name = task.sourcePartitionName(batch.sourcePartition) {
-                    offsets.record(connector: connector, partition: name, offset: batch.sourceOffset)
+                if let offsets, let offset, let name = task.sourcePartitionName(batch.sourcePartition) {
+                    offsets.record(connector: connector, partition: name, offset: offset)
                 }
             },
             release: { batch in

@@ -136,7 +136,7 @@ extension StandaloneWorker {
     }
 
     /// A source connector's committed offsets, from the offsets file.
-    public func committedOffsets(_ name: String) throws -> [String: Int64] {
+    public func committedOffsets(_ name: String) throws -> [String: SourceOffset] {
         guard try connectorType(name) == .source else {
             throw HerderError.badRequest("Sink connector offsets are the committed offsets of the consumer group connect-\(name); read them with Kafka's consumer group tools")
         }
@@ -144,7 +144,7 @@ extension StandaloneWorker {
     }
 
     /// Replaces or deletes a STOPPED source connector's offsets in the offsets file.
-    public func alterOffsets(_ name: String, to newOffsets: [String: Int64]?) throws {
+    public func alterOffsets(_ name: String, to newOffsets: [String: SourceOffset]?) throws {
         guard try targetState(name) == .stopped else {
             throw HerderError.badState("Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/\(name)/stop' endpoint")
         }

@@ -111,7 +111,7 @@ public final class Worker: Sendable {
     @discardableResult
     public func startTask(
         _ id: ConnectorTaskID, config: [String: String], connectorClass: String? = nil,
-        committed: [String: Int64] = [:]
+        committed: [String: SourceOffset] = [:]
     ) throws -> any TaskRunner {
         metrics.taskStartAttempts.wrappingIncrement(ordering: .relaxed)
         let runner = try makeRunner(id, config: config, connectorClass: connectorClass, committed: committed)
@@ -130,7 +130,7 @@ public final class Worker: Sendable {
     }
 
     private func makeRunner(
-        _ id: ConnectorTaskID, config stored: [String: String], connectorClass: String?, committed: [String: Int64]
+        _ id: ConnectorTaskID, config stored: [String: String], connectorClass: String?, committed: [String: SourceOffset]
     ) throws -> any TaskRunner {
         let config = try resolver.resolve(settings.converterDefaults.applied(to: stored))
         let className = config["connector.class"] ?? connectorClass ?? ""
@@ -139,7 +139,7 @@ public final class Worker: Sendable {
             return table.threads
         }
         let cpu = settings.cpus.cpu(forThread: thread)
-        let context = TaskContext(connectorName: id.connector, taskID: id.task, config: config, offsets: committed)
+        let context = TaskContext(connectorName: id.connector, taskID: id.task, config: config, sourceOffsets: committed)
         switch try registry.factory(for: className) {
         case let .source(make):
             var source = settings.source

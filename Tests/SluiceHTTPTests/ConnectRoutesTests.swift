@@ -147,8 +147,17 @@ struct ConnectRoutesTests {
             let read = Self.object(try await client.execute(uri: "/connectors/gen/offsets", method: .get))
             let first = (read["offsets"] as? [[String: Any]])?.first
             #expect((first?["offset"] as? [String: Any])?["offset"] as? Int == 42)
-            let malformed = try await client.execute(uri: "/connectors/gen/offsets", method: .patch, body: Self.json(["offsets": [["x": 1]]]))
-            #expect(malformed.status == .badRequest)
+            for bad in [["x": 1], ["partition": ["partition": "seq"], "offset": ["offset": "42"]], ["partition": "seq", "offset": ["offset": 1]]] {
+                let malformed = try await client.execute(uri: "/connectors/gen/offsets", method: .patch, body: Self.json(["offsets": [bad]]))
+                #expect(malformed.status == .badRequest, "\(bad)")
+            }
+            // Kafka Connect's partition and offset objects of any shape, such as the JDBC source's.
+            let jdbc = Self.json(["offsets": [["partition": ["protocol": "1", "table": "db.t"], "offset": ["incrementing": 7, "timestamp": 1_700_000_000_000]]]])
+            #expect(try await client.execute(uri: "/connectors/gen/offsets", method: .patch, body: jdbc).status == .ok)
+            let both = (Self.object(try await client.execute(uri: "/connectors/gen/offsets", method: .get))["offsets"] as? [[String: Any]]) ?? []
+            let table = both.first { ($0["partition"] as? [String: Any])?["table"] as? String == "db.t" }
+            #expect((table?["partition"] as? [String: Any])?["protocol"] as? String == "1")
+            #expect((table?["offset"] as? [String: Any])?["incrementing"] as? Int == 7 && (table?["offset"] as? [String: Any])?["timestamp"] as? Int == 1_700_000_000_000)
             #expect(try await client.execute(uri: "/connectors/gen/offsets", method: .delete).status == .ok)
             #expect((Self.object(try await client.execute(uri: "/connectors/gen/offsets", method: .get))["offsets"] as? [Any])?.isEmpty == true)
         }

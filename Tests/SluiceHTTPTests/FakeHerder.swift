@@ -8,7 +8,7 @@ final class FakeHerder: Herder, Sendable {
     struct Connector {
         var config: [String: String]
         var target: TargetState = .started
-        var offsets: [String: Int64] = [:]
+        var offsets: [String: SourceOffset] = [:]
         var restarts = 0
     }
 
@@ -97,9 +97,9 @@ final class FakeHerder: Herder, Sendable {
         guard id.task >= 0, id.task < tasks(connector) else { throw HerderError.taskNotFound(id) }
     }
 
-    func committedOffsets(_ name: String) throws -> [String: Int64] { try existing(name).offsets }
+    func committedOffsets(_ name: String) throws -> [String: SourceOffset] { try existing(name).offsets }
 
-    func alterOffsets(_ name: String, to newOffsets: [String: Int64]?) throws {
+    func alterOffsets(_ name: String, to newOffsets: [String: SourceOffset]?) throws {
         guard try existing(name).target == .stopped else { throw HerderError.badState("Connectors must be in the STOPPED state before their offsets can be modified.") }
         connectors.withLock { $0[name]?.offsets = newOffsets ?? [:] }
     }

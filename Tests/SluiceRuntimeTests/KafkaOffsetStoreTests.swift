@@ -46,6 +46,17 @@ struct KafkaOffsetStoreTests {
         #expect(String(decoding: KafkaOffsetStore.key(connector: "c", partition: "file-a"), as: UTF8.self) == #"["c",{"partition":"file-a"}]"#)
     }
 
+    @Test("an offset of several fields under a connector's own partition object is stored as Kafka Connect's JDBC source stores it and read back")
+    func structured() throws {
+        let pair = try Pair()
+        let partition = try #require(SourcePartitionName.text(["protocol": "1", "table": "mydb.orders"]))
+        let offset = SourceOffset(["incrementing": 42, "timestamp": 1_700_000_000_000, "timestamp_nanos": 5])
+        pair.writer.record(connector: "jdbc", partition: partition, offset: offset)
+        try pair.writer.flush()
+        #expect(try pair.reader().offsets(of: "jdbc") == [partition: offset])
+        #expect(String(decoding: KafkaOffsetStore.key(connector: "jdbc", partition: partition), as: UTF8.self) == #"["jdbc",{"protocol":"1","table":"mydb.orders"}]"#)
+    }
+
     @Test("a worker's own offsets win over older records until it releases the connector")
     func localWins() throws {
         let pair = try Pair()
@@ -75,9 +86,15 @@ struct KafkaOffsetStoreTests {
     @Test("records that are not offsets are ignored")
     func foreignRecords() throws {
         let store = KafkaOffsetStore(topic: "offsets", producer: try MessageProducer(configuration: KafkaConfiguration(bootstrapServers: "127.0.0.1:1")))
-        for key in ["not json", #"["only-one"]"#, #"["c", {"no": "partition"}]"#] {
+        for key in ["not json", #"["only-one"]"#, #"["c", "not an object"]"#] {
             store.apply(TopicReader.Entry(partition: 0, offset: 0, key: Array(key.utf8), value: Array(#"{"offset": 1}"#.utf8)))
         }
+        for value in [#"{"offset": "x"}"#, #"{"offset": 1.5}"#, "[]"] {
+            store.apply(TopicReader.Entry(partition: 0, offset: 0, key: Array(#"["c", {"partition": "p"}]"#.utf8), value: Array(value.utf8)))
+        }
         #expect(store.all.isEmpty)
+        // Any partition object is a partition, as in Kafka Connect.
+        store.apply(TopicReader.Entry(partition: 0, offset: 0, key: Array(#"["c", {"table": "t"}]"#.utf8), value: Array(#"{"incrementing": 3}"#.utf8)))
+        #expect(store.all == ["c": [#"{"table":"t"}"#: SourceOffset(["incrementing": 3])]])
     }
 }

@@ -22,6 +22,35 @@ struct OffsetFileTests {
         #expect(try OffsetFile(path: path).offsets(of: "c").isEmpty)
     }
 
+    @Test("single-number offsets stay numbers in the file (older files read as before); offsets of several fields are objects")
+    func structured() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("offsets-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json").path
+        defer { unlink(path) }
+        try Data(#"{"c":{"/a.txt":42}}"#.utf8).write(to: URL(fileURLWithPath: path))
+        let file = try OffsetFile(path: path)
+        #expect(file.offsets(of: "c") == ["/a.txt": 42])
+        let jdbc = SourceOffset(["incrementing": 9, "timestamp": 1_700_000_000_000])
+        file.record(connector: "j", partition: #"{"protocol":"1","table":"t"}"#, offset: jdbc)
+        try file.flush()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains(#"":42"#) && text.contains(#""incrementing":9"#), "\(text)")
+        #expect(try OffsetFile(path: path).offsets(of: "j") == [#"{"protocol":"1","table":"t"}"#: jdbc])
+    }
+
+    @Test("stored offsets are numbers or objects of integers; anything else is not an offset")
+    func offsetValues() {
+        #expect(SourceOffset(json: NSNumber(value: 5)) == 5)
+        #expect(SourceOffset(json: ["incrementing": NSNumber(value: 3)]) == SourceOffset(["incrementing": 3]))
+        #expect(SourceOffset(json: ["a": "x"]) == nil)
+        #expect(SourceOffset(json: ["a": NSNumber(value: 1.5)]) == nil)
+        #expect(SourceOffset(json: NSNumber(value: true)) == nil)
+        #expect(SourceOffset(json: [String: Any]()) == nil)
+        #expect(SourceOffset(json: "7") == nil)
+        #expect(SourcePartitionName.name(["partition": "/a.txt"]) == "/a.txt")
+        #expect(SourcePartitionName.name(["table": "t", "protocol": "1"]) == #"{"protocol":"1","table":"t"}"#)
+        #expect(SourcePartitionName.object("/a.txt") as? [String: String] == ["partition": "/a.txt"])
+    }
+
     @Test("a failed write keeps the offsets recorded, and the next flush writes them")
     func failedWriteKeepsOffsets() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("offsets-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json").path

@@ -168,7 +168,7 @@ extension DistributedHerder {
     }
 
     /// The connector's committed source offsets, by source partition name.
-    public func committedOffsets(_ name: String) throws -> [String: Int64] {
+    public func committedOffsets(_ name: String) throws -> [String: SourceOffset] {
         _ = try connectorConfig(name)
         readOffsets(timeoutMs: 5_000)
         return offsets.offsets(of: name)
@@ -176,7 +176,7 @@ extension DistributedHerder {
 
     /// Replaces (`PATCH`) or deletes (`DELETE`, when `newOffsets` is nil) a source
     /// connector's offsets; the connector must be STOPPED, as in Kafka Connect.
-    public func alterOffsets(_ name: String, to newOffsets: [String: Int64]?) throws {
+    public func alterOffsets(_ name: String, to newOffsets: [String: SourceOffset]?) throws {
         guard try targetState(name) == .stopped else {
             throw HerderError.badState("Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/\(name)/stop' endpoint")
         }

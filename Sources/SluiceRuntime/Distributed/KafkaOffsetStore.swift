@@ -3,8 +3,9 @@ import SluiceKafka
 import Synchronization
 
 /// Source offsets in Kafka's offset topic (`offset.storage.topic`), as Kafka Connect
-/// keeps them: the key is `["connector",{"partition":"name"}]`, the value
-/// `{"offset":N}`, a deleted offset is a tombstone. The topic is compacted, so the
+/// keeps them: the key is `["connector",{"partition":"name"}]` (or the partition
+/// object a connector names, see ``SourcePartitionName``), the value the offset's
+/// object (`{"offset":N}`), a deleted offset is a tombstone. The topic is compacted, so the
 /// latest record per key is the committed offset.
 ///
 /// Every worker reads the whole topic (``apply(_:)``) so that a task moving to it
@@ -18,7 +19,7 @@ public final class KafkaOffsetStore: OffsetStore {
     public let topic: String
     private let producer: MessageProducer
     private struct State {
-        var offsets: [String: [String: Int64]] = [:]
+        var offsets: [String: [String: SourceOffset]] = [:]
         var dirty: Set<Key> = []
         var local: Set<Key> = []
     }
@@ -34,14 +35,14 @@ public final class KafkaOffsetStore: OffsetStore {
         self.producer = producer
     }
 
-    public func offsets(of connector: String) -> [String: Int64] {
+    public func offsets(of connector: String) -> [String: SourceOffset] {
         state.withLock { $0.offsets[connector] ?? [:] }
     }
 
     /// Every connector's offsets.
-    public var all: [String: [String: Int64]] { state.withLock { $0.offsets } }
+    public var all: [String: [String: SourceOffset]] { state.withLock { $0.offsets } }
 
-    public func record(connector: String, partition: String, offset: Int64) {
+    public func record(connector: String, partition: String, offset: SourceOffset) {
         state.withLock {
             $0.offsets[connector, default: [:]][partition] = offset
             let key = Key(connector: connector, partition: partition)
@@ -65,7 +66,7 @@ public final class KafkaOffsetStore: OffsetStore {
     }
 
     /// Replaces `connector`'s offsets with `offsets` (the REST API's PATCH).
-    public func set(connector: String, offsets: [String: Int64]) throws {
+    public func set(connector: String, offsets: [String: SourceOffset]) throws {
         state.withLock { state in
             for (partition, offset) in offsets {
                 let key = Key(connector: connector, partition: partition)
@@ -79,7 +80,7 @@ public final class KafkaOffsetStore: OffsetStore {
     }
 
     public func flush() throws {
-        let pending = state.withLock { state -> [(Key, Int64)] in
+        let pending = state.withLock { state -> [(Key, SourceOffset)] in
             defer { state.dirty.removeAll() }
             return state.dirty.compactMap { key in state.offsets[key.connector]?[key.partition].map { (key, $0) } }
         }
@@ -88,7 +89,7 @@ public final class KafkaOffsetStore: OffsetStore {
             try producer.send(pending.map { key, offset in
                 MessageProducer.Message(
                     topic: topic, key: Self.key(connector: key.connector, partition: key.partition),
-                    value: Array("{\"offset\":\(offset)}".utf8))
+                    value: Array((try? JSONSerialization.data(withJSONObject: offset.jsonObject, options: [.sortedKeys])) ?? Data()))
             })
         } catch {
             // Nothing was lost: mark them for the next flush.
@@ -108,14 +109,12 @@ public final class KafkaOffsetStore: OffsetStore {
         guard let keyBytes = entry.key,
             let parsed = try? JSONSerialization.jsonObject(with: Data(keyBytes)) as? [Any], parsed.count == 2,
             let connector = parsed[0] as? String,
-            let partition = (parsed[1] as? [String: Any])?["partition"] as? String
+            let partition = SourcePartitionName.name(parsed[1])
         else { return }
         let key = Key(connector: connector, partition: partition)
-        var offset: Int64?
-        if let value = entry.value,
-            let object = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any],
-            let number = object["offset"] as? NSNumber {
-            offset = number.int64Value
+        var offset: SourceOffset?
+        if let value = entry.value, let object = try? JSONSerialization.jsonObject(with: Data(value)) {
+            offset = SourceOffset(json: object)
         }
         state.withLock { state in
             guard !state.local.contains(key) else { return }
@@ -124,9 +123,10 @@ public final class KafkaOffsetStore: OffsetStore {
         }
     }
 
-    /// The key Kafka Connect uses: `["connector",{"partition":"name"}]`.
+    /// The key Kafka Connect uses: `["connector",{"partition":"name"}]`, or the
+    /// connector's own partition object.
     static func key(connector: String, partition: String) -> [UInt8] {
-        let array: [Any] = [connector, ["partition": partition]]
+        let array: [Any] = [connector, SourcePartitionName.object(partition)]
         return Array((try? JSONSerialization.data(withJSONObject: array, options: [.sortedKeys])) ?? Data())
     }
 }
