@@ -372,11 +372,11 @@ struct ConnectRoutes: Sendable {
         return Data(buffer.readableBytesView)
     }
 
-    /// The request body as JSON; malformed JSON is a 400 naming where it broke.
+    /// The request body as JSON (comments allowed, see ``JSONComments``); malformed JSON is a 400 naming where it broke.
     private func parse(_ data: Data) throws -> Any? {
         guard !data.isEmpty else { return nil }
         do {
-            return try JSONSerialization.jsonObject(with: data)
+            return try JSONSerialization.jsonObject(with: Data(JSONComments.blanked(Array(data))))
         } catch {
             throw HerderError.badRequest("Request body is not valid JSON: \(error.localizedDescription)")
         }

@@ -36,8 +36,9 @@ final class SourceRecordProcessor {
         logErrors = errors.logEnabled
         defaultTopic = topic
         self.format = format
-        keyConverter = try ConverterFactory.make(prefix: "key.converter", config: config, defaultName: "ByteArrayConverter")
-        valueConverter = try ConverterFactory.make(prefix: "value.converter", config: config, defaultName: "ByteArrayConverter")
+        let defaultConverter = format == .converted ? "JsonConverter" : "ByteArrayConverter"
+        keyConverter = try ConverterFactory.make(prefix: "key.converter", config: config, defaultName: defaultConverter)
+        valueConverter = try ConverterFactory.make(prefix: "value.converter", config: config, defaultName: defaultConverter)
         transforms = try TransformChain(config: config)
         tolerateErrors = errors.tolerance == .all
         splices = format == .json && (valueConverter as? JsonConverter)?.schemasEnabled == false && transforms.canSplice
@@ -50,7 +51,7 @@ final class SourceRecordProcessor {
 
     /// Whether records must leave the zero-copy path.
     var isNeeded: Bool {
-        !transforms.isEmpty || !keyConverter.isPassThrough || !valueConverter.isPassThrough
+        !transforms.isEmpty || (format != .converted && (!keyConverter.isPassThrough || !valueConverter.isPassThrough))
     }
 
     /// Kafka Connect's dead-letter headers for a record that failed at `stage`.
@@ -60,9 +61,13 @@ final class SourceRecordProcessor {
     }
 
     /// Keys are text unless the task writes opaque bytes.
-    private func key(of bytes: UnsafeRawBufferPointer?) -> ConnectValue {
+    private func key(of bytes: UnsafeRawBufferPointer?) throws -> ConnectValue {
         guard let bytes else { return .null }
-        return format == .bytes ? .bytes(Array(bytes)) : .string(String(decoding: bytes, as: UTF8.self))
+        switch format {
+        case .bytes: return .bytes(Array(bytes))
+        case .converted: return try keyConverter.toValue(bytes)
+        case .string, .json: return .string(String(decoding: bytes, as: UTF8.self))
+        }
     }
 
     private func value(of bytes: UnsafeRawBufferPointer?) throws -> ConnectValue {
@@ -71,6 +76,7 @@ final class SourceRecordProcessor {
         case .bytes: return .bytes(Array(bytes))
         case .string: return .string(String(decoding: bytes, as: UTF8.self))
         case .json: return try JSONText.parse(bytes)
+        case .converted: return try valueConverter.toValue(bytes)
         }
     }
 
@@ -134,13 +140,13 @@ final class SourceRecordProcessor {
                     guard kept else { continue }
                     stage = "KEY_CONVERTER"
                     keyBytes.removeAll(keepingCapacity: true)
-                    key = try keyConverter.write(self.key(of: view.key), into: &keyBytes) ? keyBytes : nil
+                    key = try keyConverter.write(try self.key(of: view.key), into: &keyBytes) ? keyBytes : nil
                     value = valueBytes
                     meta = record.meta
                 } else {
                     var record = ConnectRecord(
                         topic: defaultTopic, partition: view.entry.partition,
-                        key: self.key(of: view.key), value: try self.value(of: view.value), timestampMs: view.entry.timestampMs)
+                        key: try self.key(of: view.key), value: try self.value(of: view.value), timestampMs: view.entry.timestampMs)
                     stage = "TRANSFORMATION"
                     guard try transforms.apply(&record) else { continue }
                     stage = "KEY_CONVERTER"

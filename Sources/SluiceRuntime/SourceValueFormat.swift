@@ -7,4 +7,9 @@ public enum SourceValueFormat: Sendable {
     case string
     /// JSON text, parsed into objects, arrays and scalars.
     case json
+    /// Already the bytes the connector's key and value converters make (JsonConverter
+    /// when the connector names none): the task wrote them itself, with schemas it
+    /// knows (the SQL source's column types). They pass through; transforms read them
+    /// back with those converters and write them again (schemas then inferred).
+    case converted
 }

@@ -28,6 +28,25 @@ struct ConfigTests {
         #expect(bare.name == "b" && bare.config["connector.class"] == "x")
     }
 
+    @Test("comments in connector JSON are allowed (the documentation's JDBC example has one); // inside strings stays")
+    func comments() throws {
+        let seed = """
+            { "name": "my-connector",
+              "config": { "connector.class": "org.apache.kafka.connect.jdbc.JdbcSourceConnector",
+                          "tasks.max": "5", // Scale the number of tasks
+                          /* a block
+                             comment */ "topics": "my_topic",
+                          "connection.url": "jdbc:mysql://localhost:3306/mydb", "note": "a \\\" // b" } }
+            """
+        let file = try ConnectorConfigFile.parseJSON(seed)
+        #expect(file.config["tasks.max"] == "5" && file.config["topics"] == "my_topic")
+        #expect(file.config["connection.url"] == "jdbc:mysql://localhost:3306/mydb")
+        #expect(file.config["note"] == #"a " // b"#, "an escaped quote does not end the string")
+        #expect(throws: ConfigFileError.malformedJSON(path: "c.json", line: 2, column: 3)) {
+            try ConnectorConfigFile.parseJSON("{ // open\n  oops }", path: "c.json")
+        }
+    }
+
     @Test("malformed JSON names the line and column")
     func malformed() {
         let text = "{\n  \"name\": \"a\",\n  oops\n}"

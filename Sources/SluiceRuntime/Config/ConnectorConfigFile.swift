@@ -32,11 +32,11 @@ public struct ConnectorConfigFile: Sendable, Equatable {
         return ConnectorConfigFile(name: name, config: properties)
     }
 
-    /// Parses connector JSON; errors give the line and column.
+    /// Parses connector JSON (`//` and `/* */` comments allowed); errors give the line and column.
     public static func parseJSON(_ text: String, path: String = "<input>") throws -> ConnectorConfigFile {
         let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+            object = try JSONSerialization.jsonObject(with: Data(JSONComments.blanked(Array(text.utf8))))
         } catch {
             let (line, column) = JSONErrorLocation.locate(error, in: text)
             throw ConfigFileError.malformedJSON(path: path, line: line, column: column)

@@ -56,19 +56,21 @@ public enum JSONText {
     }
 
     /// Appends `text` as a JSON string: one pass, clean runs copied in bulk.
-    static func writeString(_ text: String, into output: inout [UInt8]) {
+    package static func writeString(_ text: String, into output: inout [UInt8]) {
         var text = text
+        text.withUTF8 { writeString(UnsafeRawBufferPointer($0), into: &output) }
+    }
+
+    /// Appends UTF-8 `raw` as a JSON string: one pass, clean runs copied in bulk.
+    package static func writeString(_ raw: UnsafeRawBufferPointer, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        text.withUTF8 { bytes in
-            let raw = UnsafeRawBufferPointer(bytes)
-            var runStart = 0
-            while true {
-                let special = JSONScan.firstSpecial(in: raw, from: runStart)
-                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[runStart..<special]))
-                guard special < raw.count else { break }
-                appendEscape(of: raw[special], into: &output)
-                runStart = special + 1
-            }
+        var runStart = 0
+        while true {
+            let special = JSONScan.firstSpecial(in: raw, from: runStart)
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[runStart..<special]))
+            guard special < raw.count else { break }
+            appendEscape(of: raw[special], into: &output)
+            runStart = special + 1
         }
         output.append(UInt8(ascii: "\""))
     }
