@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "SluiceConnectors", targets: ["SluiceConnectors"]),
         .library(name: "SluiceHTTP", targets: ["SluiceHTTP"]),
         .library(name: "SluiceBench", targets: ["SluiceBench"]),
+        .library(name: "SluiceSQL", targets: ["SluiceSQL"]),
         .executable(name: "sluice", targets: ["sluice"]),
     ],
     dependencies: [
@@ -38,6 +39,9 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
         .target(name: "CSluiceSystem"),
         // Only the sluice executable may link this: it interposes `bind` (see its header).
         .target(name: "CSluiceFixedPorts"),
@@ -75,6 +79,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "SluiceSQL",
+            dependencies: ["SluiceCore", "SluiceRuntime", "CSQLite", "CPostgres", "CMariaDB"]
+        ),
+        .target(
             name: "SluiceBench",
             dependencies: [
                 "SluiceCore", "SluiceKafka", "SluiceRuntime", "SluiceConnectors", "SluiceHTTP",
@@ -84,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "CSluiceFixedPorts", "SluiceCore", "SluiceKafka", "SluiceRuntime", "SluiceConnectors", "SluiceHTTP", "SluiceBench",
+                "CSluiceFixedPorts", "SluiceCore", "SluiceKafka", "SluiceRuntime", "SluiceConnectors", "SluiceSQL", "SluiceHTTP", "SluiceBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -97,6 +105,7 @@ let package = Package(
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "SluiceCore"]),
         .testTarget(name: "SluiceRuntimeTests", dependencies: ["SluiceRuntime", "SluiceKafka", "SluiceCore"]),
         .testTarget(name: "SluiceConnectorsTests", dependencies: ["SluiceConnectors", "SluiceRuntime", "SluiceCore"]),
+        .testTarget(name: "SluiceSQLTests", dependencies: ["SluiceSQL", "SluiceRuntime", "SluiceCore", "SluiceKafka"]),
         .testTarget(
             name: "SluiceHTTPTests",
             dependencies: [
@@ -111,7 +120,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceCLITests",
-            dependencies: ["sluice", "TickerSource", "SluiceBench", "SluiceKafka", "SluiceCore", "SluiceRuntime", "SluiceConnectors", "SluiceHTTP"]
+            dependencies: ["sluice", "TickerSource", "SluiceBench", "SluiceKafka", "SluiceCore", "SluiceRuntime", "SluiceConnectors", "SluiceHTTP", "SluiceSQL"]
         ),
     ]
 )

@@ -2,7 +2,8 @@
 # Installs the Debian packages Sluice builds against, if any is missing.
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
-packages=(librdkafka-dev liblz4-dev libzstd-dev pkg-config lz4 zstd kcat)
+packages=(librdkafka-dev liblz4-dev libzstd-dev pkg-config lz4 zstd kcat
+  libsqlite3-dev libpq-dev libmariadb-dev postgresql mariadb-server sqlite3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -51,7 +51,7 @@ struct StandaloneCommand: ParsableCommand {
             throw RuntimeError.invalidConnectorConfig(connector: "worker", problems: problems)
         }
         if !problems.isEmpty { throw RuntimeError.invalidConnectorConfig(connector: "worker", problems: problems) }
-        let worker = try StandaloneWorker(config: config, registry: BuiltinConnectors.registry, resolver: resolver)
+        let worker = try StandaloneWorker(config: config, registry: .sluice, resolver: resolver)
         for path in connectors {
             try worker.add(ConnectorConfigFile.load(path: path))
         }

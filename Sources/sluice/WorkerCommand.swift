@@ -51,7 +51,7 @@ struct WorkerCommand: ParsableCommand {
         let server = RestServer(host: config.restHost, port: config.restPort, authentication: RestAuthentication(config: config.rest))
         let port = try server.start()
         let herder = try DistributedHerder(
-            config: config, registry: BuiltinConnectors.registry, restAddress: "\(config.restHost):\(port)", log: log)
+            config: config, registry: .sluice, restAddress: "\(config.restHost):\(port)", log: log)
         do {
             try herder.start()
         } catch {

@@ -62,31 +62,10 @@ struct NativeProduceDrillTests {
     /// Every record of the datagen topic up to the end offsets it has when the read
     /// starts: its (sequence, partition) in log order.
     private static func readStamps(topic: String, bootstrap: String) throws -> [(sequence: UInt64, partition: Int32)] {
-        var config = KafkaConfiguration(bootstrapServers: bootstrap)
-        config["log_level"] = "0"
-        config["enable.auto.commit"] = "false"
-        let consumer = try Consumer(configuration: config)
-        let partitions = try consumer.partitions(of: topic, timeoutMs: 10_000)
-        var ends: [Int32: Int64] = [:]
-        for partition in partitions { ends[partition] = try consumer.watermarks(topic: topic, partition: partition, timeoutMs: 10_000).high }
-        try consumer.assign(topic: topic, partitions: partitions, from: .beginning)
-        let batch = ConsumedBatch(capacity: 10_000)
-        var stamps: [(UInt64, Int32)] = []
-        var reached = Set(ends.filter { $0.value == 0 }.keys)
-        var quiet = 0
-        while reached.count < partitions.count && quiet < 50 {
-            let got = try consumer.poll(into: batch, timeoutMs: 100)
-            quiet = got == 0 ? quiet + 1 : 0
-            for i in 0..<got where batch[i].error == nil {
-                let record = batch[i]
-                guard record.offset < ends[record.partition] ?? 0 else { continue }
-                if record.offset + 1 >= ends[record.partition] ?? 0 { reached.insert(record.partition) }
-                if let value = record.value, let stamp = DatagenRecordLayout.stamp(of: value) {
-                    stamps.append((stamp.sequence, record.partition))
-                }
-            }
+        try TopicContents.read(topic, bootstrap: bootstrap).compactMap { record in
+            guard let value = record.value, let stamp = value.withUnsafeBytes({ DatagenRecordLayout.stamp(of: $0) }) else { return nil }
+            return (stamp.sequence, record.partition)
         }
-        return stamps
     }
 
     @Test("the leader of the busiest partitions goes down mid-run and comes back: 0 lost, 0 duplicated, order per partition holds")

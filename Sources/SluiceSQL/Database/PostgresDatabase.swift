@@ -1,0 +1,433 @@
+import CPostgres
+
+/// A connection to PostgreSQL through libpq.
+///
+/// The session runs in UTC (`TimeZone=UTC`) with ISO dates and hex `bytea`, so the
+/// text libpq hands back is what ``SQLRow`` promises: timestamps `YYYY-MM-DD HH:MM:SS.ffffff`
+/// (with a `+00` offset for `timestamptz`, which ``SQLTimestamp`` honours), booleans `t`/`f`,
+/// and `bytea` decoded to its raw bytes.
+///
+/// ```swift
+/// let db = try PostgresDatabase(
+///     url: JdbcURL("jdbc:postgresql://db.example:5432/shop?sslmode=require"),
+///     user: "sluice", password: secret, connectTimeoutSeconds: 10)
+/// try db.query("SELECT id, name FROM items WHERE id > $1 ORDER BY id", parameters: [.int64(41)], fetchSize: 1000,
+///              columns: { print($0) }, row: { row in handle(row); return true })
+/// ```
+///
+/// Queries stream through a server-side cursor (`DECLARE … NO SCROLL CURSOR`, then
+/// `FETCH fetchSize`), so at most `fetchSize` rows are in memory at a time.
+public final class PostgresDatabase: SQLDatabase {
+    public let dialect = SQLDialect(name: "PostgreSQL", quote: "\"", numberedPlaceholders: true)
+
+    /// The libpq connection; nil once closed. Owned: finished exactly once, by ``close()``.
+    private var connection: OpaquePointer?
+    /// `user@host:port/database`, for messages (never the password).
+    private let target: String
+    /// Names each query's cursor uniquely within the session, so a query may run inside
+    /// another's `row` callback.
+    private var cursorCount = 0
+    /// `pg_type.typname` of the result types this connection has met that Sluice does not map.
+    private var typeNames: [Oid: String] = [:]
+
+    /// Connects to the database `url` names.
+    ///
+    /// `user` and `password` win over the URL's `user=`/`password=`. The session gets
+    /// `application_name=sluice` (or the URL's `ApplicationName`) and UTC. URL parameters
+    /// libpq understands (`sslmode`, `sslrootcert`, `sslcert`, `sslkey`, `sslpassword`,
+    /// `channel_binding`, `gssencmode`, `target_session_attrs`, `keepalives*`) pass through,
+    /// as do pgjdbc's `ssl=true` (as `sslmode=verify-full`), `currentSchema`, `options` and
+    /// `tcpKeepAlive`; other JDBC-only parameters are ignored.
+    /// - Parameter connectTimeoutSeconds: libpq's `connect_timeout`; 0 or less waits forever.
+    /// - Throws: ``SQLError/connection(database:target:reason:)`` with libpq's reason.
+    public init(url: JdbcURL, user: String?, password: String?, connectTimeoutSeconds: Int) throws {
+        let user = user ?? url.user
+        let password = password ?? url.password
+        target = (user.map { $0 + "@" } ?? "") + url.target
+        let settings = Self.connectionSettings(url: url, user: user, password: password, timeout: connectTimeoutSeconds)
+        let connection = withCStrings(settings.map(\.0)) { keywords in
+            withCStrings(settings.map(\.1)) { values in PQconnectdbParams(keywords, values, 0) }
+        }
+        guard let connection, PQstatus(connection) == CONNECTION_OK else {
+            var reason = connection.map { Self.trimmed(PQerrorMessage($0)) } ?? "libpq could not allocate a connection"
+            if let password, !password.isEmpty { reason = reason.replacing(password, with: "***") }
+            PQfinish(connection)
+            throw SQLError.connection(database: "PostgreSQL", target: target, reason: reason)
+        }
+        self.connection = connection
+    }
+
+    deinit { close() }
+
+    /// The libpq keywords and values for `url`.
+    private static func connectionSettings(
+        url: JdbcURL, user: String?, password: String?, timeout: Int
+    ) -> [(String, String)] {
+        let p = url.parameters
+        var options = "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c bytea_output=hex"
+        if let schema = p["currentSchema"] { options += " -c search_path=" + escapedOption(schema) }
+        if let extra = p["options"] { options += " " + extra }
+        var settings: [(String, String)] = [
+            ("host", url.host), ("port", String(url.port)), ("client_encoding", "UTF8"), ("options", options),
+            ("application_name", p["ApplicationName"] ?? p["application_name"] ?? "sluice"),
+        ]
+        if !url.database.isEmpty { settings.append(("dbname", url.database)) }
+        if let user { settings.append(("user", user)) }
+        if let password { settings.append(("password", password)) }
+        if timeout > 0 { settings.append(("connect_timeout", String(timeout))) }
+        for name in passedThrough { if let value = p[name] { settings.append((name, value)) } }
+        if p["sslmode"] == nil, p["ssl"] == "true" { settings.append(("sslmode", "verify-full")) }
+        if p["keepalives"] == nil, let keepAlive = p["tcpKeepAlive"] {
+            settings.append(("keepalives", keepAlive == "true" ? "1" : "0"))
+        }
+        return settings
+    }
+
+    /// URL parameters that mean the same to pgjdbc and libpq.
+    private static let passedThrough = [
+        "sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", "sslcrl", "channel_binding", "gssencmode",
+        "target_session_attrs", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+    ]
+
+    /// `value` as one word of libpq's `options` (spaces and backslashes escaped).
+    private static func escapedOption(_ value: String) -> String {
+        var result = ""
+        for character in value {
+            if character == " " || character == "\\" { result.append("\\") }
+            result.append(character)
+        }
+        return result
+    }
+
+    // MARK: Catalog
+
+    public func tables(types: Set<String>) throws -> [SQLTableName] {
+        let tableTypes = types.compactMap {
+            ["TABLE": "'BASE TABLE'", "VIEW": "'VIEW'", "FOREIGN TABLE": "'FOREIGN'"][$0]
+        }
+        guard !tableTypes.isEmpty else { return [] }
+        let sql = """
+            SELECT current_database(), table_schema, table_name FROM information_schema.tables
+            WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_schema NOT LIKE 'pg\\_toast%'
+            AND table_type IN (\(tableTypes.sorted().joined(separator: ", ")))
+            """
+        return try rows(sql).map { SQLTableName(catalog: $0[0], schema: $0[1], name: $0[2] ?? "") }.sorted()
+    }
+
+    /// Describes `table`; a table without a schema is looked up in `current_schema()`.
+    public func describe(_ table: SQLTableName) throws -> SQLTableDescription {
+        let columns = try rows(
+            """
+            SELECT column_name, is_nullable, column_default, is_identity FROM information_schema.columns
+            WHERE table_schema = COALESCE($1, current_schema()) AND table_name = $2 ORDER BY ordinal_position
+            """, [table.schema, table.name])
+        guard !columns.isEmpty else { throw SQLError.noSuchTable(table.description) }
+        let primaryKey = try rows(
+            """
+            SELECT a.attname FROM pg_catalog.pg_constraint c
+            JOIN pg_catalog.pg_class t ON t.oid = c.conrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+            CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(attnum, position)
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+            WHERE c.contype = 'p' AND n.nspname = COALESCE($1, current_schema()) AND t.relname = $2
+            ORDER BY k.position
+            """, [table.schema, table.name])
+        let autoIncrement = columns.first { $0[2]?.hasPrefix("nextval(") == true || $0[3] == "YES" }
+        return SQLTableDescription(
+            columns: columns.map { $0[0] ?? "" },
+            notNull: Set(columns.filter { $0[1] == "NO" }.map { $0[0] ?? "" }),
+            autoIncrement: autoIncrement.flatMap { $0[0] },
+            primaryKey: primaryKey.map { $0[0] ?? "" })
+    }
+
+    public func now() throws -> SQLTimestamp {
+        let sql = "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+        guard let text = try rows(sql).first?.first ?? nil, let now = SQLTimestamp(text) else {
+            throw SQLError.query(database: dialect.name, sql: sql, reason: "the server's clock is not a timestamp")
+        }
+        return now
+    }
+
+    // MARK: Statements
+
+    /// Streams `sql`'s rows through a `NO SCROLL` cursor, `fetchSize` rows per `FETCH`
+    /// (1000 when `fetchSize` is below 1).
+    ///
+    /// When the session is idle the query runs in its own transaction, committed at the end
+    /// and rolled back on an error or when `row` returns false; inside a transaction the
+    /// caller began, only the cursor is closed. Fetching stops at the first `FETCH` that
+    /// returns fewer than `fetchSize` rows (a forward cursor has nothing more), which saves
+    /// the round trip of an empty `FETCH`.
+    ///
+    /// Result columns map by type OID; `numeric` without a declared precision (typmod -1)
+    /// maps to `.decimal(precision: 0, scale: 0)`, as pgjdbc reports it; types without a
+    /// mapping are `.unsupported`, named by `pg_type.typname` (`point`, `_int4`, ...).
+    /// Every result column is reported nullable.
+    public func query(
+        _ sql: String, parameters: [SQLParameter], fetchSize: Int,
+        columns: ([SQLColumn]) throws -> Void, row: (any SQLRow) throws -> Bool
+    ) throws {
+        let connection = try open()
+        let ownsTransaction = PQtransactionStatus(connection) == PQTRANS_IDLE
+        let batch = fetchSize > 0 ? fetchSize : 1000
+        cursorCount += 1
+        let cursor = "sluice_cursor_\(cursorCount)"
+        if ownsTransaction { _ = try run("BEGIN", reportedAs: sql) }
+        var finished = false
+        defer { if !finished { abandon(cursor: cursor, ownsTransaction: ownsTransaction) } }
+        var statement = Substring(sql)
+        while let last = statement.last, last == ";" || last.isWhitespace { statement.removeLast() }
+        _ = try run(
+            "DECLARE \(cursor) NO SCROLL CURSOR FOR \(statement)", parameters: parameters.map(Self.text),
+            reportedAs: sql)
+        let fetch = "FETCH FORWARD \(batch) FROM \(cursor)"
+        let reader = PostgresRowReader()
+        var described = false
+        while true {
+            let result = try run(fetch, reportedAs: sql)
+            if !described {
+                let resultColumns = try self.columns(of: result.handle, sql: sql)
+                reader.prepare(byteaColumns: resultColumns.map { $0.type == .bytes })
+                try columns(resultColumns)
+                described = true
+            }
+            let count = Int32(truncatingIfNeeded: PQntuples(result.handle))
+            reader.result = result.handle
+            defer { reader.result = nil }
+            for index in 0..<count {
+                reader.row = index
+                guard try row(reader) else { return }  // the deferred abandon rolls back
+            }
+            if count < batch { break }
+        }
+        _ = try run(ownsTransaction ? "CLOSE \(cursor); COMMIT" : "CLOSE \(cursor)", reportedAs: sql)
+        finished = true
+    }
+
+    public func execute(_ sql: String) throws {
+        _ = try run(sql, reportedAs: sql)
+    }
+
+    /// Closes the connection (`PQfinish`); safe to call more than once.
+    public func close() {
+        PQfinish(connection)
+        connection = nil
+    }
+
+    // MARK: libpq plumbing
+
+    /// The open connection, or the error every call on a closed one gets.
+    private func open() throws -> OpaquePointer {
+        guard let connection else {
+            throw SQLError.connection(database: dialect.name, target: target, reason: "the connection is closed")
+        }
+        return connection
+    }
+
+    /// Runs `sql` (several statements allowed when `parameters` is nil; exactly one, with
+    /// its placeholders bound as text, otherwise).
+    /// - Throws: ``SQLError/query(database:sql:reason:)`` naming `reportedAs`.
+    private func run(_ sql: String, parameters: [String?]? = nil, reportedAs: String) throws -> PostgresResult {
+        let connection = try open()
+        let handle =
+            if let parameters {
+                withCStrings(parameters) {
+                    PQexecParams(connection, sql, Int32(parameters.count), nil, $0, nil, nil, 0)
+                }
+            } else {
+                PQexec(connection, sql)
+            }
+        guard let handle else {
+            throw SQLError.query(
+                database: dialect.name, sql: reportedAs, reason: Self.trimmed(PQerrorMessage(connection)))
+        }
+        let result = PostgresResult(handle: handle)
+        let status = PQresultStatus(handle)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY else {
+            throw SQLError.query(database: dialect.name, sql: reportedAs, reason: Self.reason(handle, connection))
+        }
+        return result
+    }
+
+    /// All rows of a small catalog query, as text.
+    private func rows(_ sql: String, _ parameters: [String?] = []) throws -> [[String?]] {
+        let result = try run(sql, parameters: parameters, reportedAs: sql)
+        let (rowCount, columnCount) = (PQntuples(result.handle), PQnfields(result.handle))
+        return (0..<rowCount).map { row in
+            (0..<columnCount).map { column in
+                PQgetisnull(result.handle, row, column) != 0
+                    ? nil : String(cString: PQgetvalue(result.handle, row, column))
+            }
+        }
+    }
+
+    /// Ends a query that did not finish: rolls its transaction back, or closes its cursor
+    /// inside the caller's. Errors are ignored: the query's own error is the one to report.
+    private func abandon(cursor: String, ownsTransaction: Bool) {
+        guard let connection else { return }
+        PQclear(PQexec(connection, ownsTransaction ? "ROLLBACK" : "CLOSE \(cursor)"))
+    }
+
+    /// The columns of a FETCH result.
+    private func columns(of result: OpaquePointer, sql: String) throws -> [SQLColumn] {
+        try (0..<PQnfields(result)).map { index in
+            let name = String(cString: PQfname(result, index))
+            let oid = PQftype(result, index)
+            if let (type, typeName) = Self.mapping(oid: oid, modifier: PQfmod(result, index)) {
+                return SQLColumn(name: name, type: type, typeName: typeName)
+            }
+            return SQLColumn(name: name, type: .unsupported, typeName: try typeName(oid, sql: sql))
+        }
+    }
+
+    /// `pg_type.typname` of `oid`, looked up once per connection.
+    private func typeName(_ oid: Oid, sql: String) throws -> String {
+        if let known = typeNames[oid] { return known }
+        let result = try run(
+            "SELECT typname FROM pg_catalog.pg_type WHERE oid = $1", parameters: [String(oid)], reportedAs: sql)
+        let name = PQntuples(result.handle) > 0 ? String(cString: PQgetvalue(result.handle, 0, 0)) : "oid \(oid)"
+        typeNames[oid] = name
+        return name
+    }
+
+    /// Sluice's type and the type's `typname` for the built-in types it maps.
+    private static func mapping(oid: Oid, modifier: Int32) -> (SQLType, String)? {
+        switch oid {
+        case 16: (.boolean, "bool")
+        case 21: (.int16, "int2")
+        case 23: (.int32, "int4")
+        case 20: (.int64, "int8")
+        case 700: (.float32, "float4")
+        case 701: (.float64, "float8")
+        case 1700: (numeric(modifier: modifier), "numeric")
+        case 25: (.string, "text")
+        case 1043: (.string, "varchar")
+        case 1042: (.string, "bpchar")
+        case 18: (.string, "char")
+        case 19: (.string, "name")
+        case 2950: (.string, "uuid")
+        case 114: (.string, "json")
+        case 3802: (.string, "jsonb")
+        case 17: (.bytes, "bytea")
+        case 1082: (.date, "date")
+        case 1083: (.time, "time")
+        case 1114: (.timestamp, "timestamp")
+        case 1184: (.timestamp, "timestamptz")
+        default: nil
+        }
+    }
+
+    /// `numeric`'s precision and scale from its typmod, `((precision << 16) | (scale & 0x7ff)) + 4`
+    /// (the scale is 11-bit signed since PostgreSQL 15: `numeric(5,-2)`); an unconstrained
+    /// `numeric` (typmod -1) is precision 0, scale 0, as pgjdbc reports it.
+    private static func numeric(modifier: Int32) -> SQLType {
+        guard modifier >= 4 else { return .decimal(precision: 0, scale: 0) }
+        let packed = Int(modifier - 4)
+        return .decimal(precision: packed >> 16 & 0xffff, scale: ((packed & 0x7ff) ^ 1024) - 1024)
+    }
+
+    /// A parameter as the text PostgreSQL reads for it (timestamps in UTC, the session's zone).
+    private static func text(_ parameter: SQLParameter) -> String? {
+        switch parameter {
+        case .int64(let value): String(value)
+        case .text(let value): value
+        case .timestamp(let value): value.text(fractionDigits: 6)
+        }
+    }
+
+    /// The server's primary message and SQLSTATE, or libpq's message when there is none.
+    private static func reason(_ result: OpaquePointer, _ connection: OpaquePointer) -> String {
+        guard let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))) else {
+            let message = trimmed(PQresultErrorMessage(result))
+            return message.isEmpty ? trimmed(PQerrorMessage(connection)) : message
+        }
+        let code = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { " (SQLSTATE \(String(cString: $0)))" }
+        return String(cString: primary) + (code ?? "")
+    }
+
+    /// A libpq message without its trailing newline.
+    private static func trimmed(_ message: UnsafePointer<CChar>?) -> String {
+        guard let message else { return "" }
+        var text = Substring(String(cString: message))
+        while text.last?.isWhitespace == true { text.removeLast() }
+        while text.first?.isWhitespace == true { text.removeFirst() }
+        return String(text)
+    }
+}
+
+/// Owns one `PGresult`: cleared exactly once, when this value ends. Pointers read from
+/// it (`PQgetvalue`, `PQfname`) are valid only while it lives.
+private struct PostgresResult: ~Copyable {
+    let handle: OpaquePointer
+    deinit { PQclear(handle) }
+}
+
+/// The current row of a FETCH result, read in place: no allocation per row.
+///
+/// Ownership: `result` is borrowed from the ``PostgresResult`` the query loop holds; the
+/// loop sets it before calling `row` and clears it before that result ends, so values
+/// never outlive the result they point into (with `result` nil, libpq reads every column
+/// as NULL). `decoded` is owned here: one buffer per `bytea` column, allocated on first
+/// use, grown for a longer value, freed in `deinit`; a decoded value stays valid until the
+/// same column of a later row is read.
+private final class PostgresRowReader: SQLRow {
+    var result: OpaquePointer?
+    var row: Int32 = 0
+    private var isBytea: [Bool] = []
+    private var decoded: [UnsafeMutableRawBufferPointer] = []
+
+    func prepare(byteaColumns: [Bool]) {
+        isBytea = byteaColumns
+        decoded = Array(repeating: UnsafeMutableRawBufferPointer(start: nil, count: 0), count: byteaColumns.count)
+    }
+
+    deinit { for buffer in decoded { buffer.deallocate() } }
+
+    func isNull(_ index: Int) -> Bool { PQgetisnull(result, row, Int32(truncatingIfNeeded: index)) != 0 }
+
+    func bytes(_ index: Int) -> UnsafeRawBufferPointer? {
+        let column = Int32(truncatingIfNeeded: index)
+        guard PQgetisnull(result, row, column) == 0, let value = PQgetvalue(result, row, column) else { return nil }
+        let text = UnsafeRawBufferPointer(start: value, count: Int(PQgetlength(result, row, column)))
+        return isBytea[index] ? hexDecoded(text, into: index) : text
+    }
+
+    /// `bytea` hex text (`\x0aff…`) as raw bytes in column `index`'s buffer.
+    private func hexDecoded(_ text: UnsafeRawBufferPointer, into index: Int) -> UnsafeRawBufferPointer {
+        guard text.count >= 2, text[0] == UInt8(ascii: "\\"), text[1] == UInt8(ascii: "x") else { return text }
+        let count = (text.count - 2) / 2
+        if decoded[index].count < count {
+            decoded[index].deallocate()
+            decoded[index] = .allocate(byteCount: max(count, 2 * decoded[index].count, 64), alignment: 1)
+        }
+        let buffer = decoded[index]
+        for i in 0..<count {
+            buffer[i] = Self.nibble(text[2 + 2 * i]) << 4 | Self.nibble(text[3 + 2 * i])
+        }
+        return UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+    }
+
+    private static func nibble(_ digit: UInt8) -> UInt8 {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit &- UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit &- UInt8(ascii: "a") &+ 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit &- UInt8(ascii: "A") &+ 10
+        default: 0
+        }
+    }
+}
+
+/// Calls `body` with a NULL-terminated array of C strings for `strings` (nil stays NULL);
+/// the pointers point into one buffer that lives only for the call.
+private func withCStrings<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) throws -> R) rethrows -> R {
+    var storage: [CChar] = []
+    let offsets = strings.map { string in
+        string.map { string in
+            defer { storage.append(contentsOf: string.utf8CString) }
+            return storage.count
+        }
+    }
+    return try storage.withUnsafeBufferPointer { buffer in
+        try body(offsets.map { $0.map { buffer.baseAddress! + $0 } } + [nil])
+    }
+}

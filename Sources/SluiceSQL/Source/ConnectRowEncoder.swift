@@ -1,0 +1,212 @@
+import SluiceCore
+import SluiceRuntime
+
+/// Writes result rows as the connector's converters would write Kafka Connect
+/// structs: the value as JsonConverter JSON (with the `{"schema", "payload"}`
+/// envelope when schemas are enabled), the key from the primary key's columns
+/// (JsonConverter, or StringConverter's text). The schemas are made once per result;
+/// each row is written into buffers reused from row to row.
+struct ConnectRowEncoder {
+    /// How the key is written.
+    enum KeyFormat: Equatable {
+        case json(schemas: Bool)
+        /// StringConverter: one column's text, or `Struct{a=1,b=x}` for several.
+        case string
+    }
+
+    private let fields: [ConnectFieldPlan]
+    private let keyFields: [Int]
+    private let keyFormat: KeyFormat
+    private let table: String
+    private let zoneOffset: Int
+    /// `{"schema":{...},"payload":` or empty.
+    private let valuePrefix: [UInt8]
+    private let keyPrefix: [UInt8]
+    /// The last row's value and key.
+    private(set) var value: [UInt8] = []
+    private(set) var key: [UInt8] = []
+    private var decimal = DecimalBytes()
+
+    /// An encoder for rows of `columns` from `table` (the struct's schema name),
+    /// keyed by the columns at `keyColumns` (none: null keys).
+    /// - Throws: ``SQLError/unmappedType(table:column:type:)`` for a column without a mapping.
+    init(
+        table: String, columns: [SQLColumn], keyColumns: [Int], valueSchemas: Bool, keyFormat: KeyFormat,
+        numericMapping: NumericMapping, zoneOffsetSeconds: Int
+    ) throws {
+        self.table = table
+        let plans = try columns.map { try ConnectFieldPlan(column: $0, table: table, numericMapping: numericMapping) }
+        fields = plans
+        keyFields = keyColumns
+        self.keyFormat = keyFormat
+        zoneOffset = zoneOffsetSeconds
+        func structSchema(_ plans: [ConnectFieldPlan], name: String) -> String {
+            var quoted: [UInt8] = []
+            JSONText.writeString(name, into: &quoted)
+            return #"{"type":"struct","fields":["# + plans.map(\.schema).joined(separator: ",") + #"],"optional":false,"name":"#
+                + String(decoding: quoted, as: UTF8.self) + "}"
+        }
+        valuePrefix = valueSchemas ? Array((#"{"schema":"# + structSchema(plans, name: table) + #","payload":"#).utf8) : []
+        if case .json(true) = keyFormat, !keyColumns.isEmpty {
+            keyPrefix = Array((#"{"schema":"# + structSchema(keyColumns.map { plans[$0] }, name: table + ".Key") + #","payload":"#).utf8)
+        } else {
+            keyPrefix = []
+        }
+        value.reserveCapacity(1024)
+        key.reserveCapacity(128)
+    }
+
+    /// Whether rows have keys.
+    var hasKey: Bool { !keyFields.isEmpty }
+
+    /// Writes `row`'s value into ``value``.
+    /// - Throws: ``SQLError/badValue(table:column:reason:)`` for text its column type cannot hold.
+    mutating func encodeValue(_ row: any SQLRow) throws {
+        var output: [UInt8] = []
+        swap(&output, &value)
+        defer { swap(&output, &value) }
+        output.removeAll(keepingCapacity: true)
+        output.append(contentsOf: valuePrefix)
+        output.append(UInt8(ascii: "{"))
+        for index in fields.indices {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            output.append(contentsOf: fields[index].label)
+            try write(index, of: row, into: &output)
+        }
+        output.append(UInt8(ascii: "}"))
+        if !valuePrefix.isEmpty { output.append(UInt8(ascii: "}")) }
+    }
+
+    /// Writes `row`'s key into ``key``; false when rows have no key.
+    mutating func encodeKey(_ row: any SQLRow) throws -> Bool {
+        guard hasKey else { return false }
+        var key: [UInt8] = []
+        swap(&key, &self.key)
+        defer { swap(&key, &self.key) }
+        key.removeAll(keepingCapacity: true)
+        switch keyFormat {
+        case .json:
+            key.append(contentsOf: keyPrefix)
+            key.append(UInt8(ascii: "{"))
+            for (position, index) in keyFields.enumerated() {
+                if position > 0 { key.append(UInt8(ascii: ",")) }
+                key.append(contentsOf: fields[index].label)
+                try write(index, of: row, into: &key)
+            }
+            key.append(UInt8(ascii: "}"))
+            if !keyPrefix.isEmpty { key.append(UInt8(ascii: "}")) }
+        case .string:
+            if keyFields.count == 1, let text = row.bytes(keyFields[0]) {
+                key.append(contentsOf: text)
+                return true
+            }
+            key.append(contentsOf: "Struct{".utf8)
+            for (position, index) in keyFields.enumerated() {
+                if position > 0 { key.append(UInt8(ascii: ",")) }
+                key.append(contentsOf: fields[index].name.utf8)
+                key.append(UInt8(ascii: "="))
+                if let text = row.bytes(index) { key.append(contentsOf: text) } else { key.append(contentsOf: "null".utf8) }
+            }
+            key.append(UInt8(ascii: "}"))
+        }
+        return true
+    }
+
+    private mutating func write(_ index: Int, of row: any SQLRow, into output: inout [UInt8]) throws {
+        let field = fields[index]
+        guard let text = row.bytes(index) else {
+            guard field.optional else {
+                throw SQLError.badValue(table: table, column: field.name, reason: "NULL in a column the database says is NOT NULL")
+            }
+            output.append(contentsOf: "null".utf8)
+            return
+        }
+        func bad(_ what: String) -> SQLError {
+            SQLError.badValue(table: table, column: field.name, reason: "'\(String(decoding: text.prefix(40), as: UTF8.self))' is not \(what)")
+        }
+        switch field.kind {
+        case .boolean:
+            switch text.count > 0 ? text[0] : 0 {
+            case UInt8(ascii: "1"), UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "y"), UInt8(ascii: "Y"): output.append(contentsOf: "true".utf8)
+            case UInt8(ascii: "0"), UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "n"), UInt8(ascii: "N"): output.append(contentsOf: "false".utf8)
+            default: throw bad("a boolean")
+            }
+        case .integer:
+            guard Self.isInteger(text) else { throw bad("an integer") }
+            output.append(contentsOf: text)
+        case .float:
+            guard Self.isJSONNumber(text) else { throw bad("a finite number") }
+            output.append(contentsOf: text)
+        case .decimal(let scale):
+            guard decimal.set(text: text, scale: scale) else { throw bad("a decimal of scale \(scale)") }
+            output.append(UInt8(ascii: "\""))
+            Base64Text.append(decimal.bytes, to: &output)
+            output.append(UInt8(ascii: "\""))
+        case .string:
+            JSONText.writeString(text, into: &output)
+        case .bytes:
+            output.append(UInt8(ascii: "\""))
+            Base64Text.append(text, to: &output)
+            output.append(UInt8(ascii: "\""))
+        case .date:
+            guard let stamp = SQLTimestamp(text: text) else { throw bad("a date") }
+            ASCIIDecimal.append(stamp.seconds / 86_400, to: &output)
+        case .time:
+            guard let milliseconds = Self.timeOfDay(text) else { throw bad("a time of day") }
+            ASCIIDecimal.append(milliseconds, to: &output)
+        case .timestamp:
+            guard let stamp = SQLTimestamp(text: text, offsetSeconds: zoneOffset) else { throw bad("a timestamp") }
+            ASCIIDecimal.append(stamp.milliseconds, to: &output)
+        }
+    }
+
+    /// `-?[0-9]+`, also with a fraction of zeros only (`5.00`, as some drivers write integral decimals).
+    static func isInteger(_ text: UnsafeRawBufferPointer) -> Bool {
+        var digits = 0
+        var fraction = false
+        for (index, byte) in text.enumerated() {
+            if byte == UInt8(ascii: "-") && index == 0 { continue }
+            if byte == UInt8(ascii: ".") && !fraction && digits > 0 { fraction = true; continue }
+            guard byte >= 48 && byte <= 57, !fraction || byte == 48 else { return false }
+            if !fraction { digits += 1 }
+        }
+        return digits > 0 && !fraction
+    }
+
+    /// A JSON number: sign, digits, fraction, exponent (no NaN, no Infinity).
+    static func isJSONNumber(_ text: UnsafeRawBufferPointer) -> Bool {
+        guard !text.isEmpty else { return false }
+        var sawDigit = false
+        for byte in text {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): sawDigit = true
+            case UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): break
+            default: return false
+            }
+        }
+        return sawDigit && text[0] != UInt8(ascii: ".") && text[text.count - 1] != UInt8(ascii: ".")
+    }
+
+    /// `HH:MM:SS[.fff…]` as milliseconds since midnight.
+    static func timeOfDay(_ text: UnsafeRawBufferPointer) -> Int64? {
+        guard text.count >= 8, text[2] == 58, text[5] == 58 else { return nil }
+        func two(_ at: Int) -> Int64? {
+            let a = text[at], b = text[at + 1]
+            guard (48...57).contains(a), (48...57).contains(b) else { return nil }
+            return Int64(a - 48) * 10 + Int64(b - 48)
+        }
+        guard let h = two(0), let m = two(3), let s = two(6) else { return nil }
+        var milliseconds: Int64 = 0
+        if text.count > 9, text[8] == 46 {
+            var scale: Int64 = 100
+            for byte in text[9...] {
+                guard (48...57).contains(byte) else { return nil }
+                milliseconds += Int64(byte - 48) * scale
+                scale /= 10
+            }
+        } else if text.count != 8 {
+            return nil
+        }
+        return (h * 3600 + m * 60 + s) * 1000 + milliseconds
+    }
+}

@@ -1,0 +1,345 @@
+import Foundation
+import SluiceCore
+import SluiceRuntime
+
+/// Reads its tables (or the query) page by page into batches: one query of at most
+/// `batch.max.rows` rows per poll, one table per batch, each row written as the
+/// connector's converters would write its struct. The batch's source offset is a
+/// token for the offset the page reached (Kafka Connect's JDBC offset fields), which
+/// is stored once Kafka has acknowledged the batch.
+///
+/// Queries, as the JDBC source connector's:
+/// - incrementing: `WHERE inc > ? ORDER BY inc`
+/// - timestamp: `WHERE ts > ? AND ts < ?end ORDER BY ts`, never advancing past a
+///   timestamp before every row with it was read (a page that ends inside a group of
+///   equal timestamps stops before that group; a group larger than a page is read in
+///   pages of its own)
+/// - timestamp+incrementing: `WHERE ts < ?end AND ((ts = ? AND inc > ?) OR ts > ?) ORDER BY ts, inc`
+/// - bulk: the whole table, in pages, every `poll.interval.ms`
+/// where `?end` is the database's time minus `timestamp.delay.interval.ms`.
+public final class SQLSourceTask: SourceTask {
+    /// The task config key that carries the task's tables.
+    static let tablesKey = "sluice.sql.tables"
+    /// Where timestamp modes start without an offset or `timestamp.initial`: before any row.
+    static let beginning = SQLTimestamp("1000-01-01 00:00:00")!
+
+    private var settings: SQLSourceConfig!
+    private var database: (any SQLDatabase)?
+    private var readers: [SQLTableReader] = []
+    private var next = 0
+    private var pending: [Int64: SourceOffset] = [:]
+    private var nextToken: Int64 = 0
+    private var connectorName = ""
+
+    public init() {}
+
+    /// Records are Kafka Connect JSON the task writes with its own schemas.
+    public var valueFormat: SourceValueFormat { .converted }
+
+    static func encode(tables: [SQLTableName]) -> String {
+        let list = tables.map { [$0.catalog ?? "", $0.schema ?? "", $0.name] }
+        return String(decoding: (try? JSONSerialization.data(withJSONObject: list)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    static func decode(tables text: String) -> [SQLTableName] {
+        guard let list = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String]] else { return [] }
+        return list.filter { $0.count == 3 }.map {
+            SQLTableName(catalog: $0[0].isEmpty ? nil : $0[0], schema: $0[1].isEmpty ? nil : $0[1], name: $0[2])
+        }
+    }
+
+    public func start(context: TaskContext) throws {
+        settings = try SQLSourceConfig(context.config)
+        connectorName = context.connectorName
+        let database = try SQLConnections.open(settings) { line in
+            FileHandle.standardError.write(Data("sluice: connector \(context.connectorName) task \(context.taskID): \(line)\n".utf8))
+        }
+        self.database = database
+        let dialect = database.dialect
+        func quote(_ name: String) -> String { settings.quoteIdentifiers ? dialect.quoted(name) : name }
+        if !settings.query.isEmpty {
+            let partition = SourcePartitionName.text(["query": "query"]) ?? "query"
+            let reader = SQLTableReader(
+                table: nil, partitionName: partition, topic: settings.topic ?? settings.topicPrefix, label: "query",
+                source: "(\(settings.query)) sluice_query")
+            try configure(reader, description: nil, quote: quote)
+            readers = [reader]
+        } else {
+            readers = try Self.decode(tables: context.config[Self.tablesKey] ?? "").map { table in
+                let partition = SourcePartitionName.text(["protocol": "1", "table": table.description]) ?? table.description
+                let reader = SQLTableReader(
+                    table: table, partitionName: partition, topic: settings.topic ?? settings.topicPrefix + table.name,
+                    label: table.name, source: dialect.tableReference(table, quote: settings.quoteIdentifiers))
+                try configure(reader, description: try database.describe(table), quote: quote)
+                return reader
+            }
+        }
+        for reader in readers {
+            let offset = context.sourceOffsets[reader.partitionName]
+            reader.lastIncrementing = offset?["incrementing"]
+            if let milliseconds = offset?["timestamp"] {
+                var stamp = SQLTimestamp(milliseconds: milliseconds)
+                if let nanos = offset?["timestamp_nanos"] { stamp.nanos = Int32(clamping: nanos) }
+                reader.lastTimestamp = stamp
+            }
+        }
+    }
+
+    /// Finds `reader`'s columns and checks them against the table's catalog entry.
+    private func configure(_ reader: SQLTableReader, description: SQLTableDescription?, quote: (String) -> String) throws {
+        let mode = settings.mode
+        let label = reader.table?.description ?? "query"
+        func check(_ column: String, role: String) throws {
+            guard let description else { return }
+            guard description.columns.contains(column) else {
+                throw SQLError.badColumn(table: label, column: column, reason: "no such column (\(role))")
+            }
+            if settings.validateNonNull && !description.notNull.contains(column) {
+                throw SQLError.badColumn(
+                    table: label, column: column,
+                    reason: "the \(role) column may be NULL; rows with NULL there would never be read (make it NOT NULL, or set validate.non.null=false)")
+            }
+        }
+        if let description {
+            reader.notNull = description.notNull
+            reader.keyNames = description.primaryKey
+            if !description.primaryKey.isEmpty { reader.stableOrder = " ORDER BY " + description.primaryKey.map(quote).joined(separator: ", ") }
+        }
+        if mode.usesIncrementing {
+            var column = settings.incrementingColumn
+            if column.isEmpty {
+                guard let automatic = description?.autoIncrement else {
+                    throw SQLError.badColumn(table: label, column: "(none)", reason: "mode \(mode.rawValue) needs incrementing.column.name: the table has no auto-increment column")
+                }
+                column = automatic
+            }
+            try check(column, role: "incrementing")
+            reader.incrementing = (quote(column), column)
+        }
+        if mode.usesTimestamp {
+            for column in settings.timestampColumns { try check(column, role: "timestamp") }
+            reader.timestampNames = settings.timestampColumns
+            let columns = settings.timestampColumns.map(quote)
+            reader.timestampExpression = database!.dialect.timestampExpression(columns.count == 1 ? columns[0] : "COALESCE(\(columns.joined(separator: ", ")))")
+        }
+    }
+
+    public func stop() {
+        database?.close()
+        database = nil
+    }
+
+    public func sourcePartitionName(_ index: Int) -> String? {
+        readers.indices.contains(index) && settings.mode != .bulk ? readers[index].partitionName : nil
+    }
+
+    public func sourceOffset(of batch: RecordBatch) -> SourceOffset? {
+        pending.removeValue(forKey: batch.sourceOffset)
+    }
+
+    public func poll(into batch: RecordBatch) throws -> SourcePollResult {
+        let now = MonotonicClock.nanoseconds()
+        for _ in 0..<readers.count {
+            let index = next
+            next = (next + 1) % readers.count
+            let reader = readers[index]
+            guard reader.due <= now else { continue }
+            let (rows, more) = try read(reader, into: batch)
+            if !more { reader.due = MonotonicClock.nanoseconds() + UInt64(settings.pollIntervalMs) * 1_000_000 }
+            guard rows > 0 else { continue }
+            batch.topic = reader.topic
+            batch.sourcePartition = index
+            if settings.mode == .bulk {
+                batch.sourceOffset = -1
+            } else {
+                var fields: [String: Int64] = [:]
+                if let value = reader.lastIncrementing, settings.mode.usesIncrementing { fields["incrementing"] = value }
+                if let stamp = reader.lastTimestamp, settings.mode.usesTimestamp {
+                    fields["timestamp"] = stamp.milliseconds
+                    fields["timestamp_nanos"] = Int64(stamp.nanos)
+                }
+                nextToken += 1
+                pending[nextToken] = SourceOffset(fields)
+                batch.sourceOffset = nextToken
+            }
+            return more ? .batchFull : .caughtUp
+        }
+        return .caughtUp
+    }
+
+    /// Reads one page of `reader` into `batch`; returns the rows written and whether
+    /// more are ready now.
+    private func read(_ reader: SQLTableReader, into batch: RecordBatch) throws -> (rows: Int, more: Bool) {
+        guard let database else { throw SQLError.connection(database: "SQL", target: "", reason: "the task is stopped") }
+        let limit = settings.batchMaxRows
+        let suffix = settings.querySuffix.isEmpty ? "" : " " + settings.querySuffix
+        let dialect = database.dialect
+        func placeholder(_ n: Int) -> String { dialect.placeholder(n) }
+        var sql: String
+        var parameters: [SQLParameter] = []
+        var end: SQLTimestamp?
+        var stoppedAtBoundary = false
+        if settings.mode.usesTimestamp {
+            end = try database.now().adding(milliseconds: -settings.timestampDelayMs)
+            if reader.lastTimestamp == nil {
+                reader.lastTimestamp = settings.timestampInitialMs.map { $0 == -1 ? end! : SQLTimestamp(milliseconds: $0) } ?? Self.beginning
+            }
+        }
+        let begin = reader.lastTimestamp ?? SQLTimestamp(seconds: 0)
+        switch settings.mode {
+        case .bulk:
+            sql = "SELECT * FROM \(reader.source)\(reader.stableOrder) LIMIT \(limit) OFFSET \(reader.bulkDone)"
+        case .incrementing:
+            let column = reader.incrementing!.quoted
+            sql = "SELECT * FROM \(reader.source) WHERE \(column) > \(placeholder(1)) ORDER BY \(column) ASC LIMIT \(limit)"
+            parameters = [.int64(reader.lastIncrementing ?? Int64.min)]
+        case .timestampIncrementing:
+            let ts = reader.timestampExpression!, inc = reader.incrementing!.quoted
+            sql = "SELECT * FROM \(reader.source) WHERE \(ts) < \(placeholder(1)) AND ((\(ts) = \(placeholder(2)) AND \(inc) > \(placeholder(3))) OR \(ts) > \(placeholder(4))) ORDER BY \(ts), \(inc) ASC LIMIT \(limit)"
+            parameters = [.timestamp(end!), .timestamp(begin), .int64(reader.lastIncrementing ?? Int64.min), .timestamp(begin)]
+        case .timestamp:
+            let ts = reader.timestampExpression!
+            if let group = reader.group {
+                sql = "SELECT * FROM \(reader.source) WHERE \(ts) = \(placeholder(1))\(reader.stableOrder) LIMIT \(limit) OFFSET \(group.done)"
+                parameters = [.timestamp(group.timestamp)]
+            } else {
+                // The timestamp of the page's last row: rows up to (not including) it make whole groups.
+                var boundary: SQLTimestamp?
+                try database.query(
+                    "SELECT \(ts) FROM \(reader.source) WHERE \(ts) > \(placeholder(1)) AND \(ts) < \(placeholder(2)) ORDER BY \(ts) ASC LIMIT 1 OFFSET \(limit - 1)",
+                    parameters: [.timestamp(begin), .timestamp(end!)], fetchSize: 1, columns: { _ in }
+                ) { row in
+                    boundary = row.bytes(0).flatMap { SQLTimestamp(text: $0, offsetSeconds: settings.zoneOffsetSeconds) }
+                    return false
+                }
+                sql = "SELECT * FROM \(reader.source) WHERE \(ts) > \(placeholder(1)) AND \(ts) < \(placeholder(2)) ORDER BY \(ts) ASC"
+                parameters = [.timestamp(begin), .timestamp(boundary ?? end!)]
+                stoppedAtBoundary = boundary != nil
+                if let boundary {
+                    // Is the whole page one group? Then read that group in pages.
+                    var first: SQLTimestamp?
+                    try database.query(
+                        "SELECT \(ts) FROM \(reader.source) WHERE \(ts) > \(placeholder(1)) ORDER BY \(ts) ASC LIMIT 1",
+                        parameters: [.timestamp(begin)], fetchSize: 1, columns: { _ in }
+                    ) { row in
+                        first = row.bytes(0).flatMap { SQLTimestamp(text: $0, offsetSeconds: settings.zoneOffsetSeconds) }
+                        return false
+                    }
+                    if first == boundary {
+                        reader.group = (boundary, 0)
+                        return try read(reader, into: batch)
+                    }
+                }
+            }
+        }
+        sql += suffix
+        var rows = 0
+        var cut = false
+        var lastTimestampInPage: SQLTimestamp?
+        var completeThrough: SQLTimestamp?
+        try database.query(sql, parameters: parameters, fetchSize: limit, columns: { columns in
+            try prepare(reader, columns: columns)
+        }) { row in
+            var stamp: SQLTimestamp?
+            if settings.mode.usesTimestamp {
+                guard let found = try timestamp(of: row, reader) else {
+                    throw SQLError.badValue(table: reader.label, column: reader.timestampNames.joined(separator: ","), reason: "NULL timestamp")
+                }
+                stamp = found
+            }
+            guard try write(row, reader, into: batch) else {
+                cut = true
+                return false
+            }
+            rows += 1
+            if let index = reader.incrementingIndex, let text = row.bytes(index) {
+                guard let value = Int64(String(decoding: text, as: UTF8.self).split(separator: ".").first ?? "") else {
+                    throw SQLError.badValue(table: reader.label, column: reader.incrementing?.name ?? "", reason: "the incrementing value is not an integer")
+                }
+                reader.lastIncrementing = value
+            } else if reader.incrementingIndex != nil {
+                throw SQLError.badValue(table: reader.label, column: reader.incrementing?.name ?? "", reason: "NULL in the incrementing column")
+            }
+            if let stamp {
+                if let previous = lastTimestampInPage, previous != stamp { completeThrough = previous }
+                lastTimestampInPage = stamp
+                if settings.mode == .timestampIncrementing { reader.lastTimestamp = stamp }
+            }
+            return true
+        }
+        switch settings.mode {
+        case .bulk:
+            reader.bulkDone += rows
+            let more = rows == limit || cut
+            if !more { reader.bulkDone = 0 }
+            return (rows, more)
+        case .incrementing, .timestampIncrementing:
+            return (rows, rows == limit || cut)
+        case .timestamp:
+            if let group = reader.group {
+                if cut || rows == limit {
+                    reader.group = (group.timestamp, group.done + rows)
+                    return (rows, true)
+                }
+                reader.group = nil
+                reader.lastTimestamp = group.timestamp
+                return (rows, true)
+            }
+            if cut {
+                // Up to the last whole group written; a first group cut by a full batch continues in group pages.
+                if let completeThrough {
+                    reader.lastTimestamp = completeThrough
+                } else if let stamp = lastTimestampInPage {
+                    reader.group = (stamp, rows)
+                }
+                return (rows, true)
+            }
+            if let stamp = lastTimestampInPage { reader.lastTimestamp = stamp }
+            return (rows, stoppedAtBoundary)
+        }
+    }
+
+    /// Builds `reader`'s encoder for a result's columns (once per table).
+    private func prepare(_ reader: SQLTableReader, columns: [SQLColumn]) throws {
+        guard reader.encoder == nil else { return }
+        var typed = columns
+        for index in typed.indices where reader.notNull.contains(typed[index].name) { typed[index].nullable = false }
+        let names = typed.map(\.name)
+        reader.incrementingIndex = reader.incrementing.flatMap { names.firstIndex(of: $0.name) }
+        if settings.mode.usesIncrementing && reader.incrementingIndex == nil {
+            throw SQLError.badColumn(table: reader.label, column: reader.incrementing?.name ?? settings.incrementingColumn, reason: "not in the result")
+        }
+        reader.timestampIndices = try reader.timestampNames.map { name in
+            guard let index = names.firstIndex(of: name) else { throw SQLError.badColumn(table: reader.label, column: name, reason: "not in the result") }
+            return index
+        }
+        let keyColumns = reader.keyNames.compactMap { names.firstIndex(of: $0) }
+        reader.encoder = try ConnectRowEncoder(
+            table: reader.label, columns: typed, keyColumns: keyColumns.count == reader.keyNames.count ? keyColumns : [],
+            valueSchemas: settings.valueSchemas, keyFormat: settings.keyFormat, numericMapping: settings.numericMapping,
+            zoneOffsetSeconds: settings.zoneOffsetSeconds)
+    }
+
+    private func timestamp(of row: any SQLRow, _ reader: SQLTableReader) throws -> SQLTimestamp? {
+        for index in reader.timestampIndices {
+            guard let text = row.bytes(index) else { continue }
+            guard let stamp = SQLTimestamp(text: text, offsetSeconds: settings.zoneOffsetSeconds) else {
+                throw SQLError.badValue(table: reader.label, column: reader.timestampNames.joined(separator: ","), reason: "'\(String(decoding: text, as: UTF8.self))' is not a timestamp")
+            }
+            return stamp
+        }
+        return nil
+    }
+
+    /// Writes `row` into `batch`; false when the batch is full.
+    private func write(_ row: any SQLRow, _ reader: SQLTableReader, into batch: RecordBatch) throws -> Bool {
+        try reader.encoder!.encodeValue(row)
+        let keyed = try reader.encoder!.encodeKey(row)
+        let encoder = reader.encoder!
+        return try encoder.value.withUnsafeBytes { value in
+            try encoder.key.withUnsafeBytes { key in
+                try batch.append(key: keyed ? key : nil, value: value, headers: [])
+            }
+        }
+    }
+}

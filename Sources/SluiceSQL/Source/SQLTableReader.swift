@@ -1,0 +1,50 @@
+/// One table (or the query) a SQL source task reads: its queries, built once, and
+/// where it stands (the last incrementing value and timestamp written).
+final class SQLTableReader {
+    /// The table, or nil for the `query` setting.
+    let table: SQLTableName?
+    /// The source partition's name: Kafka Connect's `{"protocol":"1","table":...}` or `{"query":"query"}`.
+    let partitionName: String
+    /// The topic its records go to.
+    let topic: String
+    /// `table.name` for schema names and messages.
+    let label: String
+    /// `FROM` target: the quoted table, or the query as a derived table.
+    let source: String
+    /// The incrementing column, quoted, and its name.
+    var incrementing: (quoted: String, name: String)?
+    /// The timestamp expression, quoted (COALESCE of the columns when several).
+    var timestampExpression: String?
+    /// The timestamp columns' names, first non-null wins.
+    var timestampNames: [String] = []
+    /// The primary key's columns (the record key).
+    var keyNames: [String] = []
+    /// Columns the catalog says are NOT NULL.
+    var notNull: Set<String> = []
+    /// `ORDER BY` of bulk and timestamp-group pages (the primary key), or empty.
+    var stableOrder = ""
+
+    /// The last incrementing value read (resumed from the committed offset).
+    var lastIncrementing: Int64?
+    /// The last timestamp read up to which every row was read.
+    var lastTimestamp: SQLTimestamp?
+    /// A timestamp group larger than a page, being read in pages: its timestamp and the rows done.
+    var group: (timestamp: SQLTimestamp, done: Int)?
+    /// Rows of the bulk round done so far.
+    var bulkDone = 0
+    /// When the table is next read (monotonic nanoseconds).
+    var due: UInt64 = 0
+    /// Result column indices of the incrementing and timestamp columns, and the
+    /// encoder, once the first result described its columns.
+    var encoder: ConnectRowEncoder?
+    var incrementingIndex: Int?
+    var timestampIndices: [Int] = []
+
+    init(table: SQLTableName?, partitionName: String, topic: String, label: String, source: String) {
+        self.table = table
+        self.partitionName = partitionName
+        self.topic = topic
+        self.label = label
+        self.source = source
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+@testable import SluiceSQL
+
+@Suite("Kafka Connect encodings of SQL values")
+struct ConnectEncodingTests {
+    private func decimal(_ text: String, scale: Int) -> [UInt8]? {
+        var bytes = DecimalBytes()
+        var text = text
+        return text.withUTF8 { bytes.set(text: UnsafeRawBufferPointer($0), scale: scale) } ? bytes.bytes : nil
+    }
+
+    @Test("decimals become the unscaled value's big-endian two's complement, as BigInteger.toByteArray()")
+    func decimals() {
+        #expect(decimal("123.45", scale: 2) == [0x30, 0x39])
+        #expect(decimal("0", scale: 0) == [0x00])
+        #expect(decimal("-1", scale: 0) == [0xFF])
+        #expect(decimal("128", scale: 0) == [0x00, 0x80])
+        #expect(decimal("-128", scale: 0) == [0x80])
+        #expect(decimal("-129", scale: 0) == [0xFF, 0x7F])
+        #expect(decimal("1.5", scale: 3) == [0x05, 0xDC])
+        #expect(decimal("99999999999999999999999999999999999999", scale: 0)?.count == 16, "10^38 - 1 needs 127 bits")
+        #expect(decimal("1.234", scale: 2) == nil, "more fraction digits than the scale")
+        #expect(decimal("1.230", scale: 2) == [0x7B])
+        #expect(decimal("abc", scale: 0) == nil)
+        var out: [UInt8] = []
+        Base64Text.append([0x30, 0x39], to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "MDk=")
+    }
+
+    @Test("timestamps read from database text, with fractions and offsets, and written back")
+    func timestamps() throws {
+        let stamp = try #require(SQLTimestamp("2024-01-02 03:04:05.678901"))
+        #expect(stamp.milliseconds == 1_704_164_645_678 && stamp.nanos == 678_901_000)
+        #expect(stamp.text(fractionDigits: 6) == "2024-01-02 03:04:05.678901")
+        #expect(SQLTimestamp("2024-01-02 05:04:05+02")?.seconds == stamp.seconds)
+        #expect(SQLTimestamp("2024-01-02T03:04:05Z")?.seconds == stamp.seconds)
+        #expect(SQLTimestamp("1969-12-31 23:59:59.5")?.milliseconds == -500)
+        #expect(SQLTimestamp("2024-01-02 03:04:05", offsetSeconds: 3600)?.seconds == stamp.seconds - 3600)
+        #expect(SQLTimestamp("2024-13-02 03:04:05") == nil && SQLTimestamp("yesterday") == nil)
+        #expect(SQLTimestamp(milliseconds: -1).text(fractionDigits: 3) == "1969-12-31 23:59:59.999")
+        #expect(SQLSourceConfig.offset(of: "+05:30") == 19_800 && SQLSourceConfig.offset(of: "UTC-08:00") == -28_800)
+        #expect(SQLSourceConfig.offset(of: "Europe/Paris") == nil)
+    }
+
+    @Test("JDBC URLs as users write them")
+    func urls() throws {
+        let mysql = try JdbcURL("jdbc:mysql://db.example:3307/mydb?user=u&password=p%40ss&useSSL=false")
+        #expect(mysql.kind == .mariadb && mysql.host == "db.example" && mysql.port == 3307 && mysql.database == "mydb")
+        #expect(mysql.user == "u" && mysql.password == "p@ss" && mysql.parameters["useSSL"] == "false")
+        #expect(mysql.target == "db.example:3307/mydb")
+        let postgres = try JdbcURL("jdbc:postgresql://localhost/shop")
+        #expect(postgres.kind == .postgresql && postgres.port == 5432 && postgres.database == "shop")
+        #expect(try JdbcURL("jdbc:mariadb://[::1]:3306/x").host == "::1")
+        #expect(try JdbcURL("jdbc:sqlite:/tmp/a.db").database == "/tmp/a.db")
+        #expect(throws: SQLError.self) { try JdbcURL("jdbc:mysql://h:99999/x") }
+        #expect(throws: SQLError.self) { try JdbcURL("mysql://h/x") }
+    }
+}
