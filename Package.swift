@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka", "SluiceCore"]),
         .testTarget(name: "SluiceRuntimeTests", dependencies: ["SluiceRuntime", "SluiceKafka", "SluiceCore"]),
         .testTarget(name: "SluiceConnectorsTests", dependencies: ["SluiceConnectors", "SluiceRuntime", "SluiceCore"]),
-        .testTarget(name: "SluiceSQLTests", dependencies: ["SluiceSQL", "SluiceRuntime", "SluiceCore", "SluiceKafka"]),
+        .testTarget(name: "SluiceSQLTests", dependencies: ["SluiceSQL", "SluiceRuntime", "SluiceCore", "SluiceKafka", "SluiceConnectors"]),
         .testTarget(
             name: "SluiceHTTPTests",
             dependencies: [
