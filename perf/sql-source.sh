@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The SQL source against `psql \copy ... | kcat -P` on one PostgreSQL table in the same
+# run (issue 13's first target): a private PostgreSQL (temporary data directory,
+# loopback port, trust auth, fsync off), ROWS rows of about 100 bytes, `sluice broker`
+# on loopback, then A/B/A/B: kcat fed by psql, and `sluice standalone` with the SQL
+# source in incrementing mode, each into its own topic; the time to the topic's last
+# record is measured from outside (high watermark), medians with ranges.
+# Usage: perf/sql-source.sh [ROWS] [ROUNDS]   (release build; writes perf/results/<date>-<host>-sql-source.txt)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-2000000}
+rounds=${2:-2}
+scripts/install-deps.sh
+swift build -c release >&2
+bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+work=$(mktemp -d /tmp/sluice-sql-perf.XXXXXX)
+chmod 755 "$work"
+run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" -eq 0 ] && chown postgres "$work"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+run_pg "$bin/initdb" -D "$work/data" -U sluice --auth=trust >/dev/null
+run_pg "$bin/postgres" -D "$work/data" -p "$port" -k "$work" -c listen_addresses=127.0.0.1 -c fsync=off \
+  -c synchronous_commit=off -c full_page_writes=off >"$work/pg.log" 2>&1 &
+pg=$!
+broker_pid=""
+cleanup() { kill "$pg" 2>/dev/null || true; [ -n "$broker_pid" ] && kill "$broker_pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+for _ in $(seq 100); do psql -h 127.0.0.1 -p "$port" -U sluice -d postgres -c 'select 1' >/dev/null 2>&1 && break; sleep 0.2; done
+psql -q -h 127.0.0.1 -p "$port" -U sluice -d postgres <<SQL
+CREATE TABLE orders (id BIGINT PRIMARY KEY, customer INT NOT NULL, item VARCHAR(64) NOT NULL, amount NUMERIC(10,2) NOT NULL);
+INSERT INTO orders SELECT g, g % 1000, 'item-' || md5(g::text), (g % 100000) / 100.0 FROM generate_series(1, $rows) g;
+VACUUM ANALYZE orders;
+SQL
+topics=()
+for r in $(seq "$rounds"); do topics+=(--topic "copy$r:1" --topic "sql$r-orders:1"); done
+mkfifo "$work/broker.in"
+sleep infinity > "$work/broker.in" &
+keep=$!
+.build/release/sluice broker --no-connect-topics --control-stdin "${topics[@]}" < "$work/broker.in" > "$work/broker.out" &
+broker_pid=$!
+for _ in $(seq 100); do [ -s "$work/broker.out" ] && break; sleep 0.1; done
+bootstrap=$(head -1 "$work/broker.out" | sed 's/bootstrap.servers=//')
+high() { kcat -Q -b "$bootstrap" -t "$1:0:-1" 2>/dev/null | awk '{print $NF}'; }
+wait_for() { while [ "$(high "$1")" != "$rows" ]; do sleep 0.05; done; }
+out="perf/results/$(date +%F)-$(hostname)-sql-source.txt"
+{
+  echo "SQL source vs psql \\copy | kcat -P: PostgreSQL $("$bin/postgres" --version | awk '{print $3}'), $rows rows, $(nproc) cores, $(date -u), commit $(git rev-parse --short HEAD)"
+  for r in $(seq "$rounds"); do
+    start=$(date +%s.%N)
+    psql -h 127.0.0.1 -p "$port" -U sluice -d postgres -c "\\copy (SELECT id, customer, item, amount FROM orders ORDER BY id) TO STDOUT" \
+      | kcat -P -b "$bootstrap" -t "copy$r" -X linger.ms=5 -X batch.num.messages=10000
+    wait_for "copy$r"
+    copy=$(echo "$(date +%s.%N) - $start" | bc)
+    printf 'listeners=http://127.0.0.1:0\nbootstrap.servers=%s\noffset.storage.file.filename=%s/offsets%s.json\n' "$bootstrap" "$work" "$r" > "$work/worker.properties"
+    printf 'name=sql%s\nconnector.class=io.confluent.connect.jdbc.JdbcSourceConnector\nconnection.url=jdbc:postgresql://127.0.0.1:%s/postgres\nconnection.user=sluice\nmode=incrementing\ntopic.prefix=sql%s-\nbatch.max.rows=10000\nvalue.converter.schemas.enable=false\nkey.converter=org.apache.kafka.connect.storage.StringConverter\n' "$r" "$port" "$r" > "$work/sql.properties"
+    start=$(date +%s.%N)
+    .build/release/sluice standalone "$work/worker.properties" "$work/sql.properties" 2>"$work/standalone.log" &
+    sluice=$!
+    wait_for "sql$r-orders"
+    sql=$(echo "$(date +%s.%N) - $start" | bc)
+    kill "$sluice"; wait "$sluice" || true
+    printf 'round %s  psql|kcat %8.0f rows/s  sluice %8.0f rows/s  ratio %.2f\n' "$r" "$(echo "$rows / $copy" | bc -l)" "$(echo "$rows / $sql" | bc -l)" "$(echo "$copy / $sql" | bc -l)"
+  done
+} | tee "$out"
+kill "$keep" 2>/dev/null || true
+echo "written to $out" >&2
