@@ -5,6 +5,7 @@
 # on loopback, then A/B/A/B: kcat fed by psql, and `sluice standalone` with the SQL
 # source in incrementing mode, each into its own topic; the time to the topic's last
 # record is measured from outside (high watermark), medians with ranges.
+# PROFILE=1 prints where the SQL source's CPU goes (perf record of 3 s of each run) to stderr.
 # Usage: perf/sql-source.sh [ROWS] [ROUNDS]   (release build; writes perf/results/<date>-<host>-sql-source.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +42,14 @@ broker_pid=$!
 for _ in $(seq 100); do [ -s "$work/broker.out" ] && break; sleep 0.1; done
 bootstrap=$(head -1 "$work/broker.out" | sed 's/bootstrap.servers=//')
 high() { kcat -Q -b "$bootstrap" -t "$1:0:-1" 2>/dev/null | awk '{print $NF}'; }
-wait_for() { while [ "$(high "$1")" != "$rows" ]; do sleep 0.05; done; }
+# Waits for the topic's last record; a second argument is a process that must stay alive.
+wait_for() {
+  while [ "$(high "$1")" != "$rows" ]; do
+    if [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null; then echo "the run into $1 ended early:" >&2; cat "$work/standalone.log" >&2; exit 1; fi
+    if grep -q FAILED "$work/standalone.log" 2>/dev/null; then echo "the SQL source failed:" >&2; cat "$work/standalone.log" >&2; exit 1; fi
+    sleep 0.05
+  done
+}
 out="perf/results/$(date +%F)-$(hostname)-sql-source.txt"
 {
   echo "SQL source vs psql \\copy | kcat -P: PostgreSQL $("$bin/postgres" --version | awk '{print $3}'), $rows rows, $(nproc) cores, $(date -u), commit $(git rev-parse --short HEAD)"
@@ -52,11 +60,15 @@ out="perf/results/$(date +%F)-$(hostname)-sql-source.txt"
     wait_for "copy$r"
     copy=$(echo "$(date +%s.%N) - $start" | bc)
     printf 'listeners=http://127.0.0.1:0\nbootstrap.servers=%s\noffset.storage.file.filename=%s/offsets%s.json\n' "$bootstrap" "$work" "$r" > "$work/worker.properties"
-    printf 'name=sql%s\nconnector.class=io.confluent.connect.jdbc.JdbcSourceConnector\nconnection.url=jdbc:postgresql://127.0.0.1:%s/postgres\nconnection.user=sluice\nmode=incrementing\ntopic.prefix=sql%s-\nbatch.max.rows=10000\nvalue.converter.schemas.enable=false\nkey.converter=org.apache.kafka.connect.storage.StringConverter\n' "$r" "$port" "$r" > "$work/sql.properties"
+    printf 'name=sql%s\nconnector.class=io.confluent.connect.jdbc.JdbcSourceConnector\nconnection.url=jdbc:postgresql://127.0.0.1:%s/postgres\nconnection.user=sluice\nmode=incrementing\nincrementing.column.name=id\ntopic.prefix=sql%s-\nbatch.max.rows=10000\nvalue.converter.schemas.enable=false\nkey.converter=org.apache.kafka.connect.storage.StringConverter\n' "$r" "$port" "$r" > "$work/sql.properties"
     start=$(date +%s.%N)
-    .build/release/sluice standalone "$work/worker.properties" "$work/sql.properties" 2>"$work/standalone.log" &
+    .build/release/sluice standalone "$work/worker.properties" "$work/sql.properties" >/dev/null 2>"$work/standalone.log" &
     sluice=$!
-    wait_for "sql$r-orders"
+    if [ -n "${PROFILE:-}" ]; then
+      sleep 1; perf record -F 999 -g -p "$sluice" -o "$work/perf.data" -- sleep 3 >/dev/null 2>&1
+      perf report -i "$work/perf.data" --no-children --stdio --sort dso,symbol 2>/dev/null | grep -E '^ +[0-9]' | head -25 >&2
+    fi
+    wait_for "sql$r-orders" "$sluice"
     sql=$(echo "$(date +%s.%N) - $start" | bc)
     kill "$sluice"; wait "$sluice" || true
     printf 'round %s  psql|kcat %8.0f rows/s  sluice %8.0f rows/s  ratio %.2f\n' "$r" "$(echo "$rows / $copy" | bc -l)" "$(echo "$rows / $sql" | bc -l)" "$(echo "$copy / $sql" | bc -l)"

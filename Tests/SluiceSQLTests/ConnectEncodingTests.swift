@@ -24,6 +24,12 @@ struct ConnectEncodingTests {
         #expect(decimal("1.234", scale: 2) == nil, "more fraction digits than the scale")
         #expect(decimal("1.230", scale: 2) == [0x7B])
         #expect(decimal("abc", scale: 0) == nil)
+        // Long texts take the general path; the same value both ways.
+        #expect(decimal("-000000000000001234567.890", scale: 3) == decimal("-1234567.89", scale: 3))
+        #expect(decimal("-1234567.89", scale: 3) == [0xB6, 0x69, 0xFD, 0x2E], "-1234567890")
+        func integer(_ text: String) -> Int64? { Array(text.utf8).withUnsafeBytes { SQLSourceTask.integer($0) } }
+        #expect(integer("42") == 42 && integer("-7") == -7 && integer("12.000") == 12)
+        #expect(integer("1.5") == nil && integer("") == nil && integer("x") == nil && integer("99999999999999999999") == nil)
         var out: [UInt8] = []
         Base64Text.append([0x30, 0x39], to: &out)
         #expect(String(decoding: out, as: UTF8.self) == "MDk=")

@@ -10,6 +10,10 @@ struct DecimalBytes {
     /// Sets ``bytes`` to the unscaled value of `text` at `scale` (fraction digits beyond
     /// `scale` are an error, missing ones are zeros). Returns false when `text` is not a decimal.
     mutating func set(text: UnsafeRawBufferPointer, scale: Int) -> Bool {
+        if text.count <= 18, let unscaled = Self.smallUnscaled(text, scale: scale) {
+            setBytes(of: unscaled)
+            return true
+        }
         magnitude.removeAll(keepingCapacity: true)
         var negative = false
         var fractionDigits = -1
@@ -69,5 +73,50 @@ struct DecimalBytes {
         bytes.removeAll(keepingCapacity: true)
         bytes.append(contentsOf: magnitude.reversed())
         return true
+    }
+
+    /// The unscaled value of a short decimal text (at most 18 characters, so it fits
+    /// an Int64 at any scale up to 18), or nil to take the general path.
+    private static func smallUnscaled(_ text: UnsafeRawBufferPointer, scale: Int) -> Int64? {
+        guard scale <= 18 else { return nil }
+        var value: Int64 = 0
+        var negative = false
+        var fraction = -1
+        var digits = 0
+        for (index, byte) in text.enumerated() {
+            switch byte {
+            case UInt8(ascii: "-") where index == 0: negative = true
+            case UInt8(ascii: "."):
+                guard fraction < 0 else { return nil }
+                fraction = 0
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if fraction >= 0 {
+                    fraction += 1
+                    if fraction > scale { guard byte == UInt8(ascii: "0") else { return nil }; continue }
+                }
+                value = value * 10 + Int64(byte - 48)
+                digits += 1
+            default: return nil
+            }
+        }
+        guard digits > 0 else { return nil }
+        for _ in 0..<max(0, scale - max(fraction, 0)) {
+            let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+            guard !overflow else { return nil }
+            value = times
+        }
+        return negative ? -value : value
+    }
+
+    /// ``bytes`` = `value` as minimal big-endian two's complement.
+    private mutating func setBytes(of value: Int64) {
+        bytes.removeAll(keepingCapacity: true)
+        var count = 8
+        while count > 1 {
+            let top = UInt8(truncatingIfNeeded: value >> ((count - 1) * 8))
+            let next = UInt8(truncatingIfNeeded: value >> ((count - 2) * 8))
+            if (top == 0 && next & 0x80 == 0) || (top == 0xff && next & 0x80 != 0) { count -= 1 } else { break }
+        }
+        for shift in stride(from: (count - 1) * 8, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> shift)) }
     }
 }

@@ -253,7 +253,7 @@ public final class SQLSourceTask: SourceTask {
             }
             rows += 1
             if let index = reader.incrementingIndex, let text = row.bytes(index) {
-                guard let value = Int64(String(decoding: text, as: UTF8.self).split(separator: ".").first ?? "") else {
+                guard let value = Self.integer(text) else {
                     throw SQLError.badValue(table: reader.label, column: reader.incrementing?.name ?? "", reason: "the incrementing value is not an integer")
                 }
                 reader.lastIncrementing = value
@@ -297,6 +297,33 @@ public final class SQLSourceTask: SourceTask {
             if let stamp = lastTimestampInPage { reader.lastTimestamp = stamp }
             return (rows, stoppedAtBoundary)
         }
+    }
+
+    /// The integer in `text` (`-12`, or `12.000` as drivers write integral decimals),
+    /// read from the bytes without making a string.
+    static func integer(_ text: UnsafeRawBufferPointer) -> Int64? {
+        var value: Int64 = 0
+        var negative = false
+        var digits = 0
+        var index = 0
+        if index < text.count && text[index] == UInt8(ascii: "-") {
+            negative = true
+            index += 1
+        }
+        while index < text.count, text[index] >= 48, text[index] <= 57 {
+            let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(Int64(text[index] - 48))
+            guard !overflow && !overflow2 else { return nil }
+            value = sum
+            digits += 1
+            index += 1
+        }
+        if index < text.count && text[index] == UInt8(ascii: ".") {
+            index += 1
+            while index < text.count && text[index] == UInt8(ascii: "0") { index += 1 }
+        }
+        guard digits > 0, index == text.count else { return nil }
+        return negative ? -value : value
     }
 
     /// Builds `reader`'s encoder for a result's columns (once per table).
