@@ -5,7 +5,8 @@
 # on loopback, then A/B/A/B: kcat fed by psql, and `sluice standalone` with the SQL
 # source in incrementing mode, each into its own topic; the time to the topic's last
 # record is measured from outside (high watermark), medians with ranges.
-# PROFILE=1 prints where the SQL source's CPU goes (perf record of 3 s of each run) to stderr.
+# PROFILE=1 prints where the machine's CPU goes during each SQL source run (1.5 s of perf record -a,
+# by process and library, then sluice's symbols) to stderr.
 # Usage: perf/sql-source.sh [ROWS] [ROUNDS]   (release build; writes perf/results/<date>-<host>-sql-source.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,8 +66,11 @@ out="perf/results/$(date +%F)-$(hostname)-sql-source.txt"
     .build/release/sluice standalone "$work/worker.properties" "$work/sql.properties" >/dev/null 2>"$work/standalone.log" &
     sluice=$!
     if [ -n "${PROFILE:-}" ]; then
-      sleep 1; perf record -F 999 -g -p "$sluice" -o "$work/perf.data" -- sleep 3 >/dev/null 2>&1
-      perf report -i "$work/perf.data" --no-children --stdio --sort dso,symbol 2>/dev/null | grep -E '^ +[0-9]' | head -25 >&2
+      sleep 0.5; perf record -a -F 1999 -o "$work/perf.data" -- sleep 1.5 >/dev/null 2>&1
+      { echo "== round $r: the whole machine by process and library"
+        timeout 120 perf report -i "$work/perf.data" --stdio --sort comm,dso 2>/dev/null | grep -E '^ +[0-9]' | head -20
+        echo "== the task thread's symbols"
+        timeout 120 perf report -i "$work/perf.data" --stdio --comm sluice-task-0 --sort dso,symbol 2>/dev/null | grep -E '^ +[0-9]' | head -30; } >&2
     fi
     wait_for "sql$r-orders" "$sluice"
     sql=$(echo "$(date +%s.%N) - $start" | bc)

@@ -285,6 +285,31 @@ struct PostgresDatabaseTests {
         #expect(try collect(db, "SELECT count(*) FROM events").rows == [["25000"]])
     }
 
+    @Test func stoppingWhileTheNextPageIsOnItsWayLeavesTheConnectionUsable() throws {
+        let (db, _) = try freshDatabase()
+        try db.execute(Self.eventsTable)
+        // A large fetch size is read in pages of pageRows; stopping in the second page leaves
+        // the third page's FETCH sent and unread, which must be drained before the rollback.
+        var seen = 0
+        try db.query(
+            "SELECT id FROM events ORDER BY id", parameters: [], fetchSize: 10_000, columns: { _ in },
+            row: { _ in
+                seen += 1
+                return seen < PostgresDatabase.pageRows + 500
+            })
+        #expect(seen == PostgresDatabase.pageRows + 500)
+        #expect(try collect(db, "SELECT count(*) FROM events").rows == [["25000"]])
+        // All 25,000 rows through pages of pageRows, in order, with nothing lost at the page edges.
+        var ids: [Int] = []
+        try db.query(
+            "SELECT id FROM events ORDER BY id", parameters: [], fetchSize: 10_000, columns: { _ in },
+            row: { row in
+                ids.append(Int(text(row, 0) ?? "") ?? -1)
+                return true
+            })
+        #expect(ids == Array(1...25_000))
+    }
+
     @Test func aQueryInsideTheCallersTransactionLeavesItOpen() throws {
         let (db, name) = try freshDatabase()
         try db.execute("BEGIN; CREATE TABLE scratch (x int); INSERT INTO scratch VALUES (1), (2), (3)")

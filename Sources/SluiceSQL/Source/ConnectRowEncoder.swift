@@ -15,6 +15,11 @@ struct ConnectRowEncoder {
     }
 
     private let fields: [ConnectFieldPlan]
+    /// What each row's write needs of each field, without references: reading one copies
+    /// no strings or arrays (the plans' do, a retain and release each, per field and row).
+    private let codes: [FieldCode]
+    /// Every field's `"name":`, one after the other; `codes[i].label` is field i's range.
+    private let labels: [UInt8]
     private let keyFields: [Int]
     private let keyFormat: KeyFormat
     private let table: String
@@ -37,6 +42,13 @@ struct ConnectRowEncoder {
         self.table = table
         let plans = try columns.map { try ConnectFieldPlan(column: $0, table: table, numericMapping: numericMapping) }
         fields = plans
+        var labels: [UInt8] = []
+        codes = plans.map { plan in
+            let start = labels.count
+            labels.append(contentsOf: plan.label)
+            return FieldCode(kind: plan.kind, optional: plan.optional, label: start..<labels.count)
+        }
+        self.labels = labels
         keyFields = keyColumns
         self.keyFormat = keyFormat
         zoneOffset = zoneOffsetSeconds
@@ -59,6 +71,17 @@ struct ConnectRowEncoder {
     /// Whether rows have keys.
     var hasKey: Bool { !keyFields.isEmpty }
 
+    /// Writes `row`'s value and key and appends them to `batch` as one record.
+    /// - Returns: false when `batch` has no room for it (nothing was appended).
+    /// - Throws: ``SQLError/badValue(table:column:reason:)`` for text its column type cannot hold.
+    mutating func append(_ row: any SQLRow, to batch: RecordBatch) throws -> Bool {
+        try encodeValue(row)
+        let keyed = try encodeKey(row)
+        return try value.withUnsafeBytes { value in
+            try key.withUnsafeBytes { key in try batch.append(key: keyed ? key : nil, value: value, headers: []) }
+        }
+    }
+
     /// Writes `row`'s value into ``value``.
     /// - Throws: ``SQLError/badValue(table:column:reason:)`` for text its column type cannot hold.
     mutating func encodeValue(_ row: any SQLRow) throws {
@@ -70,7 +93,7 @@ struct ConnectRowEncoder {
         output.append(UInt8(ascii: "{"))
         for index in fields.indices {
             if index > 0 { output.append(UInt8(ascii: ",")) }
-            output.append(contentsOf: fields[index].label)
+            appendLabel(index, to: &output)
             try write(index, of: row, into: &output)
         }
         output.append(UInt8(ascii: "}"))
@@ -90,7 +113,7 @@ struct ConnectRowEncoder {
             key.append(UInt8(ascii: "{"))
             for (position, index) in keyFields.enumerated() {
                 if position > 0 { key.append(UInt8(ascii: ",")) }
-                key.append(contentsOf: fields[index].label)
+                appendLabel(index, to: &key)
                 try write(index, of: row, into: &key)
             }
             key.append(UInt8(ascii: "}"))
@@ -112,17 +135,22 @@ struct ConnectRowEncoder {
         return true
     }
 
+    private func appendLabel(_ index: Int, to output: inout [UInt8]) {
+        let range = codes[index].label
+        labels.withUnsafeBufferPointer { output.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
     private mutating func write(_ index: Int, of row: any SQLRow, into output: inout [UInt8]) throws {
-        let field = fields[index]
+        let field = codes[index]
         guard let text = row.bytes(index) else {
             guard field.optional else {
-                throw SQLError.badValue(table: table, column: field.name, reason: "NULL in a column the database says is NOT NULL")
+                throw SQLError.badValue(table: table, column: fields[index].name, reason: "NULL in a column the database says is NOT NULL")
             }
             output.append(contentsOf: "null".utf8)
             return
         }
         func bad(_ what: String) -> SQLError {
-            SQLError.badValue(table: table, column: field.name, reason: "'\(String(decoding: text.prefix(40), as: UTF8.self))' is not \(what)")
+            SQLError.badValue(table: table, column: fields[index].name, reason: "'\(String(decoding: text.prefix(40), as: UTF8.self))' is not \(what)")
         }
         switch field.kind {
         case .boolean:
@@ -209,4 +237,12 @@ struct ConnectRowEncoder {
         }
         return (h * 3600 + m * 60 + s) * 1000 + milliseconds
     }
+}
+
+/// The part of a ``ConnectFieldPlan`` each row's write reads: plain values only.
+private struct FieldCode {
+    let kind: ConnectFieldPlan.Kind
+    let optional: Bool
+    /// Where the field's `"name":` is in the encoder's `labels`.
+    let label: Range<Int>
 }

@@ -360,13 +360,6 @@ public final class SQLSourceTask: SourceTask {
 
     /// Writes `row` into `batch`; false when the batch is full.
     private func write(_ row: any SQLRow, _ reader: SQLTableReader, into batch: RecordBatch) throws -> Bool {
-        try reader.encoder!.encodeValue(row)
-        let keyed = try reader.encoder!.encodeKey(row)
-        let encoder = reader.encoder!
-        return try encoder.value.withUnsafeBytes { value in
-            try encoder.key.withUnsafeBytes { key in
-                try batch.append(key: keyed ? key : nil, value: value, headers: [])
-            }
-        }
+        try reader.encoder!.append(row, to: batch)
     }
 }
