@@ -61,17 +61,7 @@ extension StandaloneWorker {
         return try lock.withLock {
             let previous = connectors[name]
             if previous != nil && mustBeNew { throw HerderError.alreadyExists(name) }
-            var connector = try makeConnector(name, raw: config)
-            if let previous {
-                stopTasksLocked(of: name)
-                previous.instance.stop()
-                connector.target = previous.target
-                for id in runners.keys where id.connector == name && id.task >= connector.taskConfigs.count {
-                    runners[id] = nil
-                }
-            }
-            connectors[name] = connector
-            try startTasksLocked(of: name)
+            try replaceLocked(name, with: makeConnector(name, raw: config))
             return previous == nil
         }
     }

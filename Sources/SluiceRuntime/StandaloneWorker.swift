@@ -44,6 +44,9 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
     private var clusterID = ""
     private let flushing = ManagedAtomic<Bool>(false)
     private var flusher: PinnedThread?
+    /// Whether the monitor thread (rechecks of ``MonitoringConnector``s) goes on.
+    private let monitoring = ManagedAtomic<Bool>(false)
+    private var monitor: PinnedThread?
     private let fatal = Mutex<(any Error)?>(nil)
     private let log: @Sendable (String) -> Void
 
@@ -85,6 +88,16 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
             for name in connectors.keys.sorted() { try startTasksLocked(of: name) }
         }
         flushing.store(true, ordering: .releasing)
+        monitoring.store(true, ordering: .releasing)
+        let monitoring = monitoring
+        // Not joined by stop(): a recheck may be waiting on a database; it ends at its next look.
+        monitor = try PinnedThread(name: "sluice-monitor") { [weak self] in
+            while monitoring.load(ordering: .acquiring) {
+                usleep(100_000)
+                guard monitoring.load(ordering: .acquiring) else { return }
+                self?.recheckMonitoredConnectors()
+            }
+        }
         guard offsetFile != nil else { return }
         let interval = config.flushIntervalMs
         let timeout = config.flushTimeoutMs
@@ -128,6 +141,7 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
             started = false
         }
         flushing.store(false, ordering: .releasing)
+        monitoring.store(false, ordering: .releasing)
         flusher?.join()
         lock.withLock { for connector in connectors.values { connector.instance.stop() } }
         try worker.flushOffsets()
@@ -163,6 +177,63 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
             runners[id] = try worker.startTask(
                 id, config: taskConfig, connectorClass: connector.config["connector.class"],
                 committed: offsetFile?.offsets(of: name) ?? [:])
+        }
+    }
+
+    /// Makes `connector` connector `name`'s, stopping the tasks and instance of the one
+    /// it replaces (whose target state it keeps), and starts its tasks.
+    func replaceLocked(_ name: String, with connector: StandaloneConnector) throws {
+        var connector = connector
+        if let previous = connectors[name] {
+            stopTasksLocked(of: name)
+            previous.instance.stop()
+            connector.target = previous.target
+            for id in runners.keys where id.connector == name && id.task >= connector.taskConfigs.count {
+                runners[id] = nil
+            }
+        }
+        connector.recheckAt = connector.recheckAtAfterNow()
+        connectors[name] = connector
+        try startTasksLocked(of: name)
+    }
+
+    /// Rechecks every started ``MonitoringConnector`` that is due: a fresh instance with
+    /// the same config makes task configs, and when they differ from the running ones
+    /// the connector is replaced by it (its tasks restart from their offsets). Runs on
+    /// the monitor thread; the database work happens outside `lock`.
+    func recheckMonitoredConnectors() {
+        let now = MonotonicClock.nanoseconds()
+        let due = lock.withLock { () -> [(String, StandaloneConnector)] in
+            guard started else { return [] }
+            return connectors.filter { $0.value.target == .started && $0.value.recheckAt.map { $0 <= now } == true }
+                .sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
+        for (name, current) in due {
+            let fresh: StandaloneConnector
+            do {
+                fresh = try makeConnector(name, raw: current.config)
+            } catch {
+                log("connector \(ConnectorName.escaped(name)): rechecking its task configs failed; its tasks run on: \(error)")
+                lock.withLock {
+                    if connectors[name]?.instance === current.instance { connectors[name]?.recheckAt = current.recheckAtAfterNow() }
+                }
+                continue
+            }
+            let replaced = lock.withLock { () -> Bool in
+                guard started, let running = connectors[name], running.instance === current.instance else { return false }
+                guard fresh.taskConfigs != running.taskConfigs else {
+                    connectors[name]?.recheckAt = current.recheckAtAfterNow()
+                    return false
+                }
+                do {
+                    try replaceLocked(name, with: fresh)
+                    log("connector \(ConnectorName.escaped(name)): its task configs changed; \(fresh.taskConfigs.count) tasks restarted with them")
+                } catch {
+                    log("connector \(ConnectorName.escaped(name)): starting its reconfigured tasks failed: \(error)")
+                }
+                return true
+            }
+            if !replaced { fresh.instance.stop() }
         }
     }
 
@@ -221,4 +292,14 @@ struct StandaloneConnector {
     var taskConfigs: [[String: String]]
     /// What users asked it to do.
     var target: TargetState = .started
+    /// When the worker next rechecks its task configs (a ``MonitoringConnector``), in
+    /// monotonic nanoseconds; nil: never.
+    var recheckAt: UInt64?
+
+    /// The next recheck, one interval from now.
+    func recheckAtAfterNow() -> UInt64? {
+        (instance as? MonitoringConnector)?.taskConfigsRecheckIntervalMs.map {
+            MonotonicClock.nanoseconds() + UInt64($0) * 1_000_000
+        }
+    }
 }

@@ -13,14 +13,40 @@ extension DistributedHerder {
     func computedTaskConfigsLocked(of name: String) -> Result<[[String: String]], RuntimeError> {
         guard let raw = state.configs.connectors[name] else { return .success([]) }
         if let cached = state.taskConfigCache[name], cached.config == raw { return cached.tasks }
-        let result = Self.computeTaskConfigs(name: name, raw: raw, registry: registry, resolver: resolver)
-        state.taskConfigCache[name] = (raw, result)
+        var recheckMs: Int?
+        let result = Self.computeTaskConfigs(name: name, raw: raw, registry: registry, resolver: resolver, recheckMs: &recheckMs)
+        let recheckAt = recheckMs.map { MonotonicClock.nanoseconds() + UInt64($0) * 1_000_000 }
+        state.taskConfigCache[name] = (raw, result, recheckAt)
         return result
     }
 
+    /// The leader, on its thread: recomputes the task configs of every running
+    /// ``MonitoringConnector`` whose recheck is due, and stores them when they changed.
+    /// A connector this worker has not computed yet (it just became leader) is computed
+    /// first, without storing anything, so its rechecks start.
+    func recheckMonitoredConnectors() {
+        let now = MonotonicClock.nanoseconds()
+        let due = lock.withLock { () -> [String] in
+            guard state.isLeader else { return [] }
+            for (name, raw) in state.configs.connectors
+            where state.taskConfigCache[name]?.config != raw && state.configs.targetState(of: name) != .stopped {
+                _ = computedTaskConfigsLocked(of: name)
+            }
+            let names = state.taskConfigCache.filter { name, cached in
+                cached.recheckAt.map { $0 <= now } == true && state.configs.connectors[name] == cached.config
+                    && state.configs.targetState(of: name) != .stopped
+            }.keys.sorted()
+            for name in names { state.taskConfigCache[name] = nil }
+            return names
+        }
+        for name in due { reconfigure(name) }
+    }
+
     /// Starts connector `name` with its resolved config and asks it for task configs.
+    /// `recheckMs` is set to the connector's ``MonitoringConnector/taskConfigsRecheckIntervalMs``.
     static func computeTaskConfigs(
-        name: String, raw: [String: String], registry: ConnectorRegistry, resolver: SecretResolver
+        name: String, raw: [String: String], registry: ConnectorRegistry, resolver: SecretResolver,
+        recheckMs: inout Int?
     ) -> Result<[[String: String]], RuntimeError> {
         do {
             var settings = try resolver.resolve(raw)
@@ -31,6 +57,7 @@ extension DistributedHerder {
             }
             try connector.start(config: settings)
             defer { connector.stop() }
+            recheckMs = (connector as? MonitoringConnector)?.taskConfigsRecheckIntervalMs
             let tasks = connector.taskConfigs(maxTasks: Int(settings["tasks.max"] ?? "1") ?? 1)
             return .success(tasks.map { SecretResolver.restoringReferences(in: $0, raw: raw, resolved: settings) })
         } catch let error as RuntimeError {

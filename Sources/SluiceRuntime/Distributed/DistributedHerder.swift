@@ -176,6 +176,7 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
             }
             for change in changes { handle(change) }
             superviseTasks()
+            recheckMonitoredConnectors()
             if MonotonicClock.nanoseconds() - lastFlush >= UInt64(config.base.flushIntervalMs) * 1_000_000 {
                 lastFlush = MonotonicClock.nanoseconds()
                 flushOffsets()
@@ -293,5 +294,6 @@ struct HerderState {
     var pendingChanges: [ClusterConfigState.Change] = []
     var restarts: [ConnectorTaskID: (attempts: Int, due: UInt64?)] = [:]
     var reportedFailures: Set<ConnectorTaskID> = []
-    var taskConfigCache: [String: (config: [String: String], tasks: Result<[[String: String]], RuntimeError>)] = [:]
+    /// When a ``MonitoringConnector``'s entry is due for a recheck (monotonic nanoseconds); nil: never.
+    var taskConfigCache: [String: (config: [String: String], tasks: Result<[[String: String]], RuntimeError>, recheckAt: UInt64?)] = [:]
 }

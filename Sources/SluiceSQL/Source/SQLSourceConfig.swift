@@ -49,6 +49,8 @@ struct SQLSourceConfig {
     /// `topics`: the one topic every table writes to, when set.
     var topic: String?
     var pollIntervalMs: Int
+    /// `table.poll.interval.ms`: how often the connector looks for new or dropped tables.
+    var tablePollIntervalMs: Int
     var batchMaxRows: Int
     var timestampDelayMs: Int64
     /// nil: from the beginning; -1: from the database's time at the first query.
@@ -96,6 +98,7 @@ struct SQLSourceConfig {
         let topics = (config["topics"] ?? config["topic"] ?? "").trimmingCharacters(in: .whitespaces)
         topic = topics.isEmpty ? nil : topics
         pollIntervalMs = Int(value("poll.interval.ms")) ?? 5000
+        tablePollIntervalMs = Int(value("table.poll.interval.ms")) ?? 60_000
         batchMaxRows = Int(value("batch.max.rows")) ?? 1000
         timestampDelayMs = Int64(value("timestamp.delay.interval.ms")) ?? 0
         let initial = value("timestamp.initial").trimmingCharacters(in: .whitespaces)

@@ -6,11 +6,19 @@ import SluiceRuntime
 /// of MySQL/MariaDB, PostgreSQL or SQLite into topics, in `bulk`, `incrementing`,
 /// `timestamp` or `timestamp+incrementing` mode, with the tables split over up to
 /// `tasks.max` tasks as Kafka Connect splits them.
-public final class SQLSourceConnector: SourceConnector {
+///
+/// Tables created or dropped while it runs are noticed every `table.poll.interval.ms`
+/// (the runtime rechecks its task configs, see ``MonitoringConnector``); query mode has
+/// no tables to watch.
+public final class SQLSourceConnector: SourceConnector, MonitoringConnector {
     public var configDef: ConfigDef { SQLSourceConfig.definition }
     private var config: [String: String] = [:]
     private var tables: [SQLTableName] = []
     private var queryMode = false
+    private var tablePollIntervalMs = 60_000
+
+    /// `table.poll.interval.ms`, or nil in query mode.
+    public var taskConfigsRecheckIntervalMs: Int? { queryMode ? nil : tablePollIntervalMs }
 
     public init() {}
 
@@ -18,6 +26,7 @@ public final class SQLSourceConnector: SourceConnector {
         let settings = try SQLSourceConfig(config)
         self.config = config
         queryMode = !settings.query.isEmpty
+        tablePollIntervalMs = settings.tablePollIntervalMs
         guard !queryMode else { return }
         let database = try SQLConnections.open(settings)
         defer { database.close() }
