@@ -7,7 +7,8 @@
 # record is measured from outside (high watermark), medians with ranges.
 # PROFILE=1 prints where the machine's CPU goes during each SQL source run (1.5 s of perf record -a,
 # by process and library, then sluice's symbols) to stderr.
-# Usage: perf/sql-source.sh [ROWS] [ROUNDS]   (release build; writes perf/results/<date>-<host>-sql-source.txt)
+# Each round also gives the sluice process's peak RSS (VmHWM), read just before it is stopped.
+# Usage: [OUT=file] perf/sql-source.sh [ROWS] [ROUNDS]   (release build; writes perf/results/<date>-<host>-sql-source.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-2000000}
@@ -51,7 +52,7 @@ wait_for() {
     sleep 0.05
   done
 }
-out="perf/results/$(date +%F)-$(hostname)-sql-source.txt"
+out=${OUT:-"perf/results/$(date +%F)-$(hostname)-sql-source.txt"}
 {
   echo "SQL source vs psql \\copy | kcat -P: PostgreSQL $("$bin/postgres" --version | awk '{print $3}'), $rows rows, $(nproc) cores, $(date -u), commit $(git rev-parse --short HEAD)"
   for r in $(seq "$rounds"); do
@@ -74,8 +75,9 @@ out="perf/results/$(date +%F)-$(hostname)-sql-source.txt"
     fi
     wait_for "sql$r-orders" "$sluice"
     sql=$(echo "$(date +%s.%N) - $start" | bc)
+    peak=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$sluice/status")
     kill "$sluice"; wait "$sluice" || true
-    printf 'round %s  psql|kcat %8.0f rows/s  sluice %8.0f rows/s  ratio %.2f\n' "$r" "$(echo "$rows / $copy" | bc -l)" "$(echo "$rows / $sql" | bc -l)" "$(echo "$copy / $sql" | bc -l)"
+    printf 'round %s  psql|kcat %8.0f rows/s  sluice %8.0f rows/s  ratio %.2f  sluice peak RSS %s MiB\n' "$r" "$(echo "$rows / $copy" | bc -l)" "$(echo "$rows / $sql" | bc -l)" "$(echo "$copy / $sql" | bc -l)" "$peak"
   done
 } | tee "$out"
 kill "$keep" 2>/dev/null || true
