@@ -31,6 +31,9 @@ struct ConnectRoutes: Sendable {
         on(.get, "/") { _, _ in
             JSONResponse.make(.ok, ["version": SluiceVersion.current, "commit": SluiceVersion.commit, "kafka_cluster_id": clusterID])
         }
+        on(.get, WorkerHealth.path) { _, _ in
+            WorkerHealth(workerAttached: box.attached != nil).response
+        }
         on(.get, "/metrics") { _, _ in
             let text = await run { exporter.render(herder) }
             return Response(
