@@ -56,7 +56,7 @@ extension StandaloneWorker {
     /// the tasks of the config it replaces first.
     /// - Returns: whether the connector was created.
     @discardableResult
-    public func putConnector(_ name: String, config: [String: String], mustBeNew: Bool) throws -> Bool {
+    public func putConnector(_ name: String, config: [String: String], mustBeNew: Bool, initialState: TargetState?) throws -> Bool {
         try ConnectorName.check(name)
         return try lock.withLock {
             let previous = connectors[name]
@@ -69,6 +69,8 @@ extension StandaloneWorker {
                 for id in runners.keys where id.connector == name && id.task >= connector.taskConfigs.count {
                     runners[id] = nil
                 }
+            } else if let initialState {
+                connector.target = initialState
             }
             connectors[name] = connector
             try startTasksLocked(of: name)
