@@ -79,4 +79,26 @@ struct ConnectorConfigRoutesTests {
         #expect(try await server.call("PATCH", "/connectors/gen/config", json: ["a", "b"]).status == 400)
         #expect(try server.herder.connectorConfig("gen") == before)
     }
+
+    @Test("create accepts errors.tolerance in any case and exactly.once.support=requested", arguments: [
+        ["errors.tolerance": "ALL"], ["errors.tolerance": "None"], ["exactly.once.support": "requested"],
+    ])
+    func accepted(extra: [String: String]) async throws {
+        let server = try await ListeningRestServer.start()
+        let reply = try await server.call("POST", "/connectors", json: Self.datagen(extra: extra))
+        #expect(reply.status == 201, "\(extra): \(reply.text)")
+    }
+
+    @Test("create refuses a bad errors.tolerance and exactly.once.support=required with a 400 that says why", arguments: [
+        ("errors.tolerance", "sometimes", "String must be one of (case insensitive): none, all"),
+        ("exactly.once.support", "required", "exactly-once delivery is not supported by Sluice yet"),
+    ])
+    func refused(key: String, value: String, reason: String) async throws {
+        let server = try await ListeningRestServer.start()
+        let reply = try await server.call("POST", "/connectors", json: Self.datagen(extra: [key: value]))
+        #expect(reply.status == 400)
+        let message = reply.object["message"] as? String ?? ""
+        #expect(message.contains("Invalid value \(value) for configuration \(key)") && message.contains(reason), "\(message)")
+        #expect(server.herder.connectorNames().isEmpty)
+    }
 }
