@@ -197,8 +197,12 @@ struct RestAPITests {
             #expect(created.headers["location"] == "/connectors/\(name)")
         }
         #expect(try eventually(seconds: 30) { try taskStates(second, "starts-paused") == ["PAUSED", "PAUSED"] })
-        let stopped = try RestClient.call("GET", first.url + "connectors/starts-stopped/status").object
-        #expect((stopped["connector"] as? [String: Any])?["state"] as? String == "STOPPED", "\(stopped)")
+        // The worker that owns the connector reports its state after the create has answered.
+        var stopped: [String: Any] = [:]
+        #expect(try eventually(seconds: 30) {
+            stopped = try RestClient.call("GET", first.url + "connectors/starts-stopped/status").object
+            return (stopped["connector"] as? [String: Any])?["state"] as? String == "STOPPED"
+        }, "\(stopped)")
         #expect((stopped["tasks"] as? [Any])?.isEmpty == true)
         let bad = try RestClient.call("POST", first.url + "connectors", json: datagen("bad-state").merging(["initial_state": "ASLEEP"]) { $1 })
         #expect(bad.status == 400)
@@ -211,7 +215,7 @@ struct RestAPITests {
         }
         let config = try RestClient.call("GET", second.url + "connectors/starts-paused/config").object
         #expect(config["tasks.max"] as? String == "1" && config["max.records.per.sec"] == nil && config["topic"] as? String == "gen-out", "\(config)")
-        #expect(try RestClient.call("GET", first.url + "connectors/starts-paused/status").object["connector"].flatMap { ($0 as? [String: Any])?["state"] as? String } == "PAUSED")
+        #expect(try eventually(seconds: 30) { try taskStates(first, "starts-paused") == ["PAUSED"] }, "a patch keeps the connector paused")
         let missing = try RestClient.call("PATCH", second.url + "connectors/nope/config", json: ["tasks.max": 1])
         #expect(missing.status == 404, "\(missing.text)")
     }
