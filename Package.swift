@@ -76,8 +76,11 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            plugins: ["BuildCommitPlugin"]
         ),
+        // Writes the git commit SluiceHTTP reports at `GET /` (see the plugin's doc comment).
+        .plugin(name: "BuildCommitPlugin", capability: .buildTool()),
         .target(
             name: "SluiceSQL",
             dependencies: ["SluiceCore", "SluiceRuntime", "CSQLite", "CPostgres", "CMariaDB"]

@@ -12,7 +12,7 @@ import SluiceRuntime
 /// server's threads never wait on Kafka.
 struct ConnectRoutes: Sendable {
     let box: WorkerBox
-    private var herder: any Herder { box.attached!.herder }
+    var herder: any Herder { box.attached!.herder }
     private var clusterID: String { box.attached!.herder.kafkaClusterID }
     private var exporter: PrometheusExporter { box.attached!.exporter }
 
@@ -30,6 +30,9 @@ struct ConnectRoutes: Sendable {
         }
         on(.get, "/") { _, _ in
             JSONResponse.make(.ok, ["version": SluiceVersion.current, "commit": SluiceVersion.commit, "kafka_cluster_id": clusterID])
+        }
+        on(.get, WorkerHealth.path) { _, _ in
+            WorkerHealth(workerAttached: box.attached != nil).response
         }
         on(.get, "/metrics") { _, _ in
             let text = await run { exporter.render(herder) }
@@ -63,11 +66,12 @@ struct ConnectRoutes: Sendable {
                 guard let config = object["config"] as? [String: Any] else {
                     throw HerderError.badRequest("Connector config must be given in the 'config' field")
                 }
-                if let inner = config["name"] as? String, inner != name {
-                    throw HerderError.badRequest("Connector name configuration (\(inner)) doesn't match connector name in the URL (\(name))")
-                }
-                try herder.putConnector(name, config: try settings(config, connector: name), mustBeNew: true)
-                return JSONResponse.make(.created, try infoJSON(name))
+                try Self.requireMatchingName(config, name)
+                let initialState = try ConnectorInitialState.targetState(object[ConnectorInitialState.field])
+                try herder.putConnector(name, config: try settings(config, connector: name), mustBeNew: true, initialState: initialState)
+                var response = JSONResponse.make(.created, try infoJSON(name))
+                response.headers[.location] = Self.location(of: name)
+                return response
             }
         }
         on(.get, "/connectors/:name") { _, context in
@@ -90,11 +94,27 @@ struct ConnectRoutes: Sendable {
             let body = try await bodyObject(request)
             return await respondOrForward(request, body: body) {
                 guard let config = try parse(body) as? [String: Any] else { throw HerderError.badRequest("Request body must be a JSON object of settings") }
-                if let inner = config["name"] as? String, inner != name {
-                    throw HerderError.badRequest("Connector name configuration (\(inner)) doesn't match connector name in the URL (\(name))")
-                }
+                try Self.requireMatchingName(config, name)
                 let created = try herder.putConnector(name, config: try settings(config, connector: name), mustBeNew: false)
-                return JSONResponse.make(created ? .created : .ok, try infoJSON(name))
+                var response = JSONResponse.make(created ? .created : .ok, try infoJSON(name))
+                if created { response.headers[.location] = Self.location(of: name) }
+                return response
+            }
+        }
+        // KIP-477: the body's settings replace the stored ones, a null removes one.
+        on(.patch, "/connectors/:name/config") { request, context in
+            let name = try Self.connectorName(context)
+            let body = try await bodyObject(request)
+            return await respondOrForward(request, body: body) {
+                guard let patch = try parse(body) as? [String: Any] else {
+                    throw HerderError.badRequest("Request body must be a JSON object of settings (null removes a setting)")
+                }
+                try Self.requireMatchingName(patch, name)
+                var config = try herder.connectorConfig(name)
+                for (key, value) in patch where value is NSNull { config[key] = nil }
+                config.merge(try settings(patch.filter { !($0.value is NSNull) }, connector: name)) { _, patched in patched }
+                try herder.putConnector(name, config: config, mustBeNew: false)
+                return JSONResponse.make(.ok, try infoJSON(name))
             }
         }
         on(.get, "/connectors/:name/status") { _, context in
@@ -226,54 +246,6 @@ struct ConnectRoutes: Sendable {
         }
     }
 
-    // MARK: - Bodies
-
-    private func infoJSON(_ name: String) throws -> [String: Any] {
-        let config = try herder.connectorConfig(name)
-        let tasks = try herder.taskConfigs(name).map { ["connector": $0.id.connector, "task": $0.id.task] as [String: Any] }
-        return ["name": name, "config": config, "tasks": tasks, "type": try herder.connectorType(name).rawValue]
-    }
-
-    private func statusJSON(_ name: String) throws -> [String: Any] {
-        let status = try herder.status(name)
-        var connector: [String: Any] = ["state": status.connector.state.rawValue, "worker_id": status.connector.workerID]
-        if let trace = status.connector.trace { connector["trace"] = trace }
-        return [
-            "name": name, "connector": connector, "tasks": status.tasks.map { taskJSON($0.id, $0.status) },
-            "type": try herder.connectorType(name).rawValue,
-        ]
-    }
-
-    private func taskJSON(_ id: Int, _ entry: StatusEntry) -> [String: Any] {
-        var json: [String: Any] = ["id": id, "state": entry.state.rawValue, "worker_id": entry.workerID]
-        if let trace = entry.trace { json["trace"] = trace }
-        return json
-    }
-
-    private func validationJSON(plugin: String, definition: [ConfigDef.Key], config: [String: String], problems: [ConfigProblem]) -> [String: Any] {
-        var configs: [[String: Any]] = []
-        var seen = Set<String>()
-        for (order, key) in definition.enumerated() where seen.insert(key.name).inserted {
-            let errors = problems.filter { $0.name == key.name }.map(\.message)
-            configs.append([
-                "definition": [
-                    "name": key.name, "type": key.type.rawValue.uppercased(), "required": key.defaultValue == nil,
-                    "default_value": key.defaultValue as Any? ?? NSNull(), "importance": key.defaultValue == nil ? "HIGH" : "MEDIUM",
-                    "documentation": key.documentation, "group": order < ConnectorConfig.definition.keys.count ? "Common" : "Connector",
-                    "order_in_group": order + 1, "width": "NONE", "display_name": key.name, "dependents": [String](),
-                ] as [String: Any],
-                "value": [
-                    "name": key.name, "value": config[key.name].map { ConfigDef.isSecret(key) ? "[hidden]" : $0 } as Any? ?? NSNull(),
-                    "recommended_values": key.allowed, "errors": errors, "visible": true,
-                ] as [String: Any],
-            ])
-        }
-        for problem in problems where !seen.contains(problem.name) {
-            configs.append(["value": ["name": problem.name, "value": problem.value as Any? ?? NSNull(), "recommended_values": [String](), "errors": [problem.message], "visible": true] as [String: Any]])
-        }
-        return ["name": plugin, "error_count": problems.count, "groups": ["Common", "Connector"], "configs": configs]
-    }
-
     // MARK: - Plumbing
 
     /// The `{name}` path parameter, percent-decoded (so `a%20b` is the connector
@@ -285,6 +257,18 @@ struct ConnectRoutes: Sendable {
         }
         try ConnectorName.check(name)
         return name
+    }
+
+    /// Refuses a config whose `name` differs from the connector's, as Kafka Connect does.
+    static func requireMatchingName(_ config: [String: Any], _ name: String) throws {
+        if let inner = config["name"] as? String, inner != name {
+            throw HerderError.badRequest("Connector name configuration (\(inner)) doesn't match connector name in the URL (\(name))")
+        }
+    }
+
+    /// The `Location` of a created connector: `/connectors/<name>`, percent-encoded.
+    static func location(of name: String) -> String {
+        "/connectors/" + (name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? name)
     }
 
     /// Marks a request one worker forwarded to the leader, so it is never forwarded again.
@@ -327,6 +311,7 @@ struct ConnectRoutes: Sendable {
                     }
                     var fields = HTTPFields()
                     fields[.contentType] = reply.headers["content-type"] ?? "application/json"
+                    if let location = reply.headers["location"] { fields[.location] = location }
                     return Response(
                         status: HTTPResponse.Status(code: reply.status), headers: fields,
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))

@@ -8,8 +8,8 @@ import Synchronization
 /// and `/metrics`, behind ``RestAuthentication``.
 ///
 /// The server starts before the worker joins its group, because the worker's id
-/// is its REST address; until ``attach(_:clusterID:)`` is called every request
-/// answers 503.
+/// is its REST address; until ``attach(_:)`` is called every request answers 503
+/// (`GET /health` with Kafka Connect's `starting` body).
 ///
 /// ```swift
 /// let server = RestServer(host: "127.0.0.1", port: 0, authentication: .none)
@@ -110,12 +110,13 @@ final class WorkerBox: Sendable {
     }
 }
 
-/// Answers 503 until the worker is attached.
+/// Answers 503 until the worker is attached; `GET /health` passes, to answer
+/// `starting` itself (``WorkerHealth``).
 struct ReadinessMiddleware<Context: RequestContext>: RouterMiddleware {
     let box: WorkerBox
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard box.attached != nil else {
+        guard box.attached != nil || request.uri.path == WorkerHealth.path else {
             return JSONResponse.error(.serviceUnavailable, "The worker is still starting")
         }
         return try await next(request, context)

@@ -20,10 +20,12 @@ public protocol Herder: AnyObject, Sendable {
     func taskConfigs(_ name: String) throws -> [(id: ConnectorTaskID, config: [String: String])]
     /// A connector's status and its tasks' statuses.
     func status(_ name: String) throws -> ConnectorStatus
-    /// Creates (`mustBeNew`) or replaces a connector's config.
+    /// Creates (`mustBeNew`) or replaces a connector's config. A connector that is
+    /// created starts in `initialState` (KIP-980's `initial_state`; nil: started);
+    /// a replaced one keeps its target state.
     /// - Returns: whether the connector was created.
     @discardableResult
-    func putConnector(_ name: String, config: [String: String], mustBeNew: Bool) throws -> Bool
+    func putConnector(_ name: String, config: [String: String], mustBeNew: Bool, initialState: TargetState?) throws -> Bool
     /// Deletes a connector and stops its tasks.
     func deleteConnector(_ name: String) throws
     /// Pauses, resumes or stops a connector.
@@ -82,6 +84,13 @@ public struct ConnectorStatus: Sendable, Equatable {
 }
 
 extension Herder {
+    /// Creates (`mustBeNew`) or replaces a connector's config; a new one starts.
+    /// - Returns: whether the connector was created.
+    @discardableResult
+    public func putConnector(_ name: String, config: [String: String], mustBeNew: Bool) throws -> Bool {
+        try putConnector(name, config: config, mustBeNew: mustBeNew, initialState: nil)
+    }
+
     /// The connector's type, from its class.
     public func connectorType(_ name: String) throws -> ConnectorType {
         let config = try connectorConfig(name)

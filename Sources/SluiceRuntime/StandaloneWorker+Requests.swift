@@ -56,12 +56,14 @@ extension StandaloneWorker {
     /// the tasks of the config it replaces first.
     /// - Returns: whether the connector was created.
     @discardableResult
-    public func putConnector(_ name: String, config: [String: String], mustBeNew: Bool) throws -> Bool {
+    public func putConnector(_ name: String, config: [String: String], mustBeNew: Bool, initialState: TargetState?) throws -> Bool {
         try ConnectorName.check(name)
         return try lock.withLock {
             let previous = connectors[name]
             if previous != nil && mustBeNew { throw HerderError.alreadyExists(name) }
-            try replaceLocked(name, with: makeConnector(name, raw: config))
+            var connector = try makeConnector(name, raw: config)
+            if previous == nil, let initialState { connector.target = initialState }
+            try replaceLocked(name, with: connector)
             return previous == nil
         }
     }

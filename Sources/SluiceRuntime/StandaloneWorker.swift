@@ -71,7 +71,7 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
         worker = Worker(settings: Worker.Settings(config: config), registry: registry, offsets: offsetFile, resolver: resolver, log: log)
     }
 
-    /// Adds a connector from a config file (``putConnector(_:config:mustBeNew:)``).
+    /// Adds a connector from a config file (``putConnector(_:config:mustBeNew:initialState:)``).
     public func add(_ file: ConnectorConfigFile) throws {
         try putConnector(file.name, config: file.config, mustBeNew: true)
     }

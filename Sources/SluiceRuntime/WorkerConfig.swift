@@ -15,6 +15,7 @@ import SluiceKafka
 /// | `producer.path` | `native`, `librdkafka` or `automatic` (native wherever it applies; a connector may set its own) | automatic |
 /// | `producer.*`, `consumer.*` | librdkafka properties for source or sink tasks | — |
 /// | `key.converter`, `value.converter` (and their `.` options) | every connector's converters unless it names its own (``ConverterDefaults``) | — |
+/// | `exactly.once.source.support` | `disabled` or `preparing`; `enabled` is refused (``ExactlyOnceSupport``) | disabled |
 public struct WorkerConfig: Sendable {
     /// The Kafka cluster (`bootstrap.servers`).
     public var bootstrapServers: String
@@ -79,6 +80,7 @@ public struct WorkerConfig: Sendable {
                 problems.append(ConfigProblem(name: "worker.cpus", value: text, message: "\(error)"))
             }
         }
+        problems += ExactlyOnceSupport.workerProblems(in: properties)
         converterDefaults = ConverterDefaults(properties: properties)
         problems += converterDefaults.problems()
         producer = KafkaConfiguration(bootstrapServers: bootstrapServers)

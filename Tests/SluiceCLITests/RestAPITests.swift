@@ -176,6 +176,50 @@ struct RestAPITests {
         #expect(mismatch.status == 400)
     }
 
+    @Test("GET /health and GET /, and creates with Location and initial_state and config PATCHes, through the leader and a follower")
+    func newerEndpoints() throws {
+        let first = try startWorker("a")
+        let second = try startWorker("b")
+        #expect(try settled(first), "\(first.log)")
+        for worker in [first, second] {
+            #expect(try eventually(seconds: 30) { try RestClient.call("GET", worker.url + "health").status == 200 }, "\(worker.log)")
+            let health = try RestClient.call("GET", worker.url + "health").object
+            #expect(health["status"] as? String == "healthy")
+            let commit = try RestClient.call("GET", worker.url).object["commit"] as? String ?? ""
+            #expect(commit.count == 16 && commit.allSatisfy(\.isHexDigit), "commit: \(commit)")
+        }
+        // One create lands on the leader, the other is forwarded to it; both answer the same.
+        for (worker, name, state) in [(first, "starts-paused", "PAUSED"), (second, "starts-stopped", "stopped")] {
+            var body = datagen(name, extra: ["max.records.per.sec": "50"])
+            body["initial_state"] = state
+            let created = try RestClient.call("POST", worker.url + "connectors", json: body)
+            #expect(created.status == 201, "\(created.text)")
+            #expect(created.headers["location"] == "/connectors/\(name)")
+        }
+        #expect(try eventually(seconds: 30) { try taskStates(second, "starts-paused") == ["PAUSED", "PAUSED"] })
+        // The worker that owns the connector reports its state after the create has answered.
+        var stopped: [String: Any] = [:]
+        #expect(try eventually(seconds: 30) {
+            stopped = try RestClient.call("GET", first.url + "connectors/starts-stopped/status").object
+            return (stopped["connector"] as? [String: Any])?["state"] as? String == "STOPPED"
+        }, "\(stopped)")
+        #expect((stopped["tasks"] as? [Any])?.isEmpty == true)
+        let bad = try RestClient.call("POST", first.url + "connectors", json: datagen("bad-state").merging(["initial_state": "ASLEEP"]) { $1 })
+        #expect(bad.status == 400)
+        #expect((bad.object["message"] as? String)?.contains("initial_state") == true, "\(bad.text)")
+
+        for worker in [first, second] {
+            let patched = try RestClient.call("PATCH", worker.url + "connectors/starts-paused/config", json: ["tasks.max": 1, "max.records.per.sec": NSNull()])
+            #expect(patched.status == 200, "\(patched.text)")
+            #expect((patched.object["tasks"] as? [Any])?.count == 1, "\(patched.text)")
+        }
+        let config = try RestClient.call("GET", second.url + "connectors/starts-paused/config").object
+        #expect(config["tasks.max"] as? String == "1" && config["max.records.per.sec"] == nil && config["topic"] as? String == "gen-out", "\(config)")
+        #expect(try eventually(seconds: 30) { try taskStates(first, "starts-paused") == ["PAUSED"] }, "a patch keeps the connector paused")
+        let missing = try RestClient.call("PATCH", second.url + "connectors/nope/config", json: ["tasks.max": 1])
+        #expect(missing.status == 404, "\(missing.text)")
+    }
+
     @Test("a config change made during a rebalance waits for it and succeeds instead of answering 409")
     func rebalancing() throws {
         let worker = try startWorker()

@@ -240,16 +240,22 @@ struct StandaloneCommandTests {
         #expect(missing.stderr.contains("cannot read '\(folder.file("nope.properties"))'"), "stderr: \(missing.stderr)")
     }
 
-    @Test("a corrupt .zst source fails its task with the file and byte offset")
-    func corruptSource() throws {
-        let folder = try TemporaryFolder()
-        let broker = try BrokerProcess(topics: ["c:1"])
+    /// Writes `bad.zst` (damaged near its start), a worker file for `broker` and
+    /// `c.json`: the FileStreamSource connector "corrupt" reading it into topic `c`.
+    static func writeCorruptSource(in folder: TemporaryFolder, broker: BrokerProcess) throws {
         try Self.writeLines(Self.lines(5_000), to: folder.file("bad.zst"))
         var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: folder.file("bad.zst"))))
         for i in 30..<80 { bytes[i] ^= 0x5A }
         try Data(bytes).write(to: URL(fileURLWithPath: folder.file("bad.zst")))
         try folder.write("worker.properties", "listeners=http://127.0.0.1:0\nbootstrap.servers=\(broker.bootstrapServers)\noffset.storage.file.filename=\(folder.file("o.json"))\n")
         try folder.write("c.json", #"{"name": "corrupt", "config": {"connector.class": "FileStreamSource", "file": "\#(folder.file("bad.zst"))", "topic": "c"}}"#)
+    }
+
+    @Test("a corrupt .zst source fails its task with the file and byte offset")
+    func corruptSource() throws {
+        let folder = try TemporaryFolder()
+        let broker = try BrokerProcess(topics: ["c:1"])
+        try Self.writeCorruptSource(in: folder, broker: broker)
         let process = Process()
         process.executableURL = SluiceProcess.executable
         process.arguments = ["standalone", folder.file("worker.properties"), folder.file("c.json")]
@@ -262,6 +268,19 @@ struct StandaloneCommandTests {
         let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(text.contains("corrupt task 0 FAILED: '\(folder.file("bad.zst"))' is corrupt at byte"), "stderr: \(text)")
         #expect(process.terminationStatus != 0, "a task that ended FAILED makes the exit non-zero")
+    }
+
+    @Test("--exit-when-sources-end: a source task that ends FAILED ends the command non-zero, its error on stderr")
+    func failedTaskEndsSources() throws {
+        let folder = try TemporaryFolder()
+        let broker = try BrokerProcess(topics: ["c:1"])
+        try Self.writeCorruptSource(in: folder, broker: broker)
+        let started = Date()
+        let outcome = try SluiceProcess.run(
+            ["standalone", "--exit-when-sources-end", folder.file("worker.properties"), folder.file("c.json")], timeout: 60)
+        #expect(Date().timeIntervalSince(started) < 30)
+        #expect(outcome.status != 0, "stderr: \(outcome.stderr)")
+        #expect(outcome.stderr.contains("FAILED: corrupt-0: '\(folder.file("bad.zst"))' is corrupt at byte"), "stderr: \(outcome.stderr)")
     }
 
     @Test("--exit-when-sources-end with a source that never ends still stops at SIGTERM and SIGINT, within seconds", arguments: [SIGTERM, SIGINT])

@@ -43,6 +43,14 @@ struct WorkerCommandErrorTests {
         #expect(outcome.stderr.contains("sluice broker --topic my-status:5"), "\(outcome.stderr)")
     }
 
+    @Test("exactly.once.source.support=enabled is refused at start: exactly-once is not supported yet")
+    func exactlyOnceEnabled() throws {
+        let outcome = try run(WorkerProcess.properties(bootstrap: "127.0.0.1:1", extra: ["exactly.once.source.support": "enabled"]))
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("exactly.once.source.support"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("exactly-once delivery is not supported by Sluice yet"), "\(outcome.stderr)")
+    }
+
     @Test("an unresolvable secret reference names the setting")
     func badSecret() throws {
         let outcome = try run(WorkerProcess.properties(bootstrap: "127.0.0.1:1", extra: ["rest.auth.type": "bearer", "rest.auth.bearer.token": "${env:SLUICE_NO_SUCH_VARIABLE}"]))

@@ -24,25 +24,29 @@ struct FileStreamSourceConnectorTests {
         #expect(throws: RuntimeError.self) { try FileStreamSourceConnector().start(config: ["name": "f", "files": "\(folder)/*.none"]) }
     }
 
-    @Test("a file damaged in the middle: the lines before the damage are delivered, then the task fails naming the offset")
-    func damagedFile() throws {
+    /// Writes `lineCount` lines to a new .zst file and damages 64 bytes in its middle.
+    /// - Returns: the file's path and the damaged byte offset.
+    static func damagedFile(lineCount: Int) throws -> (path: String, damage: Int) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fss-damaged-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).zst").path
-        defer { unlink(path) }
         let appender = try FileAppender(path: path)
         var generator = SystemRandomNumberGenerator()
-        let lines = (0..<60_000).map { "line \($0) \(UInt64.random(in: 0...UInt64.max, using: &generator))" }
+        let lines = (0..<lineCount).map { "line \($0) \(UInt64.random(in: 0...UInt64.max, using: &generator))" }
         try Array(lines.map { $0 + "\n" }.joined().utf8).withUnsafeBytes { try appender.append($0) }
         try appender.flush()
         var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
         let damage = bytes.count / 2
         for i in damage..<(damage + 64) { bytes[i] ^= 0xA5 }
         try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return (path, damage)
+    }
 
+    /// Polls a task over `config` until its end, its failure or 1,000 polls.
+    /// - Returns: the records it delivered and the error it failed with.
+    static func drain(_ config: [String: String]) throws -> (delivered: Int, failure: (any Error)?) {
         let task = FileStreamSourceTask()
-        try task.start(context: TaskContext(connectorName: "damaged", taskID: 0, config: ["file": path, "topic": "t", "follow": "false"]))
+        try task.start(context: TaskContext(connectorName: "damaged", taskID: 0, config: config))
         let batch = RecordBatch(arenaBytes: 1 << 20, maxRecords: 16_384)
         var delivered = 0
-        var failure: (any Error)?
         for _ in 0..<1_000 {
             batch.reset()
             do {
@@ -50,15 +54,32 @@ struct FileStreamSourceConnectorTests {
                 delivered += batch.count
                 if result == .endOfData { break }
             } catch {
-                failure = error
-                break
+                return (delivered, error)
             }
         }
-        #expect(delivered > lines.count / 4, "lines before the damage go out: \(delivered)")
+        return (delivered, nil)
+    }
+
+    @Test("a file damaged in the middle: the lines before the damage are delivered, then the task fails naming the offset")
+    func damagedFile() throws {
+        let lineCount = 60_000
+        let (path, damage) = try Self.damagedFile(lineCount: lineCount)
+        defer { unlink(path) }
+        let (delivered, failure) = try Self.drain(["file": path, "topic": "t", "follow": "false"])
+        #expect(delivered > lineCount / 4, "lines before the damage go out: \(delivered)")
         guard case let FileError.corrupt(_, offset, _)? = failure else {
             Issue.record("the task did not fail on the damage: \(String(describing: failure))")
             return
         }
         #expect(offset > Int64(damage) - 131_072 && offset < Int64(damage) + 262_144, "offset \(offset), damage at \(damage)")
+    }
+
+    @Test("errors.tolerance is read in any case: with ALL a damaged file is given up on and the task does not fail", arguments: ["all", "ALL", "All"])
+    func damagedFileTolerated(tolerance: String) throws {
+        let (path, _) = try Self.damagedFile(lineCount: 20_000)
+        defer { unlink(path) }
+        let (delivered, failure) = try Self.drain(["file": path, "topic": "t", "follow": "false", "errors.tolerance": tolerance])
+        #expect(failure == nil, "errors.tolerance=\(tolerance) failed the task: \(String(describing: failure))")
+        #expect(delivered > 0)
     }
 }

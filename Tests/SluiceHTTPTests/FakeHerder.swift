@@ -61,7 +61,7 @@ final class FakeHerder: Herder, Sendable {
         return ConnectorStatus(connector: StatusEntry(state: state, workerID: "fake:1", generation: generation), tasks: tasks)
     }
 
-    func putConnector(_ name: String, config: [String: String], mustBeNew: Bool) throws -> Bool {
+    func putConnector(_ name: String, config: [String: String], mustBeNew: Bool, initialState: TargetState?) throws -> Bool {
         if let leader = leaderURL.withLock({ $0 }) { throw HerderError.notLeader(leaderURL: leader) }
         var config = config
         config["name"] = name
@@ -70,7 +70,7 @@ final class FakeHerder: Herder, Sendable {
         return try connectors.withLock { all in
             let exists = all[name] != nil
             if exists && mustBeNew { throw HerderError.alreadyExists(name) }
-            all[name, default: Connector(config: config)].config = config
+            all[name, default: Connector(config: config, target: initialState ?? .started)].config = config
             return !exists
         }
     }

@@ -223,6 +223,30 @@ struct StandaloneWorkerTests {
         #expect(try OffsetFile(path: path).offsets(of: "resume") == ["numbers": 500])
     }
 
+    @Test("a new connector starts in its initial state (KIP-980); a replaced one keeps the state it had")
+    func initialState() throws {
+        let cluster = try EmbeddedKafka()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("initial-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let standalone = try StandaloneWorker(
+            config: WorkerConfig(properties: ["bootstrap.servers": cluster.bootstrapServers, "offset.storage.file.filename": path, "producer.log_level": "0"]),
+            registry: .testing)
+        try standalone.start()
+        defer { try? standalone.stop() }
+        let config = ["connector.class": "numbers", "count": "10", "topic": "initial-out", "tasks.max": "2"]
+        try standalone.putConnector("paused", config: config, mustBeNew: true, initialState: .paused)
+        try standalone.putConnector("stopped", config: config, mustBeNew: true, initialState: .stopped)
+        try standalone.putConnector("started", config: config, mustBeNew: true, initialState: nil)
+        #expect(try standalone.targetState("paused") == .paused)
+        #expect(try standalone.status("paused").tasks.map(\.status.state) == [.paused, .paused])
+        #expect(try standalone.status("stopped").connector.state == .stopped)
+        #expect(try standalone.status("stopped").tasks.isEmpty)
+        #expect(try standalone.targetState("started") == .started)
+        #expect(!standalone.taskStates.contains { $0.connector != "started" }, "only the started connector ran tasks")
+        try standalone.putConnector("paused", config: config, mustBeNew: false, initialState: .started)
+        #expect(try standalone.targetState("paused") == .paused)
+    }
+
     @Test("a source connector without an offsets file, or a name used twice, is refused")
     func refused() throws {
         let cluster = try EmbeddedKafka()

@@ -35,7 +35,8 @@ public final class FileStreamSourceTask: SourceTask {
         files = FileStreamSourceConnector.files(in: context.config)
         batchSize = Int(context.config["batch.size"] ?? "2000") ?? 2000
         offsets = context.offsets
-        tolerateErrors = (context.config["errors.tolerance"] ?? "none") == "all"
+        // The value is read in any case (`ALL`), as everywhere else.
+        tolerateErrors = (context.config["errors.tolerance"] ?? "none").lowercased() == ErrorHandlingConfig.Tolerance.all.rawValue
         let dlq = context.config["errors.deadletterqueue.topic.name"] ?? ""
         deadLetterTopic = dlq.isEmpty ? nil : dlq
         topic = context.config["topic"] ?? ""

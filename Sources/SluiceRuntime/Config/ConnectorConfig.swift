@@ -27,6 +27,7 @@ public struct ConnectorConfig: Sendable {
             .define("value.converter", .string, default: "", documentation: "The converter of record values (the worker's when empty).")
             .define("transforms", .list, default: "", documentation: "Aliases of the transforms to apply, in order.")
             .define("predicates", .list, default: "", documentation: "Aliases of the predicates transforms may use.")
+            .define(ExactlyOnceSupport.connectorKey, .string, default: "requested", documentation: "requested (the default) or required; Sluice does not support exactly-once delivery yet and refuses required.")
         for key in ErrorHandlingConfig.definition.keys {
             definition = definition.define(key.name, key.type, default: key.defaultValue, allowed: key.allowed, minimum: key.minimum, documentation: key.documentation)
         }
@@ -37,6 +38,7 @@ public struct ConnectorConfig: Sendable {
     public static func problems(in config: [String: String], isSink: Bool) -> [ConfigProblem] {
         var problems = definition.validate(config).filter { !$0.name.hasPrefix("errors.") }
         problems += ErrorHandlingConfig.problems(in: config)
+        problems += ExactlyOnceSupport.connectorProblems(in: config)
         if isSink { problems += SinkTopics.problems(in: config) }
         for role in ConverterDefaults.roles where !(config[role] ?? "").isEmpty {
             do {

@@ -80,7 +80,7 @@ extension DistributedHerder {
     ///   ``requestTimeoutMs``) or ``RuntimeError/invalidConnectorConfig(connector:problems:)``
     ///   listing every bad setting.
     @discardableResult
-    public func putConnector(_ name: String, config raw: [String: String], mustBeNew: Bool) throws -> Bool {
+    public func putConnector(_ name: String, config raw: [String: String], mustBeNew: Bool, initialState: TargetState?) throws -> Bool {
         try ConnectorName.check(name)
         var config = raw
         config["name"] = name
@@ -97,7 +97,13 @@ extension DistributedHerder {
             try catchUpConfig(timeoutMs: 10_000)
             let exists = lock.withLock { state.configs.connectors[name] != nil }
             if exists && mustBeNew { throw HerderError.alreadyExists(name) }
-            try producer.send([ClusterConfigState.connectorRecord(topic: self.config.configTopic, name: name, config: config)])
+            var records = [ClusterConfigState.connectorRecord(topic: self.config.configTopic, name: name, config: config)]
+            if !exists, let initialState {
+                // As Kafka Connect: the target state goes first, so no worker starts the
+                // connector in another state.
+                records.insert(ClusterConfigState.targetStateRecord(topic: self.config.configTopic, name: name, state: initialState), at: 0)
+            }
+            try producer.send(records)
             try catchUpConfig(timeoutMs: 10_000)
             return exists
         }
@@ -124,7 +130,7 @@ extension DistributedHerder {
         log("connector \(ConnectorName.escaped(name)): no task configs stored within \(timeoutMs) ms of its config; answering without them")
     }
 
-    /// Deletes a connector (on the leader; see ``putConnector(_:config:mustBeNew:)``).
+    /// Deletes a connector (on the leader; see ``putConnector(_:config:mustBeNew:initialState:)``).
     public func deleteConnector(_ name: String) throws {
         _ = try connectorConfig(name)
         try requireLeader()
