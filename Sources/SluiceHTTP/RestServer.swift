@@ -23,12 +23,22 @@ public final class RestServer: Sendable {
     private let authentication: RestAuthentication
     private let box = WorkerBox()
     private let task = Mutex<Task<Void, any Error>?>(nil)
+    /// Where the server's tasks run; nil: Swift's cooperative threads.
+    private let executor: (any TaskExecutor)?
 
     /// A server for `host:port` (port 0: any free port).
-    public init(host: String, port: Int, authentication: RestAuthentication) {
+    public convenience init(host: String, port: Int, authentication: RestAuthentication) {
+        self.init(host: host, port: port, authentication: authentication, executor: nil)
+    }
+
+    /// A server whose tasks (the listener and every request's handler) prefer
+    /// `executor`: tests that run beside blocking tests give it threads of its own, so
+    /// it answers while the cooperative threads are all busy.
+    package init(host: String, port: Int, authentication: RestAuthentication, executor: (any TaskExecutor)?) {
         self.host = host
         self.port = port
         self.authentication = authentication
+        self.executor = executor
     }
 
     /// Starts listening and returns the bound port.
@@ -45,7 +55,7 @@ public final class RestServer: Sendable {
                 bound.withLock { $0 = .success(channel.localAddress?.port ?? 0) }
             },
             logger: logger)
-        let running = Task {
+        let running = Task(executorPreference: executor) {
             do { try await app.run() } catch {
                 bound.withLock { if $0 == nil { $0 = .failure(error) } }
                 throw error

@@ -7,9 +7,10 @@ import SluiceRuntime
 /// real TCP with ``BlockingHTTPClient`` as a user's `curl` would; stopped when the
 /// test lets go of it.
 ///
-/// Starting the server and calling it block, so both run on threads of their own:
-/// the server's handlers run on Swift's cooperative threads (two on a two-core
-/// machine), which blocked tests running in parallel would otherwise starve.
+/// The server runs on ``DedicatedThreadExecutor/shared``, and starting it and
+/// calling it (both blocking) run on threads of their own: Swift's cooperative
+/// threads (two on a two-core machine) are often all held by blocking tests running
+/// in parallel, and a server or a call waiting for one of them would time out.
 final class ListeningRestServer: Sendable {
     let server: RestServer
     let herder: FakeHerder
@@ -26,7 +27,7 @@ final class ListeningRestServer: Sendable {
     /// it the server answers as a worker that is still starting.
     static func start(attached: Bool = true) async throws -> ListeningRestServer {
         let herder = FakeHerder(registry: BuiltinConnectors.registry)
-        let server = RestServer(host: "127.0.0.1", port: 0, authentication: .none)
+        let server = RestServer(host: "127.0.0.1", port: 0, authentication: .none, executor: DedicatedThreadExecutor.shared)
         let port = try await offCooperativeThreads { try server.start() }
         if attached { server.attach(herder) }
         return ListeningRestServer(server: server, herder: herder, port: port)
