@@ -152,6 +152,9 @@ public final class MariaDBDatabase: SQLDatabase {
         }
     }
 
+    /// Whether the server answers a ping (a round trip; libmariadb does not reconnect).
+    public var isConnected: Bool { connection.map { mysql_ping($0) == 0 } ?? false }
+
     public func close() {
         guard let connection else { return }
         mysql_close(connection)

@@ -229,6 +229,9 @@ public final class PostgresDatabase: SQLDatabase {
     /// a few percent of the page's.
     package static let pageRows = 1000
 
+    /// libpq's connection status: it turns bad once the server is gone.
+    public var isConnected: Bool { connection.map { PQstatus($0) == CONNECTION_OK } ?? false }
+
     public func execute(_ sql: String) throws {
         _ = try run(sql, reportedAs: sql)
     }

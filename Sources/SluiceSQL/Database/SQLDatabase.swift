@@ -21,6 +21,10 @@ public protocol SQLDatabase: AnyObject {
         _ sql: String, parameters: [SQLParameter], fetchSize: Int,
         columns: ([SQLColumn]) throws -> Void, row: (any SQLRow) throws -> Bool
     ) throws
+    /// Whether the connection to the server still works. Asked after a statement
+    /// failed, to tell a lost connection (open a new one) from a mistake in the
+    /// statement or the data (report it).
+    var isConnected: Bool { get }
     /// Runs a statement that returns no rows (tests and setup).
     func execute(_ sql: String) throws
     /// Closes the connection; later calls fail.

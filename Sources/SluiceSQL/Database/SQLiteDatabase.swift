@@ -37,6 +37,9 @@ public final class SQLiteDatabase: SQLDatabase {
 
     deinit { close() }
 
+    /// An open file has no connection to lose: true until ``close()``.
+    public var isConnected: Bool { handle != nil }
+
     public func close() {
         if let handle { sqlite3_close_v2(handle) }
         handle = nil

@@ -30,6 +30,7 @@ public final class SQLSourceTask: SourceTask {
     private var pending: [Int64: SourceOffset] = [:]
     private var nextToken: Int64 = 0
     private var connectorName = ""
+    private var log: (String) -> Void = { _ in }
 
     public init() {}
 
@@ -51,9 +52,9 @@ public final class SQLSourceTask: SourceTask {
     public func start(context: TaskContext) throws {
         settings = try SQLSourceConfig(context.config)
         connectorName = context.connectorName
-        let database = try SQLConnections.open(settings) { line in
-            FileHandle.standardError.write(Data("sluice: connector \(context.connectorName) task \(context.taskID): \(line)\n".utf8))
-        }
+        let (connector, task) = (context.connectorName, context.taskID)
+        log = { line in FileHandle.standardError.write(Data("sluice: connector \(connector) task \(task): \(line)\n".utf8)) }
+        let database = try SQLConnections.open(settings, log: log)
         self.database = database
         let dialect = database.dialect
         func quote(_ name: String) -> String { settings.quoteIdentifiers ? dialect.quoted(name) : name }
@@ -144,7 +145,18 @@ public final class SQLSourceTask: SourceTask {
             next = (next + 1) % readers.count
             let reader = readers[index]
             guard reader.due <= now else { continue }
-            let (rows, more) = try read(reader, into: batch)
+            let before = reader.position
+            let rows: Int, more: Bool
+            do {
+                (rows, more) = try read(reader, into: batch)
+            } catch let error as SQLError where database?.isConnected == false {
+                // The server or the network went away mid-read: forget what this read
+                // wrote, and read it again over a new connection.
+                reader.position = before
+                batch.reset()
+                try reconnect(after: error)
+                return .caughtUp
+            }
             if !more { reader.due = MonotonicClock.nanoseconds() + UInt64(settings.pollIntervalMs) * 1_000_000 }
             guard rows > 0 else { continue }
             batch.topic = reader.topic
@@ -165,6 +177,17 @@ public final class SQLSourceTask: SourceTask {
             return more ? .batchFull : .caughtUp
         }
         return .caughtUp
+    }
+
+    /// Replaces a connection that was lost with a new one, tried `connection.attempts`
+    /// times `connection.backoff.ms` apart, as Kafka Connect's JDBC source reconnects.
+    /// - Throws: the last attempt's error, which fails the task.
+    private func reconnect(after error: SQLError) throws {
+        database?.close()
+        database = nil
+        log("the connection was lost (\(error)); connecting again")
+        database = try SQLConnections.open(settings, log: log)
+        log("connected again")
     }
 
     /// Reads one page of `reader` into `batch`; returns the rows written and whether

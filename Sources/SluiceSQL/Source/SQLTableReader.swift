@@ -40,6 +40,20 @@ final class SQLTableReader {
     var incrementingIndex: Int?
     var timestampIndices: [Int] = []
 
+    /// Where a reader stands: what a failed read puts back.
+    struct Position {
+        var lastIncrementing: Int64?
+        var lastTimestamp: SQLTimestamp?
+        var group: (timestamp: SQLTimestamp, done: Int)?
+        var bulkDone: Int
+    }
+
+    /// Where it stands now; setting it goes back there.
+    var position: Position {
+        get { Position(lastIncrementing: lastIncrementing, lastTimestamp: lastTimestamp, group: group, bulkDone: bulkDone) }
+        set { (lastIncrementing, lastTimestamp, group, bulkDone) = (newValue.lastIncrementing, newValue.lastTimestamp, newValue.group, newValue.bulkDone) }
+    }
+
     init(table: SQLTableName?, partitionName: String, topic: String, label: String, source: String) {
         self.table = table
         self.partitionName = partitionName
