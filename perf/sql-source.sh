@@ -1,39 +1,73 @@
 #!/usr/bin/env bash
-# The SQL source against `psql \copy ... | kcat -P` on one PostgreSQL table in the same
-# run (issue 13's first target): a private PostgreSQL (temporary data directory,
-# loopback port, trust auth, fsync off), ROWS rows of about 100 bytes, `sluice broker`
-# on loopback, then A/B/A/B: kcat fed by psql, and `sluice standalone` with the SQL
-# source in incrementing mode, each into its own topic; the time to the topic's last
-# record is measured from outside (high watermark), medians with ranges.
+# The SQL source against the database's own client piped into kcat, on one table in the
+# same run (issue 13's throughput target): a private PostgreSQL (DB=postgresql, the default;
+# trust auth, fsync off) or MariaDB (DB=mariadb; no binary log, lazy log flush), each with
+# a temporary data directory on a loopback port, ROWS rows of about 100 bytes,
+# `sluice broker` on loopback, then A/B/A/B: kcat fed by `psql \copy (SELECT ...) TO STDOUT`
+# or `mariadb --batch --quick -e "SELECT ..."`, and `sluice standalone` with the SQL source in
+# incrementing mode, each into its own topic; the time to the topic's last record is
+# measured from outside (high watermark).
 # PROFILE=1 prints where the machine's CPU goes during each SQL source run (1.5 s of perf record -a,
 # by process and library, then sluice's symbols) to stderr.
 # Each round also gives the sluice process's peak RSS (VmHWM), read just before it is stopped.
-# Usage: [OUT=file] perf/sql-source.sh [ROWS] [ROUNDS]   (release build; writes perf/results/<date>-<host>-sql-source.txt)
+# Usage: [DB=postgresql|mariadb] [OUT=file] perf/sql-source.sh [ROWS] [ROUNDS]
+#   (release build; writes perf/results/<date>-<host>-sql-source[-mariadb].txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+db=${DB:-postgresql}
 rows=${1:-2000000}
 rounds=${2:-2}
 scripts/install-deps.sh
 swift build -c release >&2
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 work=$(mktemp -d /tmp/sluice-sql-perf.XXXXXX)
 chmod 755 "$work"
-run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" -eq 0 ] && chown postgres "$work"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-run_pg "$bin/initdb" -D "$work/data" -U sluice --auth=trust >/dev/null
-run_pg "$bin/postgres" -D "$work/data" -p "$port" -k "$work" -c listen_addresses=127.0.0.1 -c fsync=off \
-  -c synchronous_commit=off -c full_page_writes=off >"$work/pg.log" 2>&1 &
-pg=$!
+db_pid=""
 broker_pid=""
-cleanup() { kill "$pg" 2>/dev/null || true; [ -n "$broker_pid" ] && kill "$broker_pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { [ -n "$db_pid" ] && kill "$db_pid" 2>/dev/null; [ -n "$broker_pid" ] && kill "$broker_pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-for _ in $(seq 100); do psql -h 127.0.0.1 -p "$port" -U sluice -d postgres -c 'select 1' >/dev/null 2>&1 && break; sleep 0.2; done
-psql -q -h 127.0.0.1 -p "$port" -U sluice -d postgres <<SQL
+case "$db" in
+postgresql)
+  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+  [ "$(id -u)" -eq 0 ] && chown postgres "$work"
+  run_pg "$bin/initdb" -D "$work/data" -U sluice --auth=trust >/dev/null
+  run_pg "$bin/postgres" -D "$work/data" -p "$port" -k "$work" -c listen_addresses=127.0.0.1 -c fsync=off \
+    -c synchronous_commit=off -c full_page_writes=off >"$work/pg.log" 2>&1 &
+  db_pid=$!
+  for _ in $(seq 100); do psql -h 127.0.0.1 -p "$port" -U sluice -d postgres -c 'select 1' >/dev/null 2>&1 && break; sleep 0.2; done
+  psql -q -h 127.0.0.1 -p "$port" -U sluice -d postgres <<SQL
 CREATE TABLE orders (id BIGINT PRIMARY KEY, customer INT NOT NULL, item VARCHAR(64) NOT NULL, amount NUMERIC(10,2) NOT NULL);
 INSERT INTO orders SELECT g, g % 1000, 'item-' || md5(g::text), (g % 100000) / 100.0 FROM generate_series(1, $rows) g;
 VACUUM ANALYZE orders;
 SQL
+  label="PostgreSQL $("$bin/postgres" --version | awk '{print $3}')"
+  baseline="psql \\copy"
+  url="jdbc:postgresql://127.0.0.1:$port/postgres"
+  dump() { psql -h 127.0.0.1 -p "$port" -U sluice -d postgres -c "\\copy (SELECT id, customer, item, amount FROM orders ORDER BY id) TO STDOUT"; }
+  ;;
+mariadb)
+  as_root=(); [ "$(id -u)" -eq 0 ] && as_root=(--user=root)
+  mariadb-install-db --no-defaults --datadir="$work/data" --auth-root-authentication-method=normal --skip-test-db "${as_root[@]}" >/dev/null
+  mariadbd --no-defaults --datadir="$work/data" --port="$port" --bind-address=127.0.0.1 --socket="$work/mysqld.sock" \
+    --pid-file="$work/mysqld.pid" --log-error="$work/error.log" --tmpdir="$work" --skip-name-resolve --skip-log-bin \
+    --innodb-flush-log-at-trx-commit=0 --innodb-buffer-pool-size=1G "${as_root[@]}" >/dev/null 2>&1 &
+  db_pid=$!
+  for _ in $(seq 150); do mariadb --no-defaults -S "$work/mysqld.sock" -u root -e 'select 1' >/dev/null 2>&1 && break; sleep 0.2; done
+  mariadb --no-defaults -S "$work/mysqld.sock" -u root <<SQL
+CREATE DATABASE mydb; CREATE USER 'sluice'@'%'; GRANT ALL ON mydb.* TO 'sluice'@'%';
+CREATE TABLE mydb.orders (id BIGINT PRIMARY KEY, customer INT NOT NULL, item VARCHAR(64) NOT NULL, amount DECIMAL(10,2) NOT NULL);
+INSERT INTO mydb.orders SELECT seq, seq % 1000, CONCAT('item-', MD5(seq)), (seq % 100000) / 100.0 FROM seq_1_to_$rows;
+ANALYZE TABLE mydb.orders;
+SQL
+  label="MariaDB $(mariadbd --version | awk '{print $3}')"
+  baseline="mariadb --batch --quick"
+  url="jdbc:mariadb://127.0.0.1:$port/mydb"
+  # --quick streams rows (mysql_use_result) instead of reading the whole result first.
+  dump() { mariadb --no-defaults -h 127.0.0.1 -P "$port" -u sluice --batch --quick --skip-column-names -e "SELECT id, customer, item, amount FROM mydb.orders ORDER BY id"; }
+  ;;
+*) echo "DB must be postgresql or mariadb, not $db" >&2; exit 2 ;;
+esac
 topics=()
 for r in $(seq "$rounds"); do topics+=(--topic "copy$r:1" --topic "sql$r-orders:1"); done
 mkfifo "$work/broker.in"
@@ -52,17 +86,17 @@ wait_for() {
     sleep 0.05
   done
 }
-out=${OUT:-"perf/results/$(date +%F)-$(hostname)-sql-source.txt"}
+suffix=""; [ "$db" = mariadb ] && suffix="-mariadb"
+out=${OUT:-"perf/results/$(date +%F)-$(hostname)-sql-source$suffix.txt"}
 {
-  echo "SQL source vs psql \\copy | kcat -P: PostgreSQL $("$bin/postgres" --version | awk '{print $3}'), $rows rows, $(nproc) cores, $(date -u), commit $(git rev-parse --short HEAD)"
+  echo "SQL source vs $baseline | kcat -P: $label, $rows rows, $(nproc) cores, $(date -u), commit $(git rev-parse --short HEAD)"
   for r in $(seq "$rounds"); do
     start=$(date +%s.%N)
-    psql -h 127.0.0.1 -p "$port" -U sluice -d postgres -c "\\copy (SELECT id, customer, item, amount FROM orders ORDER BY id) TO STDOUT" \
-      | kcat -P -b "$bootstrap" -t "copy$r" -X linger.ms=5 -X batch.num.messages=10000
+    dump | kcat -P -b "$bootstrap" -t "copy$r" -X linger.ms=5 -X batch.num.messages=10000
     wait_for "copy$r"
     copy=$(echo "$(date +%s.%N) - $start" | bc)
     printf 'listeners=http://127.0.0.1:0\nbootstrap.servers=%s\noffset.storage.file.filename=%s/offsets%s.json\n' "$bootstrap" "$work" "$r" > "$work/worker.properties"
-    printf 'name=sql%s\nconnector.class=io.confluent.connect.jdbc.JdbcSourceConnector\nconnection.url=jdbc:postgresql://127.0.0.1:%s/postgres\nconnection.user=sluice\nmode=incrementing\nincrementing.column.name=id\ntopic.prefix=sql%s-\nbatch.max.rows=10000\nvalue.converter.schemas.enable=false\nkey.converter=org.apache.kafka.connect.storage.StringConverter\n' "$r" "$port" "$r" > "$work/sql.properties"
+    printf 'name=sql%s\nconnector.class=io.confluent.connect.jdbc.JdbcSourceConnector\nconnection.url=%s\nconnection.user=sluice\nmode=incrementing\nincrementing.column.name=id\ntopic.prefix=sql%s-\nbatch.max.rows=10000\nvalue.converter.schemas.enable=false\nkey.converter=org.apache.kafka.connect.storage.StringConverter\n' "$r" "$url" "$r" > "$work/sql.properties"
     start=$(date +%s.%N)
     .build/release/sluice standalone "$work/worker.properties" "$work/sql.properties" >/dev/null 2>"$work/standalone.log" &
     sluice=$!
@@ -77,7 +111,7 @@ out=${OUT:-"perf/results/$(date +%F)-$(hostname)-sql-source.txt"}
     sql=$(echo "$(date +%s.%N) - $start" | bc)
     peak=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$sluice/status")
     kill "$sluice"; wait "$sluice" || true
-    printf 'round %s  psql|kcat %8.0f rows/s  sluice %8.0f rows/s  ratio %.2f  sluice peak RSS %s MiB\n' "$r" "$(echo "$rows / $copy" | bc -l)" "$(echo "$rows / $sql" | bc -l)" "$(echo "$copy / $sql" | bc -l)" "$peak"
+    printf 'round %s  baseline %8.0f rows/s  sluice %8.0f rows/s  ratio %.2f  sluice peak RSS %s MiB\n' "$r" "$(echo "$rows / $copy" | bc -l)" "$(echo "$rows / $sql" | bc -l)" "$(echo "$copy / $sql" | bc -l)" "$peak"
   done
 } | tee "$out"
 kill "$keep" 2>/dev/null || true
