@@ -54,11 +54,11 @@ mariadb)
     --innodb-flush-log-at-trx-commit=0 --innodb-buffer-pool-size=1G "${as_root[@]}" >/dev/null 2>&1 &
   db_pid=$!
   for _ in $(seq 150); do mariadb --no-defaults -S "$work/mysqld.sock" -u root -e 'select 1' >/dev/null 2>&1 && break; sleep 0.2; done
-  mariadb --no-defaults -S "$work/mysqld.sock" -u root <<SQL
-CREATE DATABASE mydb; CREATE USER 'sluice'@'%'; GRANT ALL ON mydb.* TO 'sluice'@'%';
+  mariadb --no-defaults -S "$work/mysqld.sock" -u root >/dev/null <<SQL
+CREATE DATABASE mydb; USE mydb; CREATE USER 'sluice'@'%'; GRANT ALL ON mydb.* TO 'sluice'@'%';
 CREATE TABLE mydb.orders (id BIGINT PRIMARY KEY, customer INT NOT NULL, item VARCHAR(64) NOT NULL, amount DECIMAL(10,2) NOT NULL);
 INSERT INTO mydb.orders SELECT seq, seq % 1000, CONCAT('item-', MD5(seq)), (seq % 100000) / 100.0 FROM seq_1_to_$rows;
-ANALYZE TABLE mydb.orders;
+ANALYZE TABLE mydb.orders \G
 SQL
   label="MariaDB $(mariadbd --version | awk '{print $3}')"
   baseline="mariadb --batch --quick"
