@@ -13,7 +13,7 @@ import SluiceKafka
 /// | `worker.cpus` | CPUs for task threads, e.g. `0-3` | all allowed |
 /// | `task.batch.bytes` | arena bytes of each source task batch: the largest record a source can write (Sluice's own) | 1048576 |
 /// | `producer.path` | `native`, `librdkafka` or `automatic` (native wherever it applies; a connector may set its own) | automatic |
-/// | `producer.*`, `consumer.*` | librdkafka properties for source or sink tasks | — |
+/// | `producer.*`, `consumer.*` | librdkafka properties for source or sink tasks; Kafka's Java client settings are translated or skipped (``JavaClientSettings``) | — |
 /// | `key.converter`, `value.converter` (and their `.` options) | every connector's converters unless it names its own (``ConverterDefaults``) | — |
 /// | `exactly.once.source.support` | `disabled` or `preparing`; `enabled` is refused (``ExactlyOnceSupport``) | disabled |
 public struct WorkerConfig: Sendable {
@@ -40,6 +40,9 @@ public struct WorkerConfig: Sendable {
     public var consumer: KafkaConfiguration
     /// The converters of connectors that name none (`key.converter`, `value.converter`).
     public var converterDefaults: ConverterDefaults
+    /// Java client settings translated to librdkafka's or skipped (``JavaClientSettings``),
+    /// one line each, for the worker to log at start.
+    public var notices: [String] = []
 
     /// Reads and checks the settings; every problem is reported at once.
     public init(properties: [String: String]) throws {
@@ -92,9 +95,18 @@ public struct WorkerConfig: Sendable {
                 problems.append(ConfigProblem(name: "producer.path", value: text, message: "\(error)"))
             }
         }
-        for (key, value) in properties.sorted(by: { $0.key < $1.key }) where key != "producer.path" {
-            if key.hasPrefix("producer.") { producer[String(key.dropFirst(9))] = value }
-            if key.hasPrefix("consumer.") { consumer[String(key.dropFirst(9))] = value }
+        var clients: [String: [String: String]] = ["producer": [:], "consumer": [:]]
+        for (key, value) in properties where key != "producer.path" {
+            if key.hasPrefix("producer.") { clients["producer"]![String(key.dropFirst(9))] = value }
+            if key.hasPrefix("consumer.") { clients["consumer"]![String(key.dropFirst(9))] = value }
+        }
+        for (label, settings) in clients.sorted(by: { $0.key < $1.key }) {
+            let translated = JavaClientSettings.translate(settings, label: label)
+            notices += translated.notices
+            problems += translated.problems.map { ConfigProblem(name: $0.name, value: $0.value, message: $0.message) }
+            for (name, value) in translated.settings.sorted(by: { $0.key < $1.key }) {
+                if label == "producer" { producer[name] = value } else { consumer[name] = value }
+            }
         }
         for (label, config) in [("producer", producer), ("consumer", consumer)] {
             do { try config.validate() } catch let KafkaError.invalidProperty(name, value, reason) {

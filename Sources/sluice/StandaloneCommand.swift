@@ -51,6 +51,7 @@ struct StandaloneCommand: ParsableCommand {
             throw RuntimeError.invalidConnectorConfig(connector: "worker", problems: problems)
         }
         if !problems.isEmpty { throw RuntimeError.invalidConnectorConfig(connector: "worker", problems: problems) }
+        for notice in config.notices { FileHandleOutput.standardError.write("sluice standalone: \(notice)\n") }
         let worker = try StandaloneWorker(config: config, registry: .sluice, resolver: resolver)
         for path in connectors {
             try worker.add(ConnectorConfigFile.load(path: path))

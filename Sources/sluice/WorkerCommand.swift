@@ -42,6 +42,7 @@ struct WorkerCommand: ParsableCommand {
         if config.base.cpus != CPUSet.available() {
             try config.base.cpus.restrictCallingThread()
         }
+        for notice in config.base.notices { log(notice) }
         if !config.ignored.isEmpty {
             log("ignoring settings neither Sluice nor librdkafka knows: \(config.ignored.joined(separator: ", "))")
         }

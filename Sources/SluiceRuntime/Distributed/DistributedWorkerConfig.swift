@@ -122,10 +122,18 @@ public struct DistributedWorkerConfig: Sendable {
         restartMaxAttempts = integer("task.restart.max.attempts", 5, minimum: 0)
         passthrough = [:]
         ignored = []
-        for (name, value) in properties.sorted(by: { $0.key < $1.key })
+        var clientSettings: [String: String] = [:]
+        for (name, value) in properties
         where !Self.known.contains(name) && !RestConfig.names.contains(name) && !name.hasPrefix("producer.")
             && name != "config.providers" && !name.hasPrefix("config.providers.") && !name.hasPrefix("consumer.")
             && ConverterDefaults.role(of: name) == nil {
+            clientSettings[name] = value
+        }
+        // Kafka's Java client settings for every client (sasl.jaas.config, trust stores, ...).
+        let translated = JavaClientSettings.translate(clientSettings, label: "")
+        base.notices += translated.notices
+        problems += translated.problems.map { ConfigProblem(name: $0.name, value: $0.value, message: $0.message) }
+        for (name, value) in translated.settings.sorted(by: { $0.key < $1.key }) {
             var probe = KafkaConfiguration()
             probe[name] = value
             do {
