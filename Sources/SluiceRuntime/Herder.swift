@@ -9,6 +9,8 @@
 public protocol Herder: AnyObject, Sendable {
     /// The connector classes this worker knows.
     var registry: ConnectorRegistry { get }
+    /// What connector configs may override of their tasks' clients.
+    var clientOverridePolicy: ClientOverridePolicy { get }
     /// The id of the Kafka cluster the worker uses (`GET /`).
     var kafkaClusterID: String { get }
     /// Connector names, sorted.
@@ -84,6 +86,9 @@ public struct ConnectorStatus: Sendable, Equatable {
 }
 
 extension Herder {
+    /// Every override allowed (Kafka Connect's default), for herders without a worker config.
+    public var clientOverridePolicy: ClientOverridePolicy { .all }
+
     /// Creates (`mustBeNew`) or replaces a connector's config; a new one starts.
     /// - Returns: whether the connector was created.
     @discardableResult
@@ -104,7 +109,7 @@ extension Herder {
     /// - Returns: every problem (empty when valid).
     /// - Throws: ``RuntimeError/unknownConnectorClass(_:known:)``.
     public func validate(_ config: [String: String]) throws -> ConnectorValidation.Result {
-        try ConnectorValidation.check(config, registry: registry)
+        try ConnectorValidation.check(config, registry: registry, policy: clientOverridePolicy)
     }
 
     /// The connector classes this worker knows, with their type.

@@ -250,7 +250,7 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
         let references = resolver.referenceProblems(in: stored)
         guard references.isEmpty else { throw RuntimeError.invalidConnectorConfig(connector: name, problems: references) }
         let settings = try resolver.resolve(stored)
-        let checked = try ConnectorValidation.check(settings, registry: registry)
+        let checked = try ConnectorValidation.check(settings, registry: registry, policy: config.clientOverridePolicy)
         guard checked.problems.isEmpty, let instance = checked.connector else {
             throw RuntimeError.invalidConnectorConfig(connector: name, problems: checked.problems)
         }
@@ -268,6 +268,8 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
 
     // MARK: - Herder basics
 
+    /// The worker's `connector.client.config.override.policy`.
+    public var clientOverridePolicy: ClientOverridePolicy { config.clientOverridePolicy }
     /// The Kafka cluster's id, when ``start(fetchClusterID:)`` fetched it.
     public var kafkaClusterID: String { lock.withLock { clusterID } }
     /// The worker's figures.

@@ -41,6 +41,9 @@ public final class Worker: Sendable {
         /// Where a source's producer lane is pinned: the CPU `laneCPUOffset` threads
         /// after its task thread's in the plan (`nil`: the scheduler chooses).
         public var laneCPUOffset: Int?
+        /// What connector configs may override of their tasks' clients; a task whose
+        /// config breaks it does not start.
+        public var clientOverridePolicy: ClientOverridePolicy = .all
 
         /// The settings a worker file gives.
         public init(config: WorkerConfig) {
@@ -50,6 +53,7 @@ public final class Worker: Sendable {
             source.shutdownTimeoutMs = config.shutdownTimeoutMs
             source.producerPath = config.producerPath
             source.batchBytes = config.taskBatchBytes
+            clientOverridePolicy = config.clientOverridePolicy
         }
 
         /// Settings given one by one (for embedding, and for `sluice bench`).
@@ -139,6 +143,10 @@ public final class Worker: Sendable {
             return table.threads
         }
         let cpu = settings.cpus.cpu(forThread: thread)
+        let overrideProblems = settings.clientOverridePolicy.problems(in: config)
+        guard overrideProblems.isEmpty else {
+            throw RuntimeError.invalidConnectorConfig(connector: id.connector, problems: overrideProblems)
+        }
         let context = TaskContext(connectorName: id.connector, taskID: id.task, config: config, sourceOffsets: committed)
         switch try registry.factory(for: className) {
         case let .source(make):
@@ -147,7 +155,8 @@ public final class Worker: Sendable {
             source.laneCPU = settings.laneCPUOffset.map { settings.cpus.cpu(forThread: thread + $0) }
             let runner = try SourceTaskRunner(
                 task: make().makeTask(), context: context, topic: config["topic"] ?? id.connector,
-                producerConfiguration: settings.producer, settings: source, offsets: offsets)
+                producerConfiguration: ClientOverridePolicy.applied(to: settings.producer, client: "producer", config: config),
+                settings: source, offsets: offsets)
             if runner.producerPath == .librdkafka, let reason = runner.producerPathReason,
                 pathReasonsLogged.withLock({ $0.insert(reason).inserted })
             {
@@ -161,7 +170,8 @@ public final class Worker: Sendable {
             sink.log = log
             return try SinkTaskRunner(
                 task: make().makeTask(), context: context, topics: SinkTopics.subscription(from: config),
-                consumerConfiguration: settings.consumer, settings: sink)
+                consumerConfiguration: ClientOverridePolicy.applied(to: settings.consumer, client: "consumer", config: config),
+                settings: sink)
         }
     }
 

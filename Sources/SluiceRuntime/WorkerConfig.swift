@@ -15,6 +15,7 @@ import SluiceKafka
 /// | `producer.path` | `native`, `librdkafka` or `automatic` (native wherever it applies; a connector may set its own) | automatic |
 /// | `producer.*`, `consumer.*` | librdkafka properties for source or sink tasks; Kafka's Java client settings are translated or skipped (``JavaClientSettings``) | — |
 /// | `key.converter`, `value.converter` (and their `.` options) | every connector's converters unless it names its own (``ConverterDefaults``) | — |
+/// | `connector.client.config.override.policy` | which `producer.override.*`/`consumer.override.*` connectors may set: `All`, `None`, `Principal` (``ClientOverridePolicy``) | All |
 /// | `exactly.once.source.support` | `disabled` or `preparing`; `enabled` is refused (``ExactlyOnceSupport``) | disabled |
 public struct WorkerConfig: Sendable {
     /// The Kafka cluster (`bootstrap.servers`).
@@ -40,6 +41,9 @@ public struct WorkerConfig: Sendable {
     public var consumer: KafkaConfiguration
     /// The converters of connectors that name none (`key.converter`, `value.converter`).
     public var converterDefaults: ConverterDefaults
+    /// What connector configs may override of their tasks' clients
+    /// (`connector.client.config.override.policy`).
+    public var clientOverridePolicy: ClientOverridePolicy = .all
     /// Java client settings translated to librdkafka's or skipped (``JavaClientSettings``),
     /// one line each, for the worker to log at start.
     public var notices: [String] = []
@@ -84,6 +88,13 @@ public struct WorkerConfig: Sendable {
             }
         }
         problems += ExactlyOnceSupport.workerProblems(in: properties)
+        if let text = properties[ClientOverridePolicy.key] {
+            if let policy = ClientOverridePolicy(named: text) {
+                clientOverridePolicy = policy
+            } else {
+                problems.append(ConfigProblem(name: ClientOverridePolicy.key, value: text, message: "Invalid value \(text) for configuration \(ClientOverridePolicy.key): expected All, None or Principal"))
+            }
+        }
         converterDefaults = ConverterDefaults(properties: properties)
         problems += converterDefaults.problems()
         producer = KafkaConfiguration(bootstrapServers: bootstrapServers)

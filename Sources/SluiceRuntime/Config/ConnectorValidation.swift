@@ -20,9 +20,12 @@ public enum ConnectorValidation {
         }
     }
 
-    /// Checks `settings` (which must include `name`).
+    /// Checks `settings` (which must include `name`); `policy` is the worker's
+    /// ``ClientOverridePolicy`` for `producer.override.*` and `consumer.override.*`.
     /// - Throws: ``RuntimeError/unknownConnectorClass(_:known:)`` for a class the registry does not know.
-    public static func check(_ settings: [String: String], registry: ConnectorRegistry) throws -> Result {
+    public static func check(
+        _ settings: [String: String], registry: ConnectorRegistry, policy: ClientOverridePolicy = .all
+    ) throws -> Result {
         let className = settings["connector.class"] ?? ""
         var factory: ConnectorRegistry.Factory?
         if !className.isEmpty { factory = try registry.factory(for: className) }
@@ -41,6 +44,7 @@ public enum ConnectorValidation {
                 problems.append(problem)
             }
         }
+        problems += policy.problems(in: settings)
         return Result(factory: factory, connector: connector, problems: problems)
     }
 }

@@ -84,7 +84,7 @@ extension DistributedHerder {
         try ConnectorName.check(name)
         var config = raw
         config["name"] = name
-        let checked = try ConnectorValidation.check(config, registry: registry)
+        let checked = try ConnectorValidation.check(config, registry: registry, policy: clientOverridePolicy)
         // References must resolve where they are declared allowed (the values are not shown).
         let problems = checked.problems + resolver.referenceProblems(in: config).filter { reference in
             !checked.problems.contains { $0.name == reference.name }

@@ -77,6 +77,8 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
     public var clusterID: String { lock.withLock { state.clusterID } }
     /// The Kafka cluster's id, once started.
     public var kafkaClusterID: String { clusterID }
+    /// The worker's `connector.client.config.override.policy`.
+    public var clientOverridePolicy: ClientOverridePolicy { config.base.clientOverridePolicy }
 
     /// Checks the cluster, creates the internal topics if missing, reads them, joins
     /// the group and starts the herder thread.

@@ -59,7 +59,7 @@ public struct DistributedWorkerConfig: Sendable {
         "offset.storage.partitions", "status.storage.partitions", "offset.flush.interval.ms", "offset.flush.timeout.ms", "task.shutdown.graceful.timeout.ms", "session.timeout.ms",
         "heartbeat.interval.ms", "rebalance.timeout.ms",
         "task.restart.backoff.ms", "task.restart.backoff.max.ms", "task.restart.max.attempts", "worker.cpus",
-        "offset.storage.file.filename", ExactlyOnceSupport.workerKey,
+        "offset.storage.file.filename", ExactlyOnceSupport.workerKey, ClientOverridePolicy.key,
     ]
 
     /// Reads and checks `properties`, resolving `${env:}`/`${file:}` references;
