@@ -15,6 +15,8 @@ final class SinkRecordProcessor {
     let contextHeaders: Bool
     /// `errors.log.enable`: describe each failed record on stderr.
     let logErrors: Bool
+    /// `errors.log.include.messages`: the log line shows the record's key and value.
+    let logMessages: Bool
     let connectorName: String
     let taskID: Int
     /// Records skipped under `errors.tolerance=all`.
@@ -29,6 +31,7 @@ final class SinkRecordProcessor {
         deadLetterTopic = errors.deadLetterTopic
         contextHeaders = errors.contextHeaders
         logErrors = errors.logEnabled
+        logMessages = errors.logIncludesMessages
         self.connectorName = connectorName
         self.taskID = taskID
     }
@@ -59,7 +62,7 @@ final class SinkRecordProcessor {
             } catch let error as ConversionError where tolerateErrors {
                 skipped += 1
                 if logErrors {
-                    ErrorLog.write("connector \(connectorName) task \(taskID): skipped \(consumed.topic)-\(consumed.partition)@\(consumed.offset) at stage \(stage): \(error)")
+                    ErrorLog.write("connector \(connectorName) task \(taskID): skipped \(consumed.topic)-\(consumed.partition)@\(consumed.offset) at stage \(stage): \(error)" + (logMessages ? ErrorLog.record(key: consumed.key, value: consumed.value) : ""))
                 }
                 guard deadLetterTopic != nil else { continue }
                 var headers = consumed.headers

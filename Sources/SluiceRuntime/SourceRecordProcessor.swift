@@ -24,6 +24,8 @@ final class SourceRecordProcessor {
     let contextHeaders: Bool
     /// `errors.log.enable`: describe each failed record on stderr.
     let logErrors: Bool
+    /// `errors.log.include.messages`: the log line shows the record's key and value.
+    let logMessages: Bool
     let connectorName: String
     let taskID: Int
 
@@ -34,6 +36,7 @@ final class SourceRecordProcessor {
         deadLetterTopic = errors.deadLetterTopic
         contextHeaders = errors.contextHeaders
         logErrors = errors.logEnabled
+        logMessages = errors.logIncludesMessages
         defaultTopic = topic
         self.format = format
         let defaultConverter = format == .converted ? "JsonConverter" : "ByteArrayConverter"
@@ -170,7 +173,7 @@ final class SourceRecordProcessor {
             } catch let error as ConversionError where tolerateErrors {
                 skipped += 1
                 if logErrors {
-                    ErrorLog.write("connector \(connectorName) task \(taskID): skipped a record for topic \(defaultTopic) at stage \(stage): \(error)")
+                    ErrorLog.write("connector \(connectorName) task \(taskID): skipped a record for topic \(defaultTopic) at stage \(stage): \(error)" + (logMessages ? ErrorLog.record(key: view.key, value: view.value) : ""))
                 }
                 guard let deadLetterTopic else { continue }
                 // The record goes to the dead-letter topic as the task wrote it.

@@ -16,6 +16,7 @@ import SluiceKafka
 /// | `producer.*`, `consumer.*` | librdkafka properties for source or sink tasks; Kafka's Java client settings are translated or skipped (``JavaClientSettings``) | — |
 /// | `key.converter`, `value.converter` (and their `.` options) | every connector's converters unless it names its own (``ConverterDefaults``) | — |
 /// | `connector.client.config.override.policy` | which `producer.override.*`/`consumer.override.*` connectors may set: `All`, `None`, `Principal` (``ClientOverridePolicy``) | All |
+/// | `header.converter` | SimpleHeaderConverter, StringConverter or ByteArrayConverter (header bytes unchanged); others refused (``HeaderConverterSetting``) | SimpleHeaderConverter |
 /// | `exactly.once.source.support` | `disabled` or `preparing`; `enabled` is refused (``ExactlyOnceSupport``) | disabled |
 public struct WorkerConfig: Sendable {
     /// The Kafka cluster (`bootstrap.servers`).
@@ -88,6 +89,7 @@ public struct WorkerConfig: Sendable {
             }
         }
         problems += ExactlyOnceSupport.workerProblems(in: properties)
+        problems += HeaderConverterSetting.problems(in: properties)
         if let text = properties[ClientOverridePolicy.key] {
             if let policy = ClientOverridePolicy(named: text) {
                 clientOverridePolicy = policy

@@ -25,6 +25,7 @@ public struct ConnectorConfig: Sendable {
             .define("tasks.max", .int, default: "1", minimum: 1, documentation: "The most tasks to run.")
             .define("key.converter", .string, default: "", documentation: "The converter of record keys (the worker's when empty).")
             .define("value.converter", .string, default: "", documentation: "The converter of record values (the worker's when empty).")
+            .define(HeaderConverterSetting.key, .string, default: "", documentation: "The header converter: SimpleHeaderConverter (Kafka Connect's default), StringConverter or ByteArrayConverter, all of which leave Sluice's header bytes unchanged; others are refused.")
             .define("transforms", .list, default: "", documentation: "Aliases of the transforms to apply, in order.")
             .define("predicates", .list, default: "", documentation: "Aliases of the predicates transforms may use.")
             .define(ExactlyOnceSupport.connectorKey, .string, default: "requested", documentation: "requested (the default) or required; Sluice does not support exactly-once delivery yet and refuses required.")
@@ -39,6 +40,7 @@ public struct ConnectorConfig: Sendable {
         var problems = definition.validate(config).filter { !$0.name.hasPrefix("errors.") }
         problems += ErrorHandlingConfig.problems(in: config)
         problems += ExactlyOnceSupport.connectorProblems(in: config)
+        problems += HeaderConverterSetting.problems(in: config)
         if isSink { problems += SinkTopics.problems(in: config) }
         for role in ConverterDefaults.roles where !(config[role] ?? "").isEmpty {
             do {

@@ -60,6 +60,7 @@ public struct DistributedWorkerConfig: Sendable {
         "heartbeat.interval.ms", "rebalance.timeout.ms",
         "task.restart.backoff.ms", "task.restart.backoff.max.ms", "task.restart.max.attempts", "worker.cpus",
         "offset.storage.file.filename", ExactlyOnceSupport.workerKey, ClientOverridePolicy.key,
+        HeaderConverterSetting.key,
     ]
 
     /// Reads and checks `properties`, resolving `${env:}`/`${file:}` references;
