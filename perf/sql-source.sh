@@ -10,13 +10,19 @@
 # PROFILE=1 prints where the machine's CPU goes during each SQL source run (1.5 s of perf record -a,
 # by process and library, then sluice's symbols) to stderr.
 # Each round also gives the sluice process's peak RSS (VmHWM), read just before it is stopped.
-# Usage: [DB=postgresql|mariadb] [OUT=file] perf/sql-source.sh [ROWS] [ROUNDS]
+# TABLES=N TASKS=M splits ROWS over N tables and compares tasks.max=1 with tasks.max=M instead
+# (issue 13's second target), A/B per round.
+# Usage: [DB=postgresql|mariadb] [TABLES=n TASKS=m] [OUT=file] perf/sql-source.sh [ROWS] [ROUNDS]
 #   (release build; writes perf/results/<date>-<host>-sql-source[-mariadb].txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db=${DB:-postgresql}
+tables=${TABLES:-1}
+tasks=${TASKS:-}
 rows=${1:-2000000}
 rounds=${2:-2}
+per=$((rows / tables))
+names=(orders); [ "$tables" -gt 1 ] && names=($(seq -f 'orders_%g' 1 "$tables"))
 scripts/install-deps.sh
 swift build -c release >&2
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -24,7 +30,10 @@ work=$(mktemp -d /tmp/sluice-sql-perf.XXXXXX)
 chmod 755 "$work"
 db_pid=""
 broker_pid=""
-cleanup() { [ -n "$db_pid" ] && kill "$db_pid" 2>/dev/null; [ -n "$broker_pid" ] && kill "$broker_pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+  # The postmaster runs under runuser as root: stop it by the pid it wrote, not runuser's.
+  [ -f "$work/data/postmaster.pid" ] && kill "$(head -1 "$work/data/postmaster.pid")" 2>/dev/null
+  [ -n "$db_pid" ] && kill "$db_pid" 2>/dev/null; [ -n "$broker_pid" ] && kill "$broker_pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 case "$db" in
 postgresql)
@@ -37,9 +46,9 @@ postgresql)
   db_pid=$!
   for _ in $(seq 100); do psql -h 127.0.0.1 -p "$port" -U sluice -d postgres -c 'select 1' >/dev/null 2>&1 && break; sleep 0.2; done
   psql -q -h 127.0.0.1 -p "$port" -U sluice -d postgres <<SQL
-CREATE TABLE orders (id BIGINT PRIMARY KEY, customer INT NOT NULL, item VARCHAR(64) NOT NULL, amount NUMERIC(10,2) NOT NULL);
-INSERT INTO orders SELECT g, g % 1000, 'item-' || md5(g::text), (g % 100000) / 100.0 FROM generate_series(1, $rows) g;
-VACUUM ANALYZE orders;
+$(for t in "${names[@]}"; do echo "CREATE TABLE $t (id BIGINT PRIMARY KEY, customer INT NOT NULL, item VARCHAR(64) NOT NULL, amount NUMERIC(10,2) NOT NULL);
+INSERT INTO $t SELECT g, g % 1000, 'item-' || md5(g::text), (g % 100000) / 100.0 FROM generate_series(1, $per) g;
+VACUUM ANALYZE $t;"; done)
 SQL
   label="PostgreSQL $("$bin/postgres" --version | awk '{print $3}')"
   baseline="psql \\copy"
@@ -56,9 +65,9 @@ mariadb)
   for _ in $(seq 150); do mariadb --no-defaults -S "$work/mysqld.sock" -u root -e 'select 1' >/dev/null 2>&1 && break; sleep 0.2; done
   mariadb --no-defaults -S "$work/mysqld.sock" -u root >/dev/null <<SQL
 CREATE DATABASE mydb; USE mydb; CREATE USER 'sluice'@'%'; GRANT ALL ON mydb.* TO 'sluice'@'%';
-CREATE TABLE mydb.orders (id BIGINT PRIMARY KEY, customer INT NOT NULL, item VARCHAR(64) NOT NULL, amount DECIMAL(10,2) NOT NULL);
-INSERT INTO mydb.orders SELECT seq, seq % 1000, CONCAT('item-', MD5(seq)), (seq % 100000) / 100.0 FROM seq_1_to_$rows;
-ANALYZE TABLE mydb.orders \G
+$(for t in "${names[@]}"; do echo "CREATE TABLE mydb.$t (id BIGINT PRIMARY KEY, customer INT NOT NULL, item VARCHAR(64) NOT NULL, amount DECIMAL(10,2) NOT NULL);
+INSERT INTO mydb.$t SELECT seq, seq % 1000, CONCAT('item-', MD5(seq)), (seq % 100000) / 100.0 FROM seq_1_to_$per;
+ANALYZE TABLE mydb.$t \\G"; done)
 SQL
   label="MariaDB $(mariadbd --version | awk '{print $3}')"
   baseline="mariadb --batch --quick"
@@ -69,7 +78,10 @@ SQL
 *) echo "DB must be postgresql or mariadb, not $db" >&2; exit 2 ;;
 esac
 topics=()
-for r in $(seq "$rounds"); do topics+=(--topic "copy$r:1" --topic "sql$r-orders:1"); done
+for r in $(seq "$rounds"); do
+  topics+=(--topic "copy$r:1")
+  for t in "${names[@]}"; do topics+=(--topic "sql$r-$t:1" --topic "one$r-$t:1"); done
+done
 mkfifo "$work/broker.in"
 sleep infinity > "$work/broker.in" &
 keep=$!
@@ -80,37 +92,57 @@ bootstrap=$(head -1 "$work/broker.out" | sed 's/bootstrap.servers=//')
 high() { kcat -Q -b "$bootstrap" -t "$1:0:-1" 2>/dev/null | awk '{print $NF}'; }
 # Waits for the topic's last record; a second argument is a process that must stay alive.
 wait_for() {
-  while [ "$(high "$1")" != "$rows" ]; do
+  local expected=$rows; [ "$1" != "${1#copy}" ] || expected=$per
+  while [ "$(high "$1")" != "$expected" ]; do
     if [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null; then echo "the run into $1 ended early:" >&2; cat "$work/standalone.log" >&2; exit 1; fi
     if grep -q FAILED "$work/standalone.log" 2>/dev/null; then echo "the SQL source failed:" >&2; cat "$work/standalone.log" >&2; exit 1; fi
     sleep 0.05
   done
 }
-suffix=""; [ "$db" = mariadb ] && suffix="-mariadb"
+# Runs `sluice standalone` with the SQL source over every table, topics PREFIX-<table>,
+# tasks.max TASKS; prints "seconds peak-RSS-MiB".
+run_sluice() {
+  local prefix=$1 max=$2
+  printf 'listeners=http://127.0.0.1:0\nbootstrap.servers=%s\noffset.storage.file.filename=%s/offsets-%s.json\n' "$bootstrap" "$work" "$prefix" > "$work/worker.properties"
+  printf 'name=sql-%s\nconnector.class=io.confluent.connect.jdbc.JdbcSourceConnector\nconnection.url=%s\nconnection.user=sluice\nmode=incrementing\nincrementing.column.name=id\ntopic.prefix=%s-\nbatch.max.rows=10000\ntasks.max=%s\nvalue.converter.schemas.enable=false\nkey.converter=org.apache.kafka.connect.storage.StringConverter\n' "$prefix" "$url" "$prefix" "$max" > "$work/sql.properties"
+  local start; start=$(date +%s.%N)
+  .build/release/sluice standalone "$work/worker.properties" "$work/sql.properties" >/dev/null 2>"$work/standalone.log" &
+  local sluice=$!
+  if [ -n "${PROFILE:-}" ]; then
+    sleep 0.5; perf record -a -F 1999 -o "$work/perf.data" -- sleep 1.5 >/dev/null 2>&1
+    { echo "== $prefix: the whole machine by process and library"
+      timeout 120 perf report -i "$work/perf.data" --stdio --sort comm,dso 2>/dev/null | grep -E '^ +[0-9]' | head -20
+      echo "== the task thread's symbols"
+      timeout 120 perf report -i "$work/perf.data" --stdio --comm sluice-task-0 --sort dso,symbol 2>/dev/null | grep -E '^ +[0-9]' | head -30; } >&2
+  fi
+  for t in "${names[@]}"; do wait_for "$prefix-$t" "$sluice"; done
+  local elapsed; elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+  local peak; peak=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$sluice/status")
+  kill "$sluice"; wait "$sluice" || true
+  echo "$elapsed $peak"
+}
+suffix=""; [ "$db" = mariadb ] && suffix="-mariadb"; [ -n "$tasks" ] && suffix="$suffix-$tables-tables-$tasks-tasks"
 out=${OUT:-"perf/results/$(date +%F)-$(hostname)-sql-source$suffix.txt"}
 {
-  echo "SQL source vs $baseline | kcat -P: $label, $rows rows, $(nproc) cores, $(date -u), commit $(git rev-parse --short HEAD)"
+  if [ -n "$tasks" ]; then
+    echo "SQL source, tasks.max=1 against tasks.max=$tasks: $label, $rows rows in $tables tables, $(nproc) cores, $(date -u), commit $(git rev-parse --short HEAD)"
+  else
+    echo "SQL source vs $baseline | kcat -P: $label, $rows rows, $(nproc) cores, $(date -u), commit $(git rev-parse --short HEAD)"
+  fi
   for r in $(seq "$rounds"); do
+    if [ -n "$tasks" ]; then
+      read -r one onepeak < <(run_sluice "one$r" 1)
+      read -r many peak < <(run_sluice "sql$r" "$tasks")
+      [ -n "$one" ] && [ -n "$many" ] || exit 1
+      printf 'round %s  1 task %8.0f rows/s  %s tasks %8.0f rows/s  ratio %.2f  peak RSS %s / %s MiB\n' "$r" "$(echo "$rows / $one" | bc -l)" "$tasks" "$(echo "$rows / $many" | bc -l)" "$(echo "$one / $many" | bc -l)" "$onepeak" "$peak"
+      continue
+    fi
     start=$(date +%s.%N)
     dump | kcat -P -b "$bootstrap" -t "copy$r" -X linger.ms=5 -X batch.num.messages=10000
     wait_for "copy$r"
     copy=$(echo "$(date +%s.%N) - $start" | bc)
-    printf 'listeners=http://127.0.0.1:0\nbootstrap.servers=%s\noffset.storage.file.filename=%s/offsets%s.json\n' "$bootstrap" "$work" "$r" > "$work/worker.properties"
-    printf 'name=sql%s\nconnector.class=io.confluent.connect.jdbc.JdbcSourceConnector\nconnection.url=%s\nconnection.user=sluice\nmode=incrementing\nincrementing.column.name=id\ntopic.prefix=sql%s-\nbatch.max.rows=10000\nvalue.converter.schemas.enable=false\nkey.converter=org.apache.kafka.connect.storage.StringConverter\n' "$r" "$url" "$r" > "$work/sql.properties"
-    start=$(date +%s.%N)
-    .build/release/sluice standalone "$work/worker.properties" "$work/sql.properties" >/dev/null 2>"$work/standalone.log" &
-    sluice=$!
-    if [ -n "${PROFILE:-}" ]; then
-      sleep 0.5; perf record -a -F 1999 -o "$work/perf.data" -- sleep 1.5 >/dev/null 2>&1
-      { echo "== round $r: the whole machine by process and library"
-        timeout 120 perf report -i "$work/perf.data" --stdio --sort comm,dso 2>/dev/null | grep -E '^ +[0-9]' | head -20
-        echo "== the task thread's symbols"
-        timeout 120 perf report -i "$work/perf.data" --stdio --comm sluice-task-0 --sort dso,symbol 2>/dev/null | grep -E '^ +[0-9]' | head -30; } >&2
-    fi
-    wait_for "sql$r-orders" "$sluice"
-    sql=$(echo "$(date +%s.%N) - $start" | bc)
-    peak=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$sluice/status")
-    kill "$sluice"; wait "$sluice" || true
+    read -r sql peak < <(run_sluice "sql$r" 1)
+    [ -n "$sql" ] || exit 1
     printf 'round %s  baseline %8.0f rows/s  sluice %8.0f rows/s  ratio %.2f  sluice peak RSS %s MiB\n' "$r" "$(echo "$rows / $copy" | bc -l)" "$(echo "$rows / $sql" | bc -l)" "$(echo "$copy / $sql" | bc -l)" "$peak"
   done
 } | tee "$out"
