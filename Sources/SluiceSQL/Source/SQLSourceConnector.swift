@@ -16,6 +16,9 @@ public final class SQLSourceConnector: SourceConnector, MonitoringConnector {
     private var tables: [SQLTableName] = []
     private var queryMode = false
     private var tablePollIntervalMs = 60_000
+    /// In incrementing mode, each table's `MAX - MIN` of its incrementing column (0 when
+    /// empty or unknown), for splitting the largest tables over spare tasks.
+    private var spans: [Int64] = []
 
     /// `table.poll.interval.ms`, or nil in query mode.
     public var taskConfigsRecheckIntervalMs: Int? { queryMode ? nil : tablePollIntervalMs }
@@ -31,6 +34,7 @@ public final class SQLSourceConnector: SourceConnector, MonitoringConnector {
         let database = try SQLConnections.open(settings)
         defer { database.close() }
         tables = try database.tables(types: settings.tableTypes).filter(settings.wants)
+        spans = settings.mode == .incrementing ? tables.map { Self.span(of: $0, in: database, settings: settings) } : []
         let missing = settings.include.filter { name in !tables.contains { $0.name == name || $0.description == name } }
         if !missing.isEmpty {
             throw RuntimeError.invalidConnectorConfig(
@@ -42,9 +46,25 @@ public final class SQLSourceConnector: SourceConnector, MonitoringConnector {
 
     /// The tables found at start, split into `min(tables, maxTasks)` contiguous groups
     /// (Kafka Connect's `ConnectorUtils.groupPartitions`); one task for a query.
+    ///
+    /// In incrementing mode, tasks beyond the tables go to the largest tables (by the
+    /// span of their incrementing values), each split into parts by ``SQLSplit``: one
+    /// task per part, each part its own source partition and offset.
     public func taskConfigs(maxTasks: Int) -> [[String: String]] {
         if queryMode { return [config] }
         guard !tables.isEmpty else { return [] }
+        if maxTasks > tables.count, spans.count == tables.count {
+            let counts = SQLSplit.partCounts(spans: spans, tasks: maxTasks)
+            if counts.contains(where: { $0 > 1 }) {
+                return zip(tables, counts).flatMap { table, count in
+                    (0..<count).map { part -> [String: String] in
+                        var taskConfig = config
+                        taskConfig[SQLSourceTask.tablesKey] = SQLSourceTask.encode(parts: [(table, SQLSplit(part: part, parts: count))])
+                        return taskConfig
+                    }
+                }
+            }
+        }
         let count = max(1, min(maxTasks, tables.count))
         var groups: [[SQLTableName]] = []
         var start = 0
@@ -61,4 +81,24 @@ public final class SQLSourceConnector: SourceConnector, MonitoringConnector {
     }
 
     public func makeTask() -> SourceTask { SQLSourceTask() }
+
+    /// `MAX - MIN` of `table`'s incrementing column (an index's two ends), or 0 when the
+    /// table is empty, has no such column or the query fails (the table is then not split).
+    private static func span(of table: SQLTableName, in database: any SQLDatabase, settings: SQLSourceConfig) -> Int64 {
+        guard let description = try? database.describe(table) else { return 0 }
+        let name = settings.incrementingColumn.isEmpty ? description.autoIncrement : settings.incrementingColumn
+        guard let name, description.columns.contains(name) else { return 0 }
+        let column = settings.quoteIdentifiers ? database.dialect.quoted(name) : name
+        let source = database.dialect.tableReference(table, quote: settings.quoteIdentifiers)
+        var bounds: (Int64, Int64)?
+        try? database.query("SELECT MIN(\(column)), MAX(\(column)) FROM \(source)", parameters: [], fetchSize: 1, columns: { _ in }) { row in
+            if let low = row.bytes(0).flatMap(SQLSourceTask.integer), let high = row.bytes(1).flatMap(SQLSourceTask.integer) {
+                bounds = (low, high)
+            }
+            return false
+        }
+        guard let (low, high) = bounds else { return 0 }
+        let (span, overflow) = high.subtractingReportingOverflow(low)
+        return overflow ? Int64.max : span + (span < Int64.max ? 1 : 0)
+    }
 }

@@ -38,14 +38,25 @@ public final class SQLSourceTask: SourceTask {
     public var valueFormat: SourceValueFormat { .converted }
 
     static func encode(tables: [SQLTableName]) -> String {
-        let list = tables.map { [$0.catalog ?? "", $0.schema ?? "", $0.name] }
+        encode(parts: tables.map { ($0, nil) })
+    }
+
+    /// The task config value for `parts`: `[catalog, schema, name]`, with a fourth
+    /// element `part/parts` for a part of a split table.
+    static func encode(parts: [(table: SQLTableName, split: SQLSplit?)]) -> String {
+        let list = parts.map { [$0.table.catalog ?? "", $0.table.schema ?? "", $0.table.name] + ($0.split.map { [$0.description] } ?? []) }
         return String(decoding: (try? JSONSerialization.data(withJSONObject: list)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
     static func decode(tables text: String) -> [SQLTableName] {
+        decodeParts(text).map(\.table)
+    }
+
+    static func decodeParts(_ text: String) -> [(table: SQLTableName, split: SQLSplit?)] {
         guard let list = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String]] else { return [] }
-        return list.filter { $0.count == 3 }.map {
-            SQLTableName(catalog: $0[0].isEmpty ? nil : $0[0], schema: $0[1].isEmpty ? nil : $0[1], name: $0[2])
+        return list.filter { $0.count == 3 || ($0.count == 4 && SQLSplit(text: $0[3]) != nil) }.map {
+            (SQLTableName(catalog: $0[0].isEmpty ? nil : $0[0], schema: $0[1].isEmpty ? nil : $0[1], name: $0[2]),
+             $0.count == 4 ? SQLSplit(text: $0[3]) : nil)
         }
     }
 
@@ -66,11 +77,15 @@ public final class SQLSourceTask: SourceTask {
             try configure(reader, description: nil, quote: quote)
             readers = [reader]
         } else {
-            readers = try Self.decode(tables: context.config[Self.tablesKey] ?? "").map { table in
-                let partition = SourcePartitionName.text(["protocol": "1", "table": table.description]) ?? table.description
+            readers = try Self.decodeParts(context.config[Self.tablesKey] ?? "").map { table, split in
+                let split = settings.mode == .incrementing ? split : nil
+                var object: [String: Any] = ["protocol": "1", "table": table.description]
+                if let split { object["split"] = split.description }
+                let partition = SourcePartitionName.text(object) ?? table.description
                 let reader = SQLTableReader(
                     table: table, partitionName: partition, topic: settings.topic ?? settings.topicPrefix + table.name,
                     label: table.name, source: dialect.tableReference(table, quote: settings.quoteIdentifiers))
+                reader.split = split
                 try configure(reader, description: try database.describe(table), quote: quote)
                 return reader
             }
@@ -78,6 +93,9 @@ public final class SQLSourceTask: SourceTask {
         for reader in readers {
             let offset = context.sourceOffsets[reader.partitionName]
             reader.lastIncrementing = offset?["incrementing"]
+            if settings.mode == .incrementing, let table = reader.table {
+                reader.lastIncrementing = SQLSplit.start(table: table.description, split: reader.split, offsets: context.sourceOffsets)
+            }
             if let milliseconds = offset?["timestamp"] {
                 var stamp = SQLTimestamp(milliseconds: milliseconds)
                 if let nanos = offset?["timestamp_nanos"] { stamp.nanos = Int32(clamping: nanos) }
@@ -214,7 +232,8 @@ public final class SQLSourceTask: SourceTask {
             sql = "SELECT * FROM \(reader.source)\(reader.stableOrder) LIMIT \(limit) OFFSET \(reader.bulkDone)"
         case .incrementing:
             let column = reader.incrementing!.quoted
-            sql = "SELECT * FROM \(reader.source) WHERE \(column) > \(placeholder(1)) ORDER BY \(column) ASC LIMIT \(limit)"
+            let part = reader.split.map { " AND " + $0.condition(column) } ?? ""
+            sql = "SELECT * FROM \(reader.source) WHERE \(column) > \(placeholder(1))\(part) ORDER BY \(column) ASC LIMIT \(limit)"
             parameters = [.int64(reader.lastIncrementing ?? Int64.min)]
         case .timestampIncrementing:
             let ts = reader.timestampExpression!, inc = reader.incrementing!.quoted

@@ -1,0 +1,107 @@
+import Foundation
+import SluiceRuntime
+import Testing
+
+@testable import SluiceSQL
+
+/// One table split over spare tasks by ``SQLSplit`` (incrementing mode), on SQLite.
+@Suite("SQL source: a table split over several tasks")
+struct SQLSplitTests {
+    private static func config(_ file: SQLiteFile, _ extra: [String: String] = [:]) -> [String: String] {
+        var config = [
+            "name": "split", "connection.url": file.url, "mode": "incrementing", "topic.prefix": "s-",
+            "poll.interval.ms": "1", "batch.max.rows": "500", "value.converter.schemas.enable": "false",
+        ]
+        for (key, value) in extra { config[key] = value }
+        return config
+    }
+
+    private func parts(_ connector: SQLSourceConnector, tasks: Int) -> [[String]] {
+        connector.taskConfigs(maxTasks: tasks).map { task in
+            SQLSourceTask.decodeParts(task[SQLSourceTask.tablesKey] ?? "").map { "\($0.table.name)" + ($0.split.map { " \($0)" } ?? "") }
+        }
+    }
+
+    /// Runs one task per config over `file` with `offsets`, drains each, and returns
+    /// the ids each read and every offset stored.
+    private func run(_ configs: [[String: String]], offsets: [String: SourceOffset]) throws -> (ids: [[Int]], offsets: [String: SourceOffset]) {
+        var stored = offsets
+        var ids: [[Int]] = []
+        for config in configs {
+            let harness = try SQLTaskHarness(config: config, offsets: offsets)
+            ids.append(try harness.drain().compactMap { $0.payload["id"] as? Int })
+            stored.merge(harness.offsets) { $1 }
+        }
+        return (ids, stored)
+    }
+
+    @Test("spare tasks go to the largest tables; empty or one-row tables and other modes are not split")
+    func partsOfTables() throws {
+        let file = try SQLiteFile()
+        try file.execute(
+            """
+            CREATE TABLE big (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT);
+            CREATE TABLE small (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT);
+            CREATE TABLE empty (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO big (v) SELECT 'b' || i FROM n;
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO small (v) SELECT 's' || i FROM n;
+            """)
+        let connector = SQLSourceConnector()
+        try connector.start(config: Self.config(file))
+        #expect(parts(connector, tasks: 3) == [["big"], ["empty"], ["small"]])
+        #expect(parts(connector, tasks: 5) == [["big 0/3"], ["big 1/3"], ["big 2/3"], ["empty"], ["small"]])
+        #expect(parts(connector, tasks: 7) == [["big 0/4"], ["big 1/4"], ["big 2/4"], ["big 3/4"], ["empty"], ["small 0/2"], ["small 1/2"]])
+        try connector.start(config: Self.config(file, ["mode": "bulk"]))
+        #expect(parts(connector, tasks: 7).count == 3)
+        #expect(SQLSplit.partCounts(spans: [1, 0], tasks: 6) == [1, 1])
+    }
+
+    @Test("the parts read every row once between them; a changed split and a return to one task start from what the old parts had all read")
+    func splitAndResplit() throws {
+        let file = try SQLiteFile()
+        try file.execute(
+            """
+            CREATE TABLE orders (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO orders (v) SELECT 'o' || i FROM n;
+            """)
+        let connector = SQLSourceConnector()
+        try connector.start(config: Self.config(file))
+        let three = connector.taskConfigs(maxTasks: 3)
+        #expect(three.count == 3)
+        let first = try run(three, offsets: [:])
+        for (part, ids) in first.ids.enumerated() {
+            #expect(ids == ids.sorted() && ids.allSatisfy { $0 % 3 == part }, "part \(part)")
+        }
+        #expect(first.ids.flatMap { $0 }.sorted() == Array(1...3000))
+        #expect(first.offsets.count == 3)
+        #expect(first.offsets.keys.allSatisfy { $0.contains(#""split":""#) })
+
+        // Two parts now, and 100 new rows: the parts start at 2998, the lowest offset of the three (parts 0, 1 and 2 ended at 3000, 2998, 2999).
+        try file.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) INSERT INTO orders (v) SELECT 'n' || i FROM n")
+        let two = try run(connector.taskConfigs(maxTasks: 2), offsets: first.offsets)
+        #expect(two.ids.flatMap { $0 }.sorted() == Array(2999...3100))
+
+        // One task again: its start is the lowest offset of the two parts (3099; parts 0 and 1 ended at 3100 and 3099).
+        try file.execute("INSERT INTO orders (v) VALUES ('last')")
+        let one = try run(connector.taskConfigs(maxTasks: 1), offsets: two.offsets)
+        #expect(one.ids == [[3100, 3101]])
+    }
+
+    @Test("a part's own offset wins over an older, lower prefix; an incomplete split does not count")
+    func startRule() throws {
+        func name(_ split: String?) -> String {
+            var object: [String: Any] = ["protocol": "1", "table": "db.orders"]
+            if let split { object["split"] = split }
+            return SourcePartitionName.text(object) ?? ""
+        }
+        let offsets = [
+            name(nil): SourceOffset(["incrementing": 100]),
+            name("0/2"): SourceOffset(["incrementing": 500]), name("1/2"): SourceOffset(["incrementing": 401]),
+            name("0/3"): SourceOffset(["incrementing": 900]),
+        ]
+        #expect(SQLSplit.start(table: "db.orders", split: SQLSplit(part: 0, parts: 2), offsets: offsets) == 500)
+        #expect(SQLSplit.start(table: "db.orders", split: SQLSplit(part: 1, parts: 3), offsets: offsets) == 401)
+        #expect(SQLSplit.start(table: "db.orders", split: nil, offsets: offsets) == 401)
+        #expect(SQLSplit.start(table: "db.other", split: nil, offsets: offsets) == nil)
+    }
+}
