@@ -79,4 +79,16 @@ struct CastTests {
         #expect(try Cast.parseSpec(" float32 ") == .whole(.float32))
         #expect(try Cast.parseSpec("a:int8,b:STRING") == .fields(["a": .int8, "b": .string]))
     }
+
+    @Test("validating a connector reports a bad spec with its key and message, as the REST API's 400 does")
+    func validation() throws {
+        let settings = [
+            "name": "v", "connector.class": "numbers", "topic": "t",
+            "transforms": "c", "transforms.c.type": "org.apache.kafka.connect.transforms.Cast$Value",
+            "transforms.c.spec": "id:int",
+        ]
+        let problems = try ConnectorValidation.check(settings, registry: .testing).problems
+        #expect(problems.map(\.name) == ["transforms.c.spec"], "\(problems)")
+        #expect(problems.first?.message.contains("unknown type 'int'") == true, "\(problems)")
+    }
 }

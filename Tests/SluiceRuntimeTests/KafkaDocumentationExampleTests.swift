@@ -1,5 +1,7 @@
-import SluiceRuntime
+import SluiceCore
 import Testing
+
+@testable import SluiceRuntime
 
 /// The transform example of Apache Kafka's documentation (the "Transformations" part of
 /// "Kafka Connect", https://kafka.apache.org/documentation/#connect_transforms): the file
@@ -42,5 +44,35 @@ struct KafkaDocumentationExampleTests {
                 == #"{"schema":{"type":"struct","optional":false,"fields":[{"type":"string","optional":false,"field":"line"},"#
                 + #"{"type":"string","optional":false,"field":"data_source"}]},"payload":{"line":"foo","data_source":"test-file-source"}}"#
         )
+    }
+
+    @Test("the file source's lines through the source path's processor, as a standalone worker runs them")
+    func sourcePath() throws {
+        // connect-file-source.properties with the example's transforms, and the worker's JsonConverter without schemas.
+        var connector = config
+        connector["value.converter"] = "org.apache.kafka.connect.json.JsonConverter"
+        connector["value.converter.schemas.enable"] = "false"
+        let pool = BatchPool(batchCount: 4, arenaBytes: 1 << 16, maxRecords: 16)
+        let input = try #require(pool.tryAcquire())
+        for line in ["foo", "bar"] {
+            _ = try Array(line.utf8).withUnsafeBytes {
+                try input.append(key: nil, value: $0, headers: [], timestampMs: 0, partition: -1)
+            }
+        }
+        let processor = try SourceRecordProcessor(topic: "connect-test", format: .string, config: connector)
+        var values: [String] = []
+        try processor.process(
+            input, acquire: { pool.tryAcquire() },
+            emit: { batch in
+                for index in 0..<batch.count {
+                    values.append(String(decoding: try #require(batch[index].value), as: UTF8.self))
+                }
+                pool.release(batch)
+            })
+        #expect(
+            values == [
+                #"{"line":"foo","data_source":"test-file-source"}"#,
+                #"{"line":"bar","data_source":"test-file-source"}"#,
+            ])
     }
 }
