@@ -6,6 +6,7 @@ package enum TransformCatalog {
         "RegexRouter", "InsertField$Value", "InsertField$Key", "ReplaceField$Value", "ReplaceField$Key", "Filter",
         "ValueToKey", "ExtractField$Value", "ExtractField$Key", "HoistField$Value", "HoistField$Key",
         "MaskField$Value", "MaskField$Key", "Cast$Value", "Cast$Key",
+        "Flatten$Value", "Flatten$Key",
     ]
 
     /// The predicate class names.
@@ -67,6 +68,8 @@ package enum TransformCatalog {
             } catch let RuntimeError.invalidConfig(_, _, reason) {
                 throw settings.invalid("spec", reason: reason)
             }
+        case "Flatten$Value", "Flatten$Key":
+            return Flatten(part: settings.part, delimiter: settings.value("delimiter") ?? ".")
         default:
             throw settings.invalid(
                 "type", reason: "unknown transform; known: " + transformNames.joined(separator: ", "))
