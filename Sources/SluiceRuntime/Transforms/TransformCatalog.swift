@@ -6,7 +6,7 @@ package enum TransformCatalog {
         "RegexRouter", "InsertField$Value", "InsertField$Key", "ReplaceField$Value", "ReplaceField$Key", "Filter",
         "ValueToKey", "ExtractField$Value", "ExtractField$Key", "HoistField$Value", "HoistField$Key",
         "MaskField$Value", "MaskField$Key", "Cast$Value", "Cast$Key",
-        "Flatten$Value", "Flatten$Key",
+        "Flatten$Value", "Flatten$Key", "TimestampRouter",
     ]
 
     /// The predicate class names.
@@ -67,6 +67,14 @@ package enum TransformCatalog {
                     spec: try Cast.parseSpec(try settings.required("spec", "a spec: one type, or field:type pairs")))
             } catch let RuntimeError.invalidConfig(_, _, reason) {
                 throw settings.invalid("spec", reason: reason)
+            }
+        case "TimestampRouter":
+            do {
+                return try TimestampRouter(
+                    topicFormat: settings.value("topic.format") ?? "${topic}-${timestamp}",
+                    timestampFormat: settings.value("timestamp.format") ?? "yyyyMMdd")
+            } catch let RuntimeError.invalidConfig(_, _, reason) {
+                throw settings.invalid("timestamp.format", reason: reason)
             }
         case "Flatten$Value", "Flatten$Key":
             return Flatten(part: settings.part, delimiter: settings.value("delimiter") ?? ".")
