@@ -1,21 +1,22 @@
 import Foundation
 
 /// Kafka Connect's `Filter`: drops every record its predicate matches (or, with
-/// `negate=true`, every record it does not match).
+/// `negate=true`, every record it does not match); without a predicate, every record.
 public struct Filter: Transformation {
-    /// The condition that selects records to drop.
-    public var predicate: any RecordPredicate
+    /// The condition that selects records to drop, or `nil` to drop them all.
+    public var predicate: (any RecordPredicate)?
     /// Drop the records that do *not* match instead.
     public var negate: Bool
 
     /// Creates the transform.
-    public init(predicate: any RecordPredicate, negate: Bool = false) {
+    public init(predicate: (any RecordPredicate)? = nil, negate: Bool = false) {
         self.predicate = predicate
         self.negate = negate
     }
 
     public func apply(_ record: inout ConnectRecord) throws -> Bool {
-        predicate.test(record) == negate
+        guard let predicate else { return false }
+        return predicate.test(record) == negate
     }
 }
 

@@ -30,17 +30,9 @@ public struct InsertField: Transformation {
 
     public func apply(_ record: inout ConnectRecord) throws -> Bool {
         // Taken out of the record, so `fields` below is the only reference and grows in place.
-        let target = record.take(part)
-        var fields: [ConnectField]
-        switch consume target {
-        case .null:
-            return true  // tombstones pass unchanged, as in Kafka Connect
-        case let .object(taken):
-            fields = taken
-        case let other:
-            record.put(other, part)
-            throw ConversionError.unsupported("InsertField only works on object values without a schema; got a \(other.kindName)")
-        }
+        // Tombstones pass unchanged, as in Kafka Connect.
+        let refusal = "InsertField only works on object values without a schema"
+        guard var fields = try record.takeFields(part, refusal: refusal) else { return true }
         func put(_ name: String?, _ value: @autoclosure () -> ConnectValue) {
             guard let name, !name.isEmpty else { return }
             fields.removeAll { $0.name == name }

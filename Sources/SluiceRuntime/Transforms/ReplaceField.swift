@@ -33,17 +33,8 @@ public struct ReplaceField: Transformation {
     }
 
     public func apply(_ record: inout ConnectRecord) throws -> Bool {
-        let target = record.take(part)
-        let fields: [ConnectField]
-        switch consume target {
-        case .null:
-            return true
-        case let .object(taken):
-            fields = taken
-        case let other:
-            record.put(other, part)
-            throw ConversionError.unsupported("ReplaceField only works on object values without a schema; got a \(other.kindName)")
-        }
+        let refusal = "ReplaceField only works on object values without a schema"
+        guard let fields = try record.takeFields(part, refusal: refusal) else { return true }
         var kept: [ConnectField] = []
         kept.reserveCapacity(fields.count)
         for field in fields where (include.isEmpty || include.contains(field.name)) && !exclude.contains(field.name) {

@@ -40,47 +40,17 @@ public struct TransformChain: Sendable {
 
     /// Builds the chain; every bad setting is reported.
     public init(config: [String: String]) throws {
-        let names = Self.list(config["transforms"])
+        let names = TransformSettings.list(config["transforms"])
         var predicates: [String: any RecordPredicate] = [:]
-        for name in Self.list(config["predicates"]) {
-            let prefix = "predicates.\(name)."
-            let type = config[prefix + "type"] ?? ""
-            switch type.split(separator: ".").last.map(String.init) ?? type {
-            case "TopicNameMatches":
-                predicates[name] = try TopicNameMatches(pattern: config[prefix + "pattern"] ?? "")
-            default:
-                throw RuntimeError.invalidConfig(name: prefix + "type", value: type, reason: "unknown predicate; known: org.apache.kafka.connect.transforms.predicates.TopicNameMatches")
-            }
+        for name in TransformSettings.list(config["predicates"]) {
+            let settings = TransformSettings(prefix: "predicates.\(name).", config: config)
+            predicates[name] = try TransformCatalog.predicate(settings)
         }
         for name in names {
-            let prefix = "transforms.\(name)."
-            let type = config[prefix + "type"] ?? ""
-            let simple = type.split(separator: ".").last.map(String.init) ?? type
-            let transform: any Transformation
-            switch simple {
-            case "RegexRouter":
-                transform = try RegexRouter(regex: config[prefix + "regex"] ?? "", replacement: config[prefix + "replacement"] ?? "")
-            case "InsertField$Value", "InsertField$Key":
-                transform = InsertField(
-                    part: simple.hasSuffix("Key") ? .key : .value, topicField: config[prefix + "topic.field"],
-                    partitionField: config[prefix + "partition.field"], timestampField: config[prefix + "timestamp.field"],
-                    staticField: config[prefix + "static.field"], staticValue: config[prefix + "static.value"])
-            case "ReplaceField$Value", "ReplaceField$Key":
-                transform = ReplaceField(
-                    part: simple.hasSuffix("Key") ? .key : .value,
-                    include: Self.list(config[prefix + "include"] ?? config[prefix + "whitelist"]),
-                    exclude: Self.list(config[prefix + "exclude"] ?? config[prefix + "blacklist"]),
-                    renames: try ReplaceField.parseRenames(config[prefix + "renames"] ?? ""))
-            case "Filter":
-                guard let predicateName = config[prefix + "predicate"], let predicate = predicates[predicateName] else {
-                    throw RuntimeError.invalidConfig(name: prefix + "predicate", value: config[prefix + "predicate"] ?? "", reason: "Filter needs a predicate defined under predicates")
-                }
-                transform = Filter(predicate: predicate, negate: (config[prefix + "negate"] ?? "false") == "true")
-            default:
-                throw RuntimeError.invalidConfig(
-                    name: prefix + "type", value: type,
-                    reason: "unknown transform; known: RegexRouter, InsertField$Value, InsertField$Key, ReplaceField$Value, ReplaceField$Key, Filter")
-            }
+            let settings = TransformSettings(prefix: "transforms.\(name).", config: config)
+            let prefix = settings.prefix
+            let simple = settings.simpleType
+            let transform = try TransformCatalog.transform(settings, predicates: predicates)
             var step = Step(transform: transform, predicate: nil, negate: false)
             if simple != "Filter", let predicateName = config[prefix + "predicate"] {
                 guard let predicate = predicates[predicateName] else {
@@ -122,9 +92,5 @@ public struct TransformChain: Sendable {
             if try !step.transform.splice(&record) { return false }
         }
         return true
-    }
-
-    private static func list(_ text: String?) -> [String] {
-        (text ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }

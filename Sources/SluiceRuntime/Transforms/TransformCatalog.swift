@@ -1,0 +1,99 @@
+/// The transforms and predicates Sluice knows, by Kafka Connect's class names
+/// (`org.apache.kafka.connect.transforms.X`, or `X` alone), built from their settings.
+package enum TransformCatalog {
+    /// The transform class names, as listed in an error for an unknown one.
+    package static let transformNames = [
+        "RegexRouter", "InsertField$Value", "InsertField$Key", "ReplaceField$Value", "ReplaceField$Key", "Filter",
+        "ValueToKey", "ExtractField$Value", "ExtractField$Key", "HoistField$Value", "HoistField$Key",
+        "MaskField$Value", "MaskField$Key", "Cast$Value", "Cast$Key",
+        "Flatten$Value", "Flatten$Key", "TimestampRouter",
+    ]
+
+    /// The predicate class names.
+    package static let predicateNames = [
+        "org.apache.kafka.connect.transforms.predicates.TopicNameMatches",
+        "org.apache.kafka.connect.transforms.predicates.RecordIsTombstone",
+    ]
+
+    /// Builds the transform that `settings` describes.
+    /// - Parameter predicates: the connector's predicates by name, for `Filter`.
+    /// - Throws: ``RuntimeError/invalidConfig(name:value:reason:)`` for an unknown class or a bad setting.
+    package static func transform(_ settings: TransformSettings, predicates: [String: any RecordPredicate]) throws
+        -> any Transformation
+    {
+        switch settings.simpleType {
+        case "RegexRouter":
+            return try RegexRouter(
+                regex: settings.value("regex") ?? "", replacement: settings.value("replacement") ?? "")
+        case "InsertField$Value", "InsertField$Key":
+            return InsertField(
+                part: settings.part, topicField: settings.value("topic.field"),
+                partitionField: settings.value("partition.field"),
+                timestampField: settings.value("timestamp.field"), staticField: settings.value("static.field"),
+                staticValue: settings.value("static.value"))
+        case "ReplaceField$Value", "ReplaceField$Key":
+            return ReplaceField(
+                part: settings.part,
+                include: TransformSettings.list(settings.value("include") ?? settings.value("whitelist")),
+                exclude: TransformSettings.list(settings.value("exclude") ?? settings.value("blacklist")),
+                renames: try ReplaceField.parseRenames(settings.value("renames") ?? ""))
+        case "Filter":
+            guard let predicateName = settings.value("predicate") else { return Filter() }
+            guard let predicate = predicates[predicateName] else {
+                throw settings.invalid("predicate", reason: "no such predicate under predicates")
+            }
+            return Filter(predicate: predicate, negate: settings.value("negate") == "true")
+        case "ValueToKey":
+            return ValueToKey(fields: try settings.requiredList("fields", "the value's fields that make up the key"))
+        case "ExtractField$Value", "ExtractField$Key":
+            return ExtractField(part: settings.part, field: try settings.required("field", "the field to extract"))
+        case "HoistField$Value", "HoistField$Key":
+            return HoistField(
+                part: settings.part, field: try settings.required("field", "the name of the field to wrap in"))
+        case "MaskField$Value", "MaskField$Key":
+            let replacement = settings.value("replacement")
+            if let replacement, replacement.isEmpty {
+                throw settings.invalid(
+                    "replacement",
+                    reason: "an empty replacement is not allowed; leave replacement out to mask with empty values")
+            }
+            return MaskField(
+                part: settings.part, fields: try settings.requiredList("fields", "the fields to mask"),
+                replacement: replacement)
+        case "Cast$Value", "Cast$Key":
+            do {
+                return Cast(
+                    part: settings.part,
+                    spec: try Cast.parseSpec(try settings.required("spec", "a spec: one type, or field:type pairs")))
+            } catch let RuntimeError.invalidConfig(_, _, reason) {
+                throw settings.invalid("spec", reason: reason)
+            }
+        case "TimestampRouter":
+            do {
+                return try TimestampRouter(
+                    topicFormat: settings.value("topic.format") ?? "${topic}-${timestamp}",
+                    timestampFormat: settings.value("timestamp.format") ?? "yyyyMMdd")
+            } catch let RuntimeError.invalidConfig(_, _, reason) {
+                throw settings.invalid("timestamp.format", reason: reason)
+            }
+        case "Flatten$Value", "Flatten$Key":
+            return Flatten(part: settings.part, delimiter: settings.value("delimiter") ?? ".")
+        default:
+            throw settings.invalid(
+                "type", reason: "unknown transform; known: " + transformNames.joined(separator: ", "))
+        }
+    }
+
+    /// Builds the predicate that `settings` describes.
+    package static func predicate(_ settings: TransformSettings) throws -> any RecordPredicate {
+        switch settings.simpleType {
+        case "TopicNameMatches":
+            return try TopicNameMatches(pattern: settings.value("pattern") ?? "")
+        case "RecordIsTombstone":
+            return RecordIsTombstone()
+        default:
+            throw settings.invalid(
+                "type", reason: "unknown predicate; known: " + predicateNames.joined(separator: ", "))
+        }
+    }
+}
