@@ -78,6 +78,11 @@ public protocol SourceTask: AnyObject {
     func sourceOffset(of batch: RecordBatch) -> SourceOffset?
     /// What the bytes the task writes mean, for converters and transforms.
     var valueFormat: SourceValueFormat { get }
+    /// What the bytes a task started with `config` will write mean. The runner asks
+    /// this before the task starts (it sets up converters and transforms first), so a
+    /// task whose format depends on its config answers from `config`; by default,
+    /// ``valueFormat``.
+    func valueFormat(for config: [String: String]) -> SourceValueFormat
 }
 
 extension SourceTask {
@@ -93,4 +98,6 @@ extension SourceTask {
     public func sourceOffset(of batch: RecordBatch) -> SourceOffset? { SourceOffset(batch.sourceOffset) }
     /// Opaque bytes.
     public var valueFormat: SourceValueFormat { .bytes }
+    /// ``valueFormat``, whatever the config.
+    public func valueFormat(for config: [String: String]) -> SourceValueFormat { valueFormat }
 }

@@ -120,7 +120,7 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
         let connector = context.connectorName
         retry = try RetryPolicy(config: context.config)
         let processor = try SourceRecordProcessor(
-            topic: topic, format: task.valueFormat, config: context.config,
+            topic: topic, format: task.valueFormat(for: context.config), config: context.config,
             connectorName: context.connectorName, taskID: context.taskID)
         self.processor = processor.isNeeded ? processor : nil
         mode = settings.mode.resolved(converting: processor.isNeeded)
@@ -131,7 +131,7 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
                 batchCount: Self.laneBatchCount, arenaBytes: settings.batchBytes, maxRecords: settings.maxRecordsPerBatch)
             laneConversion = (
                 try SourceRecordProcessor(
-                    topic: topic, format: task.valueFormat, config: context.config,
+                    topic: topic, format: task.valueFormat(for: context.config), config: context.config,
                     connectorName: context.connectorName, taskID: context.taskID),
                 pool)
             lanePool = pool

@@ -66,6 +66,11 @@ public final class DatagenTask: SourceTask {
     /// Binary values are opaque bytes; `value.format=json` values are JSON objects.
     public var valueFormat: SourceValueFormat { config.valueFormat == "json" ? .json : .bytes }
 
+    /// `value.format` of `config`: the runner asks before the task has started.
+    public func valueFormat(for config: [String: String]) -> SourceValueFormat {
+        config["value.format"] == "json" ? .json : .bytes
+    }
+
     /// When the rate limit started counting.
     private var rateStart: UInt64 = 0
 
