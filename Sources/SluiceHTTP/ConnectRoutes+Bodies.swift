@@ -26,18 +26,51 @@ extension ConnectRoutes {
         return json
     }
 
+    /// One setting as Kafka Connect's `ConfigKeyInfo`: what `GET /connector-plugins/{plugin}/config`
+    /// lists and the validate endpoint's `definition`. `order` is the setting's place in the
+    /// connector's definition (the common settings first).
+    func definitionJSON(_ key: ConfigDef.Key, order: Int) -> [String: Any] {
+        [
+            "name": key.name, "type": key.type.rawValue.uppercased(), "required": key.defaultValue == nil,
+            "default_value": key.defaultValue as Any? ?? NSNull(), "importance": key.defaultValue == nil ? "HIGH" : "MEDIUM",
+            "documentation": key.documentation, "group": order < ConnectorConfig.definition.keys.count ? "Common" : "Connector",
+            "order": order + 1, "width": "NONE", "display_name": key.name, "dependents": [String](),
+        ]
+    }
+
+    /// The plugins `GET /connector-plugins` lists: the connectors, and with
+    /// `connectorsOnly=false` also the transforms, predicates, converters and header
+    /// converters, each with Kafka Connect's class name and type.
+    func pluginsJSON(connectorsOnly: Bool) -> [[String: Any]] {
+        var plugins: [(String, String)] = herder.plugins.map { ($0.className, $0.type.rawValue) }
+        if !connectorsOnly {
+            plugins += TransformCatalog.transformNames.map { ("org.apache.kafka.connect.transforms." + $0, "transformation") }
+            plugins += TransformCatalog.predicateNames.map { ($0, "predicate") }
+            plugins += Self.converterClasses.map { ($0, "converter") }
+            plugins += Self.headerConverterClasses.map { ($0, "header_converter") }
+        }
+        return plugins.map { ["class": $0.0, "type": $0.1, "version": SluiceVersion.current] }
+    }
+
+    /// The converters `key.converter` and `value.converter` take, by Kafka's class names.
+    static let converterClasses = [
+        "org.apache.kafka.connect.converters.ByteArrayConverter", "org.apache.kafka.connect.json.JsonConverter",
+        "org.apache.kafka.connect.storage.StringConverter",
+    ]
+
+    /// The header converters accepted (``HeaderConverterSetting``).
+    static let headerConverterClasses = [
+        "org.apache.kafka.connect.converters.ByteArrayConverter", "org.apache.kafka.connect.storage.SimpleHeaderConverter",
+        "org.apache.kafka.connect.storage.StringConverter",
+    ]
+
     func validationJSON(plugin: String, definition: [ConfigDef.Key], config: [String: String], problems: [ConfigProblem]) -> [String: Any] {
         var configs: [[String: Any]] = []
         var seen = Set<String>()
         for (order, key) in definition.enumerated() where seen.insert(key.name).inserted {
             let errors = problems.filter { $0.name == key.name }.map(\.message)
             configs.append([
-                "definition": [
-                    "name": key.name, "type": key.type.rawValue.uppercased(), "required": key.defaultValue == nil,
-                    "default_value": key.defaultValue as Any? ?? NSNull(), "importance": key.defaultValue == nil ? "HIGH" : "MEDIUM",
-                    "documentation": key.documentation, "group": order < ConnectorConfig.definition.keys.count ? "Common" : "Connector",
-                    "order_in_group": order + 1, "width": "NONE", "display_name": key.name, "dependents": [String](),
-                ] as [String: Any],
+                "definition": definitionJSON(key, order: order),
                 "value": [
                     "name": key.name, "value": config[key.name].map { ConfigDef.isSecret(key) ? "[hidden]" : $0 } as Any? ?? NSNull(),
                     "recommended_values": key.allowed, "errors": errors, "visible": true,

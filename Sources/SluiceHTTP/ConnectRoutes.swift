@@ -223,8 +223,18 @@ struct ConnectRoutes: Sendable {
                 return JSONResponse.make(.ok, ["message": "The offsets for this connector have been reset successfully"])
             }
         }
-        on(.get, "/connector-plugins") { _, _ in
-            JSONResponse.make(.ok, herder.plugins.map { ["class": $0.className, "type": $0.type.rawValue, "version": SluiceVersion.current] })
+        on(.get, "/connector-plugins") { request, _ in
+            JSONResponse.make(.ok, pluginsJSON(connectorsOnly: request.uri.queryParameters.get("connectorsOnly") != "false"))
+        }
+        on(.get, "/connector-plugins/:plugin/config") { _, context in
+            let plugin = try context.parameters.require("plugin")
+            return await respond {
+                guard let definition = try? herder.configDefinition(of: plugin) else {
+                    return JSONResponse.error(.notFound, "Unknown connector plugin \(plugin): GET /connector-plugins lists the connector plugins, whose settings this endpoint lists")
+                }
+                var seen = Set<String>()
+                return JSONResponse.make(.ok, definition.enumerated().filter { seen.insert($0.element.name).inserted }.map { definitionJSON($0.element, order: $0.offset) })
+            }
         }
         on(.put, "/connector-plugins/:plugin/config/validate") { request, context in
             let plugin = try context.parameters.require("plugin")

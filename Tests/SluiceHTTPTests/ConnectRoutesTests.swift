@@ -168,6 +168,21 @@ struct ConnectRoutesTests {
         try await withRoutes { client, _ in
             let plugins = Self.any(try await client.execute(uri: "/connector-plugins", method: .get)) as? [[String: Any]] ?? []
             #expect(plugins.contains { $0["class"] as? String == "datagen" && $0["type"] as? String == "source" })
+            #expect(plugins.allSatisfy { $0["type"] as? String == "source" || $0["type"] as? String == "sink" })
+            let all = Self.any(try await client.execute(uri: "/connector-plugins?connectorsOnly=false", method: .get)) as? [[String: Any]] ?? []
+            func has(_ className: String, _ type: String) -> Bool { all.contains { $0["class"] as? String == className && $0["type"] as? String == type } }
+            #expect(has("org.apache.kafka.connect.transforms.Cast$Value", "transformation"))
+            #expect(has("org.apache.kafka.connect.transforms.predicates.RecordIsTombstone", "predicate"))
+            #expect(has("org.apache.kafka.connect.json.JsonConverter", "converter"))
+            #expect(has("org.apache.kafka.connect.storage.SimpleHeaderConverter", "header_converter"))
+            #expect(all.count > plugins.count)
+            let keys = Self.any(try await client.execute(uri: "/connector-plugins/datagen/config", method: .get)) as? [[String: Any]] ?? []
+            #expect(keys.first?["name"] as? String == "name" && keys.first?["order"] as? Int == 1)
+            #expect(keys.contains { $0["name"] as? String == "max.records.per.sec" && $0["group"] as? String == "Connector" })
+            #expect(Set(keys.compactMap { $0["name"] as? String }).count == keys.count)
+            let unknown = try await client.execute(uri: "/connector-plugins/NoSuchConnector/config", method: .get)
+            #expect(unknown.status == .notFound)
+            #expect(String(buffer: unknown.body).contains("Unknown connector plugin NoSuchConnector"))
             let validated = Self.object(try await client.execute(
                 uri: "/connector-plugins/datagen/config/validate", method: .put, body: Self.json(["tasks.max": "zero"])))
             #expect((validated["error_count"] as? Int ?? 0) >= 1)
