@@ -160,6 +160,7 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
 
     private func runLoop() {
         var lastFlush = MonotonicClock.nanoseconds()
+        var lastRecheck: UInt64 = 0
         while running.load(ordering: .acquiring) {
             usleep(10_000)
             if lock.withLock({ state.membershipLost }) {
@@ -178,7 +179,12 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
             }
             for change in changes { handle(change) }
             superviseTasks()
-            recheckMonitoredConnectors()
+            // Rechecks are due every table.poll.interval.ms (a minute by default): looking
+            // four times a second spares comparing every connector's config each 10 ms tick.
+            if MonotonicClock.nanoseconds() - lastRecheck >= 250_000_000 {
+                lastRecheck = MonotonicClock.nanoseconds()
+                recheckMonitoredConnectors()
+            }
             if MonotonicClock.nanoseconds() - lastFlush >= UInt64(config.base.flushIntervalMs) * 1_000_000 {
                 lastFlush = MonotonicClock.nanoseconds()
                 flushOffsets()
