@@ -223,6 +223,25 @@ struct ConnectRoutes: Sendable {
                 return JSONResponse.make(.ok, ["message": "The offsets for this connector have been reset successfully"])
             }
         }
+        // KIP-558: the topics a connector's tasks used, and their reset.
+        on(.get, "/connectors/:name/topics") { _, context in
+            let name = try Self.connectorName(context)
+            return await respond {
+                guard let activeTopics = herder.activeTopics else { return JSONResponse.error(.forbidden, "Topic tracking is disabled.") }
+                _ = try herder.connectorConfig(name)
+                return JSONResponse.make(.ok, [name: ["topics": activeTopics.topics(of: name)]])
+            }
+        }
+        on(.put, "/connectors/:name/topics/reset") { _, context in
+            let name = try Self.connectorName(context)
+            return await respond {
+                guard let activeTopics = herder.activeTopics else { return JSONResponse.error(.forbidden, "Topic tracking is disabled.") }
+                guard herder.topicTrackingAllowsReset else { return JSONResponse.error(.forbidden, "Topic tracking reset is disabled.") }
+                _ = try herder.connectorConfig(name)
+                activeTopics.reset(name)
+                return JSONResponse.empty(.accepted)
+            }
+        }
         on(.get, "/connector-plugins") { request, _ in
             JSONResponse.make(.ok, pluginsJSON(connectorsOnly: request.uri.queryParameters.get("connectorsOnly") != "false"))
         }

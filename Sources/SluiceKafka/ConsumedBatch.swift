@@ -35,6 +35,22 @@ public final class ConsumedBatch: @unchecked Sendable {
         count = 0
     }
 
+    /// The distinct topics of the records held, in first-seen order. Records are
+    /// compared by librdkafka's topic handle, so only a topic's first record costs
+    /// a String.
+    public var topics: [String] {
+        var handles: [OpaquePointer] = []
+        var names: [String] = []
+        for i in 0..<count {
+            guard let message = messages[i], message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR,
+                let handle = message.pointee.rkt, handles.last != handle, !handles.contains(handle)
+            else { continue }
+            handles.append(handle)
+            names.append(String(cString: rd_kafka_topic_name(handle)))
+        }
+        return names
+    }
+
     /// The message at `position` (`0..<count`).
     public subscript(position: Int) -> ConsumedRecord {
         precondition(position >= 0 && position < count, "message index out of range")

@@ -50,6 +50,10 @@ public protocol Herder: AnyObject, Sendable {
     var generation: Int32 { get }
     /// Whether a rebalance is under way (never, in standalone mode).
     var isRebalancing: Bool { get }
+    /// The topics each connector used (KIP-558), or `nil` with `topic.tracking.enable=false`.
+    var activeTopics: ActiveTopics? { get }
+    /// Whether REST may reset a connector's topics (`topic.tracking.allow.reset`).
+    var topicTrackingAllowsReset: Bool { get }
 }
 
 /// A connector's kind.
@@ -88,6 +92,12 @@ public struct ConnectorStatus: Sendable, Equatable {
 extension Herder {
     /// Every override allowed (Kafka Connect's default), for herders without a worker config.
     public var clientOverridePolicy: ClientOverridePolicy { .all }
+
+    /// No topic tracking, for herders without a worker config.
+    public var activeTopics: ActiveTopics? { nil }
+
+    /// No resets, for herders without a worker config.
+    public var topicTrackingAllowsReset: Bool { false }
 
     /// Creates (`mustBeNew`) or replaces a connector's config; a new one starts.
     /// - Returns: whether the connector was created.

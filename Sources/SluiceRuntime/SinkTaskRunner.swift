@@ -30,6 +30,8 @@ public final class SinkTaskRunner: TaskRunner, @unchecked Sendable {
         public var waitingNoticeMs = 10_000
         /// Where those notices go (the worker's log).
         public var log: (@Sendable (String) -> Void)?
+        /// Where the topics of consumed records are recorded (KIP-558), if anywhere.
+        public var activeTopics: ActiveTopics?
         /// Default settings.
         public init() {}
     }
@@ -155,6 +157,10 @@ public final class SinkTaskRunner: TaskRunner, @unchecked Sendable {
                     }
                 }
                 if got > 0 {
+                    if let activeTopics = settings.activeTopics {
+                        let id = ConnectorTaskID(connector: context.connectorName, task: context.taskID)
+                        for topic in batch.topics { activeTopics.observe(id, topic: topic) }
+                    }
                     let start = MonotonicClock.nanoseconds()
                     if let processor {
                         let records = try processor.convert(batch, deadLetter: sendToDeadLetters)

@@ -46,6 +46,8 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
         /// `task.shutdown.graceful.timeout.ms`): records not acknowledged by then are
         /// not committed, so they are sent again after a restart.
         public var shutdownTimeoutMs: Int = 5_000
+        /// Where the topics of acknowledged batches are recorded (KIP-558), if anywhere.
+        public var activeTopics: ActiveTopics?
 
         /// Default settings.
         public init() {}
@@ -139,8 +141,15 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
             laneConversion = nil
             lanePool = nil
         }
+        let activeTopics = settings.activeTopics
+        let taskID = ConnectorTaskID(connector: connector, task: context.taskID)
+        let deadLetterTopic = processor.deadLetterTopic
         let committer = OrderedBatchCommitter(
             commit: { batch in
+                if let activeTopics, batch.count > 0 {
+                    let used = batch.topic ?? topic
+                    if used != deadLetterTopic { activeTopics.observe(taskID, topic: used) }
+                }
                 let offset = batch.sourceOffset >= 0 ? task.sourceOffset(of: batch) : nil
                 task.commit(batch: batch)
                 if let offsets, let offset, let name = task.sourcePartitionName(batch.sourcePartition) {

@@ -77,6 +77,8 @@ extension StandaloneWorker {
             connectors[name] = nil
             for id in runners.keys where id.connector == name { runners[id] = nil }
         }
+        // As Kafka Connect: a deleted connector's topics are forgotten.
+        activeTopics?.reset(name)
     }
 
     /// Pauses (tasks stopped, shown PAUSED), resumes, or stops (no tasks) a connector.

@@ -49,6 +49,10 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
     private var monitor: PinnedThread?
     private let fatal = Mutex<(any Error)?>(nil)
     private let log: @Sendable (String) -> Void
+    /// The topics each connector used (KIP-558), or `nil` with `topic.tracking.enable=false`.
+    public let activeTopics: ActiveTopics?
+    /// Whether REST may reset them (`topic.tracking.allow.reset`).
+    public var topicTrackingAllowsReset: Bool { config.topicTrackingAllowsReset }
 
     /// Why the worker cannot go on (offsets that could not be written for longer than
     /// `offset.flush.timeout.ms`), if so: its owner should stop it and exit non-zero.
@@ -68,7 +72,11 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
         self.registry = registry
         self.resolver = resolver
         offsetFile = try config.offsetsPath.map { try OffsetFile(path: $0) }
-        worker = Worker(settings: Worker.Settings(config: config), registry: registry, offsets: offsetFile, resolver: resolver, log: log)
+        // As Kafka Connect's standalone mode, the topics are kept in memory only.
+        activeTopics = config.topicTrackingEnabled ? ActiveTopics() : nil
+        var settings = Worker.Settings(config: config)
+        settings.activeTopics = activeTopics
+        worker = Worker(settings: settings, registry: registry, offsets: offsetFile, resolver: resolver, log: log)
     }
 
     /// Adds a connector from a config file (``putConnector(_:config:mustBeNew:initialState:)``).

@@ -44,6 +44,8 @@ public final class Worker: Sendable {
         /// What connector configs may override of their tasks' clients; a task whose
         /// config breaks it does not start.
         public var clientOverridePolicy: ClientOverridePolicy = .all
+        /// Where tasks record the topics they use (`topic.tracking.enable`); `nil`: not recorded.
+        public var activeTopics: ActiveTopics?
 
         /// The settings a worker file gives.
         public init(config: WorkerConfig) {
@@ -153,6 +155,7 @@ public final class Worker: Sendable {
             var source = settings.source
             source.taskCPU = cpu
             source.laneCPU = settings.laneCPUOffset.map { settings.cpus.cpu(forThread: thread + $0) }
+            source.activeTopics = settings.activeTopics
             let runner = try SourceTaskRunner(
                 task: make().makeTask(), context: context, topic: config["topic"] ?? id.connector,
                 producerConfiguration: ClientOverridePolicy.applied(to: settings.producer, client: "producer", config: config),
@@ -168,6 +171,7 @@ public final class Worker: Sendable {
             sink.taskCPU = cpu
             sink.flushIntervalMs = settings.flushIntervalMs
             sink.log = log
+            sink.activeTopics = settings.activeTopics
             return try SinkTaskRunner(
                 task: make().makeTask(), context: context, topics: SinkTopics.subscription(from: config),
                 consumerConfiguration: ClientOverridePolicy.applied(to: settings.consumer, client: "consumer", config: config),

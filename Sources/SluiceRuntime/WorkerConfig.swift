@@ -17,6 +17,7 @@ import SluiceKafka
 /// | `key.converter`, `value.converter` (and their `.` options) | every connector's converters unless it names its own (``ConverterDefaults``) | — |
 /// | `connector.client.config.override.policy` | which `producer.override.*`/`consumer.override.*` connectors may set: `All`, `None`, `Principal` (``ClientOverridePolicy``) | All |
 /// | `header.converter` | SimpleHeaderConverter, StringConverter or ByteArrayConverter (header bytes unchanged); others refused (``HeaderConverterSetting``) | SimpleHeaderConverter |
+/// | `topic.tracking.enable`, `topic.tracking.allow.reset` | record the topics each connector uses (KIP-558), and let REST reset them | true, true |
 /// | `exactly.once.source.support` | `disabled` or `preparing`; `enabled` is refused (``ExactlyOnceSupport``) | disabled |
 public struct WorkerConfig: Sendable {
     /// The Kafka cluster (`bootstrap.servers`).
@@ -45,6 +46,10 @@ public struct WorkerConfig: Sendable {
     /// What connector configs may override of their tasks' clients
     /// (`connector.client.config.override.policy`).
     public var clientOverridePolicy: ClientOverridePolicy = .all
+    /// Whether tasks record the topics they use (`topic.tracking.enable`, KIP-558).
+    public var topicTrackingEnabled = true
+    /// Whether `PUT /connectors/{name}/topics/reset` may forget them (`topic.tracking.allow.reset`).
+    public var topicTrackingAllowsReset = true
     /// Java client settings translated to librdkafka's or skipped (``JavaClientSettings``),
     /// one line each, for the worker to log at start.
     public var notices: [String] = []
@@ -126,6 +131,20 @@ public struct WorkerConfig: Sendable {
                 problems.append(ConfigProblem(name: "\(label).\(name)", value: value, message: "Invalid value \(value) for configuration \(label).\(name): \(reason)"))
             }
         }
+        topicTrackingEnabled = Self.flag("topic.tracking.enable", in: properties, default: true, problems: &problems)
+        topicTrackingAllowsReset = Self.flag("topic.tracking.allow.reset", in: properties, default: true, problems: &problems)
         if !problems.isEmpty { throw RuntimeError.invalidConnectorConfig(connector: "worker", problems: problems) }
+    }
+
+    /// A boolean setting: `true` or `false` in any case, as Kafka's `ConfigDef` reads them.
+    private static func flag(_ key: String, in properties: [String: String], default value: Bool, problems: inout [ConfigProblem]) -> Bool {
+        guard let text = properties[key] else { return value }
+        switch text.lowercased() {
+        case "true": return true
+        case "false": return false
+        default:
+            problems.append(ConfigProblem(name: key, value: text, message: "Invalid value \(text) for configuration \(key): Expected value to be either true or false"))
+            return value
+        }
     }
 }

@@ -218,6 +218,26 @@ struct RestAPITests {
         #expect(try eventually(seconds: 30) { try taskStates(first, "starts-paused") == ["PAUSED"] }, "a patch keeps the connector paused")
         let missing = try RestClient.call("PATCH", second.url + "connectors/nope/config", json: ["tasks.max": 1])
         #expect(missing.status == 404, "\(missing.text)")
+
+        // KIP-558: the topics a connector used, which every worker learns from the status topic.
+        func topics(_ worker: WorkerProcess) throws -> [String]? {
+            (try RestClient.call("GET", worker.url + "connectors/tracked/topics").object["tracked"] as? [String: Any])?["topics"] as? [String]
+        }
+        #expect(try RestClient.call("POST", first.url + "connectors", json: datagen("tracked")).status == 201)
+        for worker in [first, second] {
+            #expect(try eventually(seconds: 30) { try topics(worker) == ["gen-out"] }, "\(worker.log)")
+        }
+        #expect(try RestClient.call("PUT", second.url + "connectors/tracked/stop").status == 204)
+        // Reset once the tasks are gone from both workers (a task still stopping records its topic again).
+        #expect(try eventually(seconds: 30) {
+            try [first, second].allSatisfy { worker in
+                try !RestClient.call("GET", worker.url + "metrics").text.contains("source_record_poll_total{connector=\"tracked\"")
+            }
+        })
+        #expect(try RestClient.call("PUT", second.url + "connectors/tracked/topics/reset").status == 202)
+        for worker in [first, second] {
+            #expect(try eventually(seconds: 30) { try topics(worker) == [] }, "the reset reaches every worker: \(worker.log)")
+        }
     }
 
     @Test("a config change made during a rebalance waits for it and succeeds instead of answering 409")

@@ -21,9 +21,15 @@ final class FakeHerder: Herder, Sendable {
     /// When set, config changes answer as a follower whose leader is at this URL.
     let leaderURL = Mutex<String?>(nil)
 
-    init(registry: ConnectorRegistry, metrics: WorkerMetrics = WorkerMetrics()) {
+    /// Topics "tasks" used; tests record them directly.
+    let activeTopics: ActiveTopics?
+    let topicTrackingAllowsReset: Bool
+
+    init(registry: ConnectorRegistry, metrics: WorkerMetrics = WorkerMetrics(), topicTracking: Bool = true, allowReset: Bool = true) {
         self.registry = registry
         self.metrics = metrics
+        activeTopics = topicTracking ? ActiveTopics() : nil
+        topicTrackingAllowsReset = allowReset
     }
 
     var assignedTasks: [ConnectorTaskID] {

@@ -72,7 +72,7 @@ struct HerderPlanTests {
         #expect(trace.contains("were not written"))
     }
 
-    @Test("a deleted connector: its tasks stop, its statuses go, the leader rebalances")
+    @Test("a deleted connector: its tasks stop, its statuses and active topics go, the leader rebalances")
     func deleted() {
         var statuses = ClusterStatus()
         let record = ClusterStatus.taskRecord(topic: "s", task: Self.id("c", 3), status: StatusEntry(state: .running, workerID: "w", generation: 1))
@@ -81,7 +81,7 @@ struct HerderPlanTests {
             for: .configChanged(.connectorDeleted("c")),
             in: Self.view(leader: true, connectors: ["c"], running: [Self.id("c", 1), Self.id("d", 0)], statuses: statuses))
         #expect(actions == [
-            .stopTasks([Self.id("c", 1)], status: nil), .forgetComputedTaskConfigs("c"), .deleteConnectorStatus("c"),
+            .stopTasks([Self.id("c", 1)], status: nil), .forgetComputedTaskConfigs("c"), .resetActiveTopics("c"), .deleteConnectorStatus("c"),
             .deleteTaskStatuses([Self.id("c", 3)]), .requestRejoin,
         ])
     }

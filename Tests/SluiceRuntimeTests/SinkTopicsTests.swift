@@ -85,10 +85,12 @@ struct SinkTopicsTests {
     }
 }
 
-/// A sink connector with no settings of its own, for validation tests.
+/// A sink connector with no settings of its own, for validation tests; its one
+/// task gets the connector's config (so it reads the connector's topics).
 final class TopicSinkConnector: SinkConnector {
     let configDef = ConfigDef()
-    func start(config: [String: String]) throws {}
-    func taskConfigs(maxTasks: Int) -> [[String: String]] { [[:]] }
+    private var config: [String: String] = [:]
+    func start(config: [String: String]) throws { self.config = config }
+    func taskConfigs(maxTasks: Int) -> [[String: String]] { [config] }
     func makeTask() -> SinkTask { TopicRecordingSink() }
 }

@@ -148,6 +148,7 @@ extension DistributedHerder {
                 writeStatus([ClusterStatus.connectorRecord(topic: config.statusTopic, name: name, status: nil)])
             case let .reportConnector(name, status, trace):
                 writeStatus([connectorStatusRecord(name, status ?? connectorState(name), trace: trace)])
+            case let .resetActiveTopics(name): activeTopics?.reset(name)
             case let .forgetComputedTaskConfigs(name): lock.withLock { state.taskConfigCache[name] = nil }
             case let .storeTaskConfigs(name, always): reconfigure(name, always: always)
             case .storeMissingTaskConfigs: reconfigureMissing()

@@ -47,6 +47,28 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
     public let worker: Worker
     /// Counters for `/metrics`.
     public var metrics: WorkerMetrics { worker.metrics }
+    /// The topics each connector used (KIP-558), kept in the status topic as Kafka
+    /// Connect keeps them; `nil` with `topic.tracking.enable=false`.
+    public let activeTopics: ActiveTopics?
+    /// Whether REST may reset them (`topic.tracking.allow.reset`).
+    public var topicTrackingAllowsReset: Bool { config.base.topicTrackingAllowsReset }
+
+    /// Active topics whose changes are written to the status topic, in order, off the
+    /// task threads that find them (a write waits for Kafka's acknowledgement).
+    private static func statusTopicBackedTopics(
+        config: DistributedWorkerConfig, producer: MessageProducer, log: @escaping @Sendable (String) -> Void
+    ) -> ActiveTopics {
+        let queue = DispatchQueue(label: "sluice-active-topics")
+        let statusTopic = config.statusTopic
+        return ActiveTopics { entry, topic, connector in
+            let message = MessageProducer.Message(
+                topic: statusTopic, key: Array(ActiveTopics.statusKey(topic: topic, connector: connector).utf8),
+                value: entry.map(ActiveTopics.statusValue))
+            queue.async {
+                do { try producer.send([message]) } catch { log("writing the active topic \(topic) of connector \(connector) failed: \(error)") }
+            }
+        }
+    }
 
     /// Creates a worker; nothing runs until ``start()``.
     /// - Parameters:
@@ -65,7 +87,10 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
         url = "http://\(host):\(port)/"
         producer = try MessageProducer(configuration: config.clientConfiguration)
         offsets = KafkaOffsetStore(topic: config.offsetTopic, producer: producer)
-        worker = Worker(settings: Worker.Settings(config: config.base), registry: registry, offsets: offsets, resolver: config.resolver, log: log)
+        activeTopics = config.base.topicTrackingEnabled ? Self.statusTopicBackedTopics(config: config, producer: producer, log: log) : nil
+        var workerSettings = Worker.Settings(config: config.base)
+        workerSettings.activeTopics = activeTopics
+        worker = Worker(settings: workerSettings, registry: registry, offsets: offsets, resolver: config.resolver, log: log)
         var settings = GroupMember.Settings(groupID: config.groupID, bootstrapServers: config.base.bootstrapServers)
         settings.sessionTimeoutMs = config.sessionTimeoutMs
         settings.heartbeatIntervalMs = config.heartbeatIntervalMs
@@ -93,7 +118,9 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
         ) { [unowned self] topic, entry in
             switch topic {
             case .config: ingestConfig(entry)
-            case .status: lock.withLock { state.statuses.apply(entry) }
+            case .status:
+                if let key = entry.key, activeTopics?.apply(key: String(decoding: key, as: UTF8.self), value: entry.value) == true { return }
+                lock.withLock { state.statuses.apply(entry) }
             case .offsets: offsets.apply(entry)
             }
         }

@@ -38,6 +38,8 @@ enum HerderAction: Equatable {
     case deleteTaskStatuses([ConnectorTaskID])
     /// Delete this connector's status (a tombstone).
     case deleteConnectorStatus(String)
+    /// Forget the topics a deleted connector used (tombstones in the status topic).
+    case resetActiveTopics(String)
     /// Record the connector's state (`state`, or the one its config gives when nil).
     case reportConnector(String, state: StatusState?, trace: String?)
     /// Forget the task configs this worker computed for the connector.
@@ -108,6 +110,8 @@ enum HerderPlan {
             let running = mine(name, in: view.running)
             if !running.isEmpty { actions.append(.stopTasks(running, status: nil)) }
             actions.append(.forgetComputedTaskConfigs(name))
+            // After this worker's tasks stopped, so none of them records a topic again.
+            if !running.isEmpty || view.ownedConnectors.contains(name) { actions.append(.resetActiveTopics(name)) }
             if view.ownedConnectors.contains(name) {
                 actions.append(.deleteConnectorStatus(name))
                 let known = mine(name, in: view.statuses.tasks.keys)
