@@ -187,7 +187,7 @@ struct ConnectRoutes: Sendable {
             let name = try Self.connectorName(context)
             return await respond {
                 guard try herder.connectorType(name) == .source else {
-                    throw HerderError.badRequest("Sink connector offsets are the committed offsets of the consumer group connect-\(name); read them with Kafka's consumer group tools")
+                    return JSONResponse.make(.ok, ["offsets": try herder.sinkOffsets(name).map(SinkConnectorOffsets.json)])
                 }
                 let offsets = try herder.committedOffsets(name).sorted { $0.key < $1.key }.map { partition, offset -> [String: Any] in
                     ["partition": SourcePartitionName.object(partition), "offset": offset.jsonObject]

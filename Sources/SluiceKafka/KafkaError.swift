@@ -16,6 +16,8 @@ public enum KafkaError: Error, Equatable, CustomStringConvertible {
     case consumeFailed(reason: String)
     /// A topic or partition request failed.
     case topicFailed(topic: String, reason: String)
+    /// A consumer group request failed (its offsets could not be read or changed).
+    case groupFailed(group: String, reason: String)
     /// The cluster does not serve admin requests (librdkafka's mock cluster does not).
     case adminNotSupported(operation: String, reason: String)
     /// An embedded-cluster operation failed.
@@ -37,6 +39,8 @@ public enum KafkaError: Error, Equatable, CustomStringConvertible {
             return "consuming failed: \(reason)"
         case let .topicFailed(topic, reason):
             return "topic '\(topic)': \(reason)"
+        case let .groupFailed(group, reason):
+            return "consumer group '\(group)': \(reason)"
         case let .adminNotSupported(operation, reason):
             return "the cluster does not serve \(operation) (\(reason)); the embedded cluster never does"
         case let .embeddedClusterFailed(reason):

@@ -32,8 +32,8 @@ public struct TopicAdmin: Sendable {
                 throw KafkaError.topicFailed(topic: name, reason: "\(key)=\(value): \(KafkaError.text(code))")
             }
         }
-        try request(
-            "CreateTopics", RD_KAFKA_ADMIN_OP_CREATETOPICS, topic: name, handle: handle, timeoutMs: timeoutMs,
+        try AdminRequest.run(
+            "CreateTopics", RD_KAFKA_ADMIN_OP_CREATETOPICS, failure: { KafkaError.topicFailed(topic: name, reason: $0) }, handle: handle, timeoutMs: timeoutMs,
             send: { options, queue in
                 var topics: [OpaquePointer?] = [topic]
                 rd_kafka_CreateTopics(handle.pointer, &topics, 1, options, queue)
@@ -60,8 +60,8 @@ public struct TopicAdmin: Sendable {
             throw KafkaError.topicFailed(topic: name, reason: "cannot describe it")
         }
         defer { rd_kafka_ConfigResource_destroy(resource) }
-        return try request(
-            "DescribeConfigs", RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, topic: name, handle: handle, timeoutMs: timeoutMs,
+        return try AdminRequest.run(
+            "DescribeConfigs", RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, failure: { KafkaError.topicFailed(topic: name, reason: $0) }, handle: handle, timeoutMs: timeoutMs,
             send: { options, queue in
                 var resources: [OpaquePointer?] = [resource]
                 rd_kafka_DescribeConfigs(handle.pointer, &resources, 1, options, queue)
@@ -85,37 +85,5 @@ public struct TopicAdmin: Sendable {
                 }
                 return settings
             })
-    }
-
-    /// One admin request and its answer: `send` issues it with the options (request
-    /// timeout set) and a reply queue; `read` reads the answer's event. A cluster that
-    /// does not answer in time, or does not know the API (the embedded one), ends in
-    /// ``KafkaError/adminNotSupported(operation:reason:)``; other request errors in
-    /// ``KafkaError/topicFailed(topic:reason:)``.
-    private func request<Result>(
-        _ operation: String, _ kind: rd_kafka_admin_op_t, topic name: String, handle: KafkaHandle, timeoutMs: Int,
-        send: (_ options: OpaquePointer?, _ queue: OpaquePointer?) -> Void,
-        read: (_ event: OpaquePointer) throws -> Result
-    ) throws -> Result {
-        let queue = rd_kafka_queue_new(handle.pointer)
-        defer { rd_kafka_queue_destroy(queue) }
-        let options = rd_kafka_AdminOptions_new(handle.pointer, kind)
-        defer { rd_kafka_AdminOptions_destroy(options) }
-        var errorText = [CChar](repeating: 0, count: 512)
-        _ = rd_kafka_AdminOptions_set_request_timeout(options, Int32(timeoutMs), &errorText, errorText.count)
-        send(options, queue)
-        guard let event = rd_kafka_queue_poll(queue, Int32(timeoutMs + 2_000)) else {
-            throw KafkaError.adminNotSupported(operation: operation, reason: "no answer within \(timeoutMs) ms")
-        }
-        defer { rd_kafka_event_destroy(event) }
-        let eventError = rd_kafka_event_error(event)
-        if eventError != RD_KAFKA_RESP_ERR_NO_ERROR {
-            let reason = String(cString: rd_kafka_event_error_string(event))
-            if eventError == RD_KAFKA_RESP_ERR__TIMED_OUT || eventError == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE {
-                throw KafkaError.adminNotSupported(operation: operation, reason: reason)
-            }
-            throw KafkaError.topicFailed(topic: name, reason: reason)
-        }
-        return try read(event)
     }
 }

@@ -1,3 +1,5 @@
+import SluiceKafka
+
 /// What the REST API asks of a worker, in standalone or distributed mode: Kafka
 /// Connect's `Herder`. A herder decides which connectors and tasks run; its
 /// ``Worker`` runs them.
@@ -40,6 +42,8 @@ public protocol Herder: AnyObject, Sendable {
     func requestTaskRestart(_ id: ConnectorTaskID) throws
     /// A source connector's committed offsets, by source partition name.
     func committedOffsets(_ name: String) throws -> [String: SourceOffset]
+    /// A sink connector's offsets: its consumer group's committed offsets (KIP-875).
+    func sinkOffsets(_ name: String) throws -> [ConsumerGroupAdmin.PartitionOffset]
     /// Replaces (`newOffsets`) or deletes (nil) a STOPPED source connector's offsets.
     func alterOffsets(_ name: String, to newOffsets: [String: SourceOffset]?) throws
     /// The figures `/metrics` shows.
@@ -92,6 +96,11 @@ public struct ConnectorStatus: Sendable, Equatable {
 extension Herder {
     /// Every override allowed (Kafka Connect's default), for herders without a worker config.
     public var clientOverridePolicy: ClientOverridePolicy { .all }
+
+    /// Not served by herders without a Kafka cluster.
+    public func sinkOffsets(_ name: String) throws -> [ConsumerGroupAdmin.PartitionOffset] {
+        throw HerderError.badRequest("Sink connector offsets are the committed offsets of the consumer group connect-\(name)")
+    }
 
     /// No topic tracking, for herders without a worker config.
     public var activeTopics: ActiveTopics? { nil }

@@ -1,3 +1,4 @@
+import SluiceKafka
 /// What the REST API asks of a standalone worker: the same requests as in
 /// distributed mode, answered from this process alone.
 extension StandaloneWorker {
@@ -79,6 +80,12 @@ extension StandaloneWorker {
         }
         // As Kafka Connect: a deleted connector's topics are forgotten.
         activeTopics?.reset(name)
+    }
+
+    /// A sink connector's offsets: its consumer group's committed offsets (KIP-875).
+    public func sinkOffsets(_ name: String) throws -> [ConsumerGroupAdmin.PartitionOffset] {
+        let config = try resolver.resolve(connectorConfig(name))
+        return try SinkConnectorOffsets.read(connector: name, config: config, consumer: worker.settings.consumer)
     }
 
     /// Pauses (tasks stopped, shown PAUSED), resumes, or stops (no tasks) a connector.

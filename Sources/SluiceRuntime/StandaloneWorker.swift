@@ -31,7 +31,7 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
         get { lock.withLock { identity } }
         set { lock.withLock { identity = newValue } }
     }
-    private let resolver: SecretResolver
+    let resolver: SecretResolver
     private let offsetFile: OffsetFile?
     let lock = NSLock()
     /// ``workerID``'s value, behind `lock`.

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceKafka
 import SluiceRuntime
 import Synchronization
 
@@ -108,6 +109,11 @@ final class FakeHerder: Herder, Sendable {
     func alterOffsets(_ name: String, to newOffsets: [String: SourceOffset]?) throws {
         guard try existing(name).target == .stopped else { throw HerderError.badState("Connectors must be in the STOPPED state before their offsets can be modified.") }
         connectors.withLock { $0[name]?.offsets = newOffsets ?? [:] }
+    }
+
+    func sinkOffsets(_ name: String) throws -> [ConsumerGroupAdmin.PartitionOffset] {
+        _ = try existing(name)
+        return [ConsumerGroupAdmin.PartitionOffset(topic: "in", partition: 0, offset: 7), ConsumerGroupAdmin.PartitionOffset(topic: "in", partition: 2, offset: 9)]
     }
 
     func restarts(of name: String) -> Int { connectors.withLock { $0[name]?.restarts ?? 0 } }

@@ -143,6 +143,12 @@ extension DistributedHerder {
         log("connector \(ConnectorName.escaped(name)) deleted")
     }
 
+    /// A sink connector's offsets: its consumer group's committed offsets (KIP-875).
+    public func sinkOffsets(_ name: String) throws -> [ConsumerGroupAdmin.PartitionOffset] {
+        let config = try resolver.resolve(connectorConfig(name))
+        return try SinkConnectorOffsets.read(connector: name, config: config, consumer: worker.settings.consumer)
+    }
+
     /// Pauses, resumes or stops a connector.
     public func setTargetState(_ name: String, _ target: TargetState) throws {
         _ = try connectorConfig(name)
