@@ -41,32 +41,59 @@ public final class PrometheusExporter: Sendable {
         let metrics = herder.metrics
         let assigned = herder.assignedTasks
         let connectors = Set(assigned.map(\.connector))
-        registry.makeGauge(name: "kafka_connect_connect_worker_metrics_tasks", help: "Tasks assigned to this worker (Kafka's task-count)")
-            .set(Double(assigned.count))
-        registry.makeGauge(name: "kafka_connect_connect_worker_metrics_connectors", help: "Connectors with tasks on this worker (Kafka's connector-count)")
-            .set(Double(connectors.count))
+        registry.makeGauge(
+            name: "kafka_connect_connect_worker_metrics_tasks",
+            help: "Tasks assigned to this worker (Kafka's task-count)"
+        )
+        .set(Double(assigned.count))
+        registry.makeGauge(
+            name: "kafka_connect_connect_worker_metrics_connectors",
+            help: "Connectors with tasks on this worker (Kafka's connector-count)"
+        )
+        .set(Double(connectors.count))
         let rebalances = metrics.rebalances.load(ordering: .relaxed)
-        registry.makeCounter(name: "kafka_connect_connect_worker_rebalance_metrics_completed_rebalances_total", help: "Rebalances this worker completed")
-            .increment(by: Int64(rebalances))
-        registry.makeGauge(name: "kafka_connect_connect_worker_rebalance_metrics_rebalance_avg_time_seconds", help: "Average time of a rebalance")
-            .set(rebalances == 0 ? 0 : Double(metrics.rebalanceMillis.load(ordering: .relaxed)) / Double(rebalances) / 1e3)
+        registry.makeCounter(
+            name: "kafka_connect_connect_worker_rebalance_metrics_completed_rebalances_total",
+            help: "Rebalances this worker completed"
+        )
+        .increment(by: Int64(rebalances))
+        registry.makeGauge(
+            name: "kafka_connect_connect_worker_rebalance_metrics_rebalance_avg_time_seconds",
+            help: "Average time of a rebalance"
+        )
+        .set(rebalances == 0 ? 0 : Double(metrics.rebalanceMillis.load(ordering: .relaxed)) / Double(rebalances) / 1e3)
         registry.makeGauge(name: "kafka_connect_connect_worker_rebalance_metrics_epoch", help: "The group generation")
             .set(Double(herder.generation))
-        registry.makeGauge(name: "kafka_connect_connect_worker_rebalance_metrics_rebalancing", help: "1 while a rebalance is under way")
-            .set(herder.isRebalancing ? 1.0 : 0.0)
+        registry.makeGauge(
+            name: "kafka_connect_connect_worker_rebalance_metrics_rebalancing", help: "1 while a rebalance is under way"
+        )
+        .set(herder.isRebalancing ? 1.0 : 0.0)
         let commits = metrics.offsetCommits.load(ordering: .relaxed)
         registry.makeCounter(name: "kafka_connect_connect_worker_metrics_offset_commit_total", help: "Offset flushes")
             .increment(by: Int64(commits))
-        registry.makeCounter(name: "kafka_connect_connect_worker_metrics_offset_commit_failure_total", help: "Offset flushes that failed")
-            .increment(by: Int64(metrics.offsetCommitFailures.load(ordering: .relaxed)))
-        registry.makeGauge(name: "kafka_connect_source_task_metrics_offset_commit_avg_time_seconds", help: "Average time of an offset flush")
-            .set(commits == 0 ? 0 : Double(metrics.offsetCommitNanos.load(ordering: .relaxed)) / Double(commits) / 1e9)
-        registry.makeCounter(name: "kafka_connect_task_error_metrics_total_task_failures_total", help: "Task failures on this worker")
-            .increment(by: Int64(metrics.taskFailures.load(ordering: .relaxed)))
-        registry.makeCounter(name: "kafka_connect_connect_worker_metrics_task_startup_attempts_total", help: "Tasks this worker tried to start")
-            .increment(by: Int64(metrics.taskStartAttempts.load(ordering: .relaxed)))
-        registry.makeCounter(name: "sluice_worker_task_stops_total", help: "Running tasks this worker was asked to stop")
-            .increment(by: Int64(metrics.taskStops.load(ordering: .relaxed)))
-        registry.makeGauge(name: "sluice_worker_uptime_seconds", help: "Seconds since the worker started").set(metrics.uptimeSeconds)
+        registry.makeCounter(
+            name: "kafka_connect_connect_worker_metrics_offset_commit_failure_total", help: "Offset flushes that failed"
+        )
+        .increment(by: Int64(metrics.offsetCommitFailures.load(ordering: .relaxed)))
+        registry.makeGauge(
+            name: "kafka_connect_source_task_metrics_offset_commit_avg_time_seconds",
+            help: "Average time of an offset flush"
+        )
+        .set(commits == 0 ? 0 : Double(metrics.offsetCommitNanos.load(ordering: .relaxed)) / Double(commits) / 1e9)
+        registry.makeCounter(
+            name: "kafka_connect_task_error_metrics_total_task_failures_total", help: "Task failures on this worker"
+        )
+        .increment(by: Int64(metrics.taskFailures.load(ordering: .relaxed)))
+        registry.makeCounter(
+            name: "kafka_connect_connect_worker_metrics_task_startup_attempts_total",
+            help: "Tasks this worker tried to start"
+        )
+        .increment(by: Int64(metrics.taskStartAttempts.load(ordering: .relaxed)))
+        registry.makeCounter(
+            name: "sluice_worker_task_stops_total", help: "Running tasks this worker was asked to stop"
+        )
+        .increment(by: Int64(metrics.taskStops.load(ordering: .relaxed)))
+        registry.makeGauge(name: "sluice_worker_uptime_seconds", help: "Seconds since the worker started").set(
+            metrics.uptimeSeconds)
     }
 }

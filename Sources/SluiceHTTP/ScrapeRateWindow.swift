@@ -54,9 +54,13 @@ package final class ScrapeRateWindow<Key: Hashable & Sendable>: Sendable {
             var kept = history[key] ?? []
             // Drop the oldest while the next one is old enough to be the baseline. (A
             // concurrent scrape may have stored a reading taken a moment after this one.)
-            while kept.count >= 2, reading.time >= kept[1].time, reading.time - kept[1].time >= window { kept.removeFirst() }
+            while kept.count >= 2, reading.time >= kept[1].time, reading.time - kept[1].time >= window {
+                kept.removeFirst()
+            }
             let baseline = kept.first
-            if kept.last.map({ reading.time >= $0.time && reading.time - $0.time >= spacing }) ?? true { kept.append(reading) }
+            if kept.last.map({ reading.time >= $0.time && reading.time - $0.time >= spacing }) ?? true {
+                kept.append(reading)
+            }
             history[key] = kept
             return baseline
         }

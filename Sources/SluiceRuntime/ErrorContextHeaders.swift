@@ -18,7 +18,8 @@ public enum ErrorContextHeaders {
         error: any Error, stage: String, className: String, topic: String, partition: Int = -1, offset: Int64 = -1,
         connector: String, taskID: Int, extra: [(String, String)] = []
     ) -> [RecordHeader] {
-        let reported = ReportedError(error, stage: stage, executingClass: className, connector: connector, taskID: taskID)
+        let reported = ReportedError(
+            error, stage: stage, executingClass: className, connector: connector, taskID: taskID)
         let pairs: [(String, String)] =
             [("topic", topic), ("partition", String(partition)), ("offset", String(offset))] + extra + [
                 ("connector.name", connector), ("task.id", String(taskID)),

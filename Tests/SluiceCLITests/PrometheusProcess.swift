@@ -21,7 +21,8 @@ final class PrometheusProcess {
     /// The path of `tool` on `PATH` (or in /usr/bin).
     static func locate(_ tool: String) throws -> String {
         let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/bin:/usr/sbin"
-        for directory in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(directory)/\(tool)") {
+        for directory in path.split(separator: ":")
+        where FileManager.default.isExecutableFile(atPath: "\(directory)/\(tool)") {
             return "\(directory)/\(tool)"
         }
         throw Missing(tool: tool)
@@ -32,7 +33,9 @@ final class PrometheusProcess {
         let binary = try Self.locate("prometheus")
         let port = try BrokerPortTests.freePorts(1)
         url = "http://127.0.0.1:\(port)/"
-        try folder.write("prometheus.yml", """
+        try folder.write(
+            "prometheus.yml",
+            """
             global:
               scrape_interval: 1s
               scrape_timeout: 1s
@@ -53,7 +56,9 @@ final class PrometheusProcess {
         process.standardError = FileHandle(forWritingAtPath: logPath)
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let ready = eventually(seconds: 30) { (try? RestClient.call("GET", url + "-/ready", timeoutSeconds: 2).status) == 200 }
+        let ready = eventually(seconds: 30) {
+            (try? RestClient.call("GET", url + "-/ready", timeoutSeconds: 2).status) == 200
+        }
         guard ready else { throw StartFailure(log: log) }
     }
 
@@ -81,7 +86,9 @@ final class PrometheusProcess {
     }
 
     /// What Prometheus says of its scrape targets (health, last error), for a failure message.
-    var targets: String { (try? RestClient.call("GET", url + "api/v1/targets", timeoutSeconds: 5).text) ?? "unreachable" }
+    var targets: String {
+        (try? RestClient.call("GET", url + "api/v1/targets", timeoutSeconds: 5).text) ?? "unreachable"
+    }
 
     deinit {
         if process.isRunning {

@@ -15,7 +15,11 @@ struct PrometheusScrapeTests {
         func collect(_ node: Any) {
             if let object = node as? [String: Any] {
                 for (key, value) in object {
-                    if key == "expr", let expression = value as? String { queries.append(expression) } else { collect(value) }
+                    if key == "expr", let expression = value as? String {
+                        queries.append(expression)
+                    } else {
+                        collect(value)
+                    }
                 }
             } else if let array = node as? [Any] {
                 array.forEach(collect)
@@ -43,7 +47,9 @@ struct PrometheusScrapeTests {
         return (promtool.terminationStatus, said)
     }
 
-    @Test("promtool accepts /metrics, and every query of the Grafana dashboard returns data from a Prometheus scraping the worker")
+    @Test(
+        "promtool accepts /metrics, and every query of the Grafana dashboard returns data from a Prometheus scraping the worker"
+    )
     func dashboard() throws {
         // Fail, not skip, when the tools are missing: the install script brings them.
         _ = try PrometheusProcess.locate("prometheus")
@@ -53,18 +59,25 @@ struct PrometheusScrapeTests {
 
         let folder = try TemporaryFolder()
         let broker = try BrokerProcess(topics: ["gen-out:1"])
-        try folder.write("gen.json", #"{"name": "gen", "config": {"connector.class": "datagen", "topic": "gen-out", "max.records.per.sec": "500"}}"#)
-        try folder.write("drain.json", #"{"name": "drain", "config": {"connector.class": "null", "topics": "gen-out"}}"#)
+        try folder.write(
+            "gen.json",
+            #"{"name": "gen", "config": {"connector.class": "datagen", "topic": "gen-out", "max.records.per.sec": "500"}}"#
+        )
+        try folder.write(
+            "drain.json", #"{"name": "drain", "config": {"connector.class": "null", "topics": "gen-out"}}"#)
         let worker = try WorkerProcess(
             folder: folder, name: "w",
-            properties: "bootstrap.servers=\(broker.bootstrapServers)\nlisteners=http://127.0.0.1:0\noffset.storage.file.filename=\(folder.file("offsets.json"))\noffset.flush.interval.ms=500\n",
+            properties:
+                "bootstrap.servers=\(broker.bootstrapServers)\nlisteners=http://127.0.0.1:0\noffset.storage.file.filename=\(folder.file("offsets.json"))\noffset.flush.interval.ms=500\n",
             command: ["standalone"], after: [folder.file("gen.json"), folder.file("drain.json")])
 
         // Both tasks' series are there once the sink has been given records.
         var text = ""
         let flowing = try eventually(seconds: 60) {
             text = try RestClient.call("GET", worker.url + "metrics").text
-            let read = text.split(separator: "\n").first { $0.hasPrefix(#"kafka_connect_sink_task_metrics_sink_record_read_total{connector="drain",task="0"} "#) }
+            let read = text.split(separator: "\n").first {
+                $0.hasPrefix(#"kafka_connect_sink_task_metrics_sink_record_read_total{connector="drain",task="0"} "#)
+            }
             return (read?.split(separator: " ").last.flatMap { Double($0) } ?? 0) > 0
         }
         #expect(flowing, "the sink never read:\n\(text)\n\(worker.log)")

@@ -36,11 +36,15 @@ struct SinkDeadLetterTests {
         let sink = ConvertedCountingSink()
         let runner = try SinkTaskRunner(
             task: sink,
-            context: TaskContext(connectorName: "orders-sink", taskID: 3, config: [
-                "value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "false",
-                "errors.tolerance": "all", "errors.log.enable": "true",
-                "errors.deadletterqueue.topic.name": "orders-dlq", "errors.deadletterqueue.context.headers.enable": "true",
-            ]),
+            context: TaskContext(
+                connectorName: "orders-sink", taskID: 3,
+                config: [
+                    "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+                    "value.converter.schemas.enable": "false",
+                    "errors.tolerance": "all", "errors.log.enable": "true",
+                    "errors.deadletterqueue.topic.name": "orders-dlq",
+                    "errors.deadletterqueue.context.headers.enable": "true",
+                ]),
             topics: ["orders"], consumerConfiguration: config)
         try runner.start()
         let deadline = Date().addingTimeInterval(30)
@@ -66,15 +70,21 @@ struct SinkDeadLetterTests {
         for _ in 0..<100 where dead.count < 2 {
             try consumer.poll(into: read, timeoutMs: 50)
             for i in 0..<read.count where read[i].error == nil {
-                dead.append((String(decoding: read[i].value!, as: UTF8.self), read[i].headers.map { ($0.name, String(decoding: $0.value ?? [], as: UTF8.self)) }))
+                dead.append(
+                    (
+                        String(decoding: read[i].value!, as: UTF8.self),
+                        read[i].headers.map { ($0.name, String(decoding: $0.value ?? [], as: UTF8.self)) }
+                    ))
             }
         }
         #expect(dead.map(\.value) == ["not json 7", "not json 15"])
         let headers = try #require(dead.first?.headers)
-        #expect(headers.map(\.0) == [
-            "topic", "partition", "offset", "connector.name", "task.id", "stage", "class.name",
-            "exception.class.name", "exception.message", "exception.stacktrace",
-        ].map { "__connect.errors." + $0 })
+        #expect(
+            headers.map(\.0)
+                == [
+                    "topic", "partition", "offset", "connector.name", "task.id", "stage", "class.name",
+                    "exception.class.name", "exception.message", "exception.stacktrace",
+                ].map { "__connect.errors." + $0 })
         let values = Dictionary(headers) { $1 }
         #expect(values["__connect.errors.topic"] == "orders")
         #expect(values["__connect.errors.partition"] == "0")
@@ -86,7 +96,10 @@ struct SinkDeadLetterTests {
         #expect(values["__connect.errors.exception.class.name"] == "SluiceRuntime.ConversionError")
         let message = try #require(values["__connect.errors.exception.message"])
         #expect(!message.isEmpty)
-        #expect(values["__connect.errors.exception.stacktrace"]?.hasPrefix("SluiceRuntime.ConversionError: \(message)\n\tcase: malformed\n\tat org.apache.kafka.connect.json.JsonConverter (stage VALUE_CONVERTER, connector orders-sink, task 3)") == true,
-                "\(values["__connect.errors.exception.stacktrace"] ?? "")")
+        #expect(
+            values["__connect.errors.exception.stacktrace"]?.hasPrefix(
+                "SluiceRuntime.ConversionError: \(message)\n\tcase: malformed\n\tat org.apache.kafka.connect.json.JsonConverter (stage VALUE_CONVERTER, connector orders-sink, task 3)"
+            ) == true,
+            "\(values["__connect.errors.exception.stacktrace"] ?? "")")
     }
 }
