@@ -193,6 +193,7 @@ struct ConvertedSourcePathTests {
         #expect(records.count == 50)
         #expect(records.first?.0 == "line 0")
         let headers = Dictionary(uniqueKeysWithValues: (records.first?.1 ?? []).map { ($0.name, String(decoding: $0.value ?? [], as: UTF8.self)) })
+        #expect((records.first?.1 ?? []).map(\.name) == ErrorContextHeadersTests.kafkaHeaderNames)
         #expect(headers["__connect.errors.topic"] == "poisoned")
         #expect(headers["__connect.errors.partition"] == "-1", "the task chose no partition")
         #expect(headers["__connect.errors.offset"] == "-1", "a source record has no offset yet")

@@ -4,6 +4,12 @@ import Testing
 /// Kafka Connect's `__connect.errors.*` headers, names and order as its DeadLetterQueueReporter writes them.
 @Suite("ErrorContextHeaders")
 struct ErrorContextHeadersTests {
+    /// The names Kafka Connect's DeadLetterQueueReporter writes, in its order.
+    static let kafkaHeaderNames = [
+        "topic", "partition", "offset", "connector.name", "task.id", "stage", "class.name",
+        "exception.class.name", "exception.message", "exception.stacktrace",
+    ].map { "__connect.errors." + $0 }
+
     @Test("every header of Kafka Connect, in its order, with the known values")
     func complete() {
         let headers = ErrorContextHeaders.make(
@@ -12,12 +18,7 @@ struct ErrorContextHeadersTests {
             offset: 42,
             connector: "c", taskID: 1)
         let pairs = headers.map { ($0.name, String(decoding: $0.value ?? [], as: UTF8.self)) }
-        #expect(
-            pairs.map(\.0)
-                == [
-                    "topic", "partition", "offset", "connector.name", "task.id", "stage", "class.name",
-                    "exception.class.name", "exception.message", "exception.stacktrace",
-                ].map { "__connect.errors." + $0 })
+        #expect(pairs.map(\.0) == Self.kafkaHeaderNames)
         #expect(
             pairs.map(\.1) == [
                 "events", "3", "42", "c", "1", "TRANSFORMATION",

@@ -79,12 +79,7 @@ struct SinkDeadLetterTests {
         }
         #expect(dead.map(\.value) == ["not json 7", "not json 15"])
         let headers = try #require(dead.first?.headers)
-        #expect(
-            headers.map(\.0)
-                == [
-                    "topic", "partition", "offset", "connector.name", "task.id", "stage", "class.name",
-                    "exception.class.name", "exception.message", "exception.stacktrace",
-                ].map { "__connect.errors." + $0 })
+        #expect(headers.map(\.0) == ErrorContextHeadersTests.kafkaHeaderNames)
         let values = Dictionary(headers) { $1 }
         #expect(values["__connect.errors.topic"] == "orders")
         #expect(values["__connect.errors.partition"] == "0")
