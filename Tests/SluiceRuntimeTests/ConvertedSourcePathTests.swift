@@ -34,12 +34,15 @@ final class TextSource: SourceTask, @unchecked Sendable {
 struct ConvertedSourcePathTests {
     func run(
         _ config: [String: String], total: Int, topic: String, cluster: EmbeddedKafka, mode: ProduceMode = .automatic,
-        batchBytes: Int = 8 * 1024, maxRecordsPerBatch: Int = 256
+        batchBytes: Int = 8 * 1024, maxRecordsPerBatch: Int = 256, producerPath: ProducerPath = .automatic,
+        producerSettings: [String: String] = [:]
     ) throws -> (TextSource, SourceTaskRunner) {
         var producer = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
         producer["log_level"] = "0"
+        for (key, value) in producerSettings { producer[key] = value }
         var settings = SourceTaskRunner.Settings()
         settings.mode = mode
+        settings.producerPath = producerPath
         settings.batchBytes = batchBytes
         settings.maxRecordsPerBatch = maxRecordsPerBatch
         let source = TextSource(total: total)
@@ -218,6 +221,21 @@ struct ConvertedSourcePathTests {
         #expect(errors.errorsLogged.load(ordering: .relaxed) == 0, "errors.log.enable is off")
         #expect(errors.retries.load(ordering: .relaxed) == 0)
         #expect(errors.lastErrorTimestampMs.load(ordering: .relaxed) >= started)
+    }
+
+    @Test("dead letters Kafka does not take are counted as deadletterqueue-produce-failures", arguments: [ProducerPath.librdkafka, .native])
+    func deadLetterFailures(path: ProducerPath) throws {
+        let cluster = try EmbeddedKafka()
+        try cluster.createTopic("dlq", partitions: 1)
+        try cluster.setBrokerDown(1)
+        let (_, runner) = try run([
+            "transforms": "i", "transforms.i.type": "org.apache.kafka.connect.transforms.InsertField$Value",
+            "transforms.i.static.field": "x", "errors.tolerance": "all", "errors.deadletterqueue.topic.name": "dlq",
+        ], total: 20, topic: "poisoned", cluster: cluster, producerPath: path, producerSettings: ["message.timeout.ms": "300"])
+        #expect(runner.state == .failed, "a record Kafka did not take fails the task")
+        let errors = runner.errorCounters
+        #expect(errors.deadLetterRequests.load(ordering: .relaxed) == 20)
+        #expect(errors.deadLetterFailures.load(ordering: .relaxed) == 20, "\(runner.error.map { "\($0)" } ?? "")")
     }
 
     @Test("stopping a task on the converted path ends it STOPPED, not FAILED")
