@@ -18,9 +18,9 @@ final class PrometheusProcess {
         }
     }
 
-    /// The path of `tool` on `PATH` (or in /usr/bin).
+    /// The path of `tool` on `PATH` (Debian's package puts both tools in /usr/bin).
     static func locate(_ tool: String) throws -> String {
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/bin:/usr/sbin"
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"
         for directory in path.split(separator: ":")
         where FileManager.default.isExecutableFile(atPath: "\(directory)/\(tool)") {
             return "\(directory)/\(tool)"
