@@ -15,6 +15,8 @@ public protocol Herder: AnyObject, Sendable {
     var clientOverridePolicy: ClientOverridePolicy { get }
     /// The id of the Kafka cluster the worker uses (`GET /`).
     var kafkaClusterID: String { get }
+    /// This worker's id (`host:port`), as statuses name the worker that runs a connector or task.
+    var workerID: String { get }
     /// Connector names, sorted.
     func connectorNames() -> [String]
     /// A connector's config as stored (references unresolved).

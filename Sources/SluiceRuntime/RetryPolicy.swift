@@ -44,8 +44,12 @@ public struct RetryPolicy: Sendable {
 
     /// Runs `body`, retrying it after a ``RetriableError`` with doubling delays until it
     /// succeeds, `keepTrying()` says stop, or the timeout passes (then the last error is thrown).
+    /// - Parameter errors: where each failed attempt, retry and final failure is counted
+    ///   (Kafka Connect's `total-record-failures`, `total-retries`, `total-record-errors`).
     /// - Returns: the result, and how many retries it took.
-    public func run<T>(keepTrying: () -> Bool = { true }, _ body: () throws -> T) throws -> (value: T, retries: Int) {
+    public func run<T>(
+        errors: TaskErrorCounters? = nil, keepTrying: () -> Bool = { true }, _ body: () throws -> T
+    ) throws -> (value: T, retries: Int) {
         let start = MonotonicClock.nanoseconds()
         var delay = min(initialDelayMs, max(maxDelayMs, 1))
         var retries = 0
@@ -53,10 +57,15 @@ public struct RetryPolicy: Sendable {
             do {
                 return (try body(), retries)
             } catch let error as RetriableError {
+                errors?.recordFailedAttempt()
                 let elapsedMs = Int((MonotonicClock.nanoseconds() - start) / 1_000_000)
-                guard timeoutMs != 0, timeoutMs == -1 || elapsedMs + delay <= timeoutMs, keepTrying() else { throw error }
+                guard timeoutMs != 0, timeoutMs == -1 || elapsedMs + delay <= timeoutMs, keepTrying() else {
+                    errors?.recordError()
+                    throw error
+                }
                 usleep(useconds_t(delay) * 1000)
                 retries += 1
+                errors?.retries.wrappingIncrement(ordering: .relaxed)
                 delay = min(delay * 2, max(maxDelayMs, 1))
             }
         }

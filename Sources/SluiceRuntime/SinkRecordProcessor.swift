@@ -19,10 +19,11 @@ final class SinkRecordProcessor {
     let logMessages: Bool
     let connectorName: String
     let taskID: Int
-    /// Records skipped under `errors.tolerance=all`.
-    private(set) var skipped = 0
+    /// The task's error figures.
+    let errors: TaskErrorCounters
 
-    init(config: [String: String], connectorName: String, taskID: Int) throws {
+    init(config: [String: String], connectorName: String, taskID: Int, errors: TaskErrorCounters = TaskErrorCounters()) throws {
+        self.errors = errors
         keyConverter = try ConverterFactory.make(prefix: "key.converter", config: config, defaultName: "ByteArrayConverter")
         valueConverter = try ConverterFactory.make(prefix: "value.converter", config: config, defaultName: "ByteArrayConverter")
         transforms = try TransformChain(config: config)
@@ -49,27 +50,34 @@ final class SinkRecordProcessor {
         for i in 0..<batch.count {
             let consumed = batch[i]
             guard consumed.error == nil else { continue }
-            var stage = "KEY_CONVERTER"
+            var stage = RecordStage.keyConverter
+            var step = 0
             do {
                 let key = try keyConverter.toValue(consumed.key)
-                stage = "VALUE_CONVERTER"
+                stage = .valueConverter
                 let value = try valueConverter.toValue(consumed.value)
-                stage = "TRANSFORMATION"
+                stage = .transformation
                 var record = ConnectRecord(
                     topic: consumed.topic, partition: consumed.partition, key: key, value: value,
                     timestampMs: consumed.timestampMs ?? 0)
-                if try transforms.apply(&record) { records.append(record) }
-            } catch let error as ConversionError where tolerateErrors {
-                skipped += 1
+                if try transforms.apply(&record, step: &step) { records.append(record) }
+            } catch let error as ConversionError {
+                errors.recordFailedRecord()
+                guard tolerateErrors else { throw error }
+                errors.recordsSkipped.wrappingIncrement(ordering: .relaxed)
                 if logErrors {
-                    ErrorLog.write("connector \(connectorName) task \(taskID): skipped \(consumed.topic)-\(consumed.partition)@\(consumed.offset) at stage \(stage): \(error)" + (logMessages ? ErrorLog.record(key: consumed.key, value: consumed.value) : ""))
+                    ErrorLog.write("connector \(connectorName) task \(taskID): skipped \(consumed.topic)-\(consumed.partition)@\(consumed.offset) at stage \(stage.rawValue): \(error)" + (logMessages ? ErrorLog.record(key: consumed.key, value: consumed.value) : ""))
+                    errors.errorsLogged.wrappingIncrement(ordering: .relaxed)
                 }
                 guard deadLetterTopic != nil else { continue }
+                errors.deadLetterRequests.wrappingIncrement(ordering: .relaxed)
                 var headers = consumed.headers
                 if contextHeaders {
                     headers += ErrorContextHeaders.make(
-                        error: error, stage: stage, topic: consumed.topic, connector: connectorName, taskID: taskID,
-                        extra: [("partition", String(consumed.partition)), ("offset", String(consumed.offset))])
+                        error: error, stage: stage.rawValue,
+                        className: stage.className(key: keyConverter, value: valueConverter, transforms: transforms, step: step),
+                        topic: consumed.topic,
+                        partition: Int(consumed.partition), offset: consumed.offset, connector: connectorName, taskID: taskID)
                 }
                 try deadLetter(consumed, headers)
             }

@@ -39,7 +39,9 @@ public final class SinkTaskRunner: TaskRunner, @unchecked Sendable {
     /// Counters of the task thread (records put, time in put).
     public let putCounters = StageCounters()
     /// The put stage.
-    public var counters: TaskCounters { TaskCounters(isSource: false, task: putCounters) }
+    public var counters: TaskCounters { TaskCounters(isSource: false, task: putCounters, errors: errorCounters) }
+    /// Kafka Connect's task error metrics of this task.
+    public let errorCounters = TaskErrorCounters()
     /// The context the task runs with.
     public let context: TaskContext
     private let task: SinkTask
@@ -56,8 +58,10 @@ public final class SinkTaskRunner: TaskRunner, @unchecked Sendable {
     /// Converters and transforms, when the connector configures any.
     private let processor: SinkRecordProcessor?
     private let retry: RetryPolicy
-    /// Calls of `put` and `flush` that were retried.
-    public let retries = ManagedAtomic<Int>(0)
+    /// Retries of `put` and `flush` calls (``TaskErrorCounters/retries``).
+    public var retries: ManagedAtomic<Int> { errorCounters.retries }
+    /// Dead letters Kafka refused, as counted so far (the dead-letter producer's figure).
+    private var deadLetterFailuresCounted = 0
     /// The dead-letter producer and its batches, when a dead-letter topic is set.
     private let deadLetters: (producer: Producer, pool: BatchPool)?
 
@@ -82,7 +86,8 @@ public final class SinkTaskRunner: TaskRunner, @unchecked Sendable {
         sessionTimeoutMs = config["session.timeout.ms"] ?? "45000"
         consumer = try Consumer(configuration: config)
         retry = try RetryPolicy(config: context.config)
-        let processor = try SinkRecordProcessor(config: context.config, connectorName: context.connectorName, taskID: context.taskID)
+        let processor = try SinkRecordProcessor(
+            config: context.config, connectorName: context.connectorName, taskID: context.taskID, errors: errorCounters)
         self.processor = processor.isNeeded ? processor : nil
         if let topic = processor.deadLetterTopic, processor.isNeeded {
             var producerConfig = KafkaConfiguration(bootstrapServers: consumerConfiguration.bootstrapServers)
@@ -199,8 +204,7 @@ public final class SinkTaskRunner: TaskRunner, @unchecked Sendable {
 
     /// Runs a task call under the connector's retry policy.
     private func retrying(_ body: () throws -> Void) throws {
-        let (_, count) = try retry.run(keepTrying: { running.load(ordering: .relaxed) }, body)
-        if count > 0 { retries.wrappingIncrement(by: count, ordering: .relaxed) }
+        _ = try retry.run(errors: errorCounters, keepTrying: { running.load(ordering: .relaxed) }, body)
     }
 
     private func flushAndCommit(async: Bool = false) throws {
@@ -239,6 +243,8 @@ public final class SinkTaskRunner: TaskRunner, @unchecked Sendable {
         }
         try deadLetters.producer.flush(timeoutMs: 60_000)
         let statistics = deadLetters.producer.statistics
+        TaskErrorCounters.add(statistics.failed - deadLetterFailuresCounted, to: errorCounters.deadLetterFailures)
+        deadLetterFailuresCounted = statistics.failed
         if statistics.failed > 0 {
             throw RuntimeError.deliveryFailed(taskID: context.taskID, failed: statistics.failed, reason: "dead-letter topic: \(statistics.firstError ?? "unknown")")
         }

@@ -13,8 +13,8 @@ final class SourceRecordProcessor {
     let keyConverter: any Converter
     let valueConverter: any Converter
     let transforms: TransformChain
-    /// Records that failed and were skipped under `errors.tolerance=all`.
-    private(set) var skipped = 0
+    /// The task's error figures (shared with the other processor of the task, in lane mode).
+    let errors: TaskErrorCounters
     /// Records that took the splice route.
     private(set) var spliced = 0
     let tolerateErrors: Bool
@@ -29,9 +29,13 @@ final class SourceRecordProcessor {
     let connectorName: String
     let taskID: Int
 
-    init(topic: String, format: SourceValueFormat, config: [String: String], connectorName: String = "", taskID: Int = 0) throws {
+    init(
+        topic: String, format: SourceValueFormat, config: [String: String], connectorName: String = "", taskID: Int = 0,
+        errors: TaskErrorCounters = TaskErrorCounters()
+    ) throws {
         self.connectorName = connectorName
         self.taskID = taskID
+        self.errors = errors
         let errors = try ErrorHandlingConfig(config: config, connector: connectorName)
         deadLetterTopic = errors.deadLetterTopic
         contextHeaders = errors.contextHeaders
@@ -57,10 +61,16 @@ final class SourceRecordProcessor {
         !transforms.isEmpty || (format != .converted && (!keyConverter.isPassThrough || !valueConverter.isPassThrough))
     }
 
-    /// Kafka Connect's dead-letter headers for a record that failed at `stage`.
-    private func errorHeaders(_ error: Error, stage: String) -> [RecordHeader] {
+    /// Kafka Connect's dead-letter headers for a record that failed at `stage` (in
+    /// transform `step` for `TRANSFORMATION`) and that the task wrote for `partition`.
+    /// Records the task wrote as JSON text are parsed by Sluice, not by a converter; a
+    /// failure there is the value converter's stage and class, as Kafka Connect has no other.
+    private func errorHeaders(_ error: Error, stage: RecordStage, step: Int, partition: Int32) -> [RecordHeader] {
         guard contextHeaders else { return [] }
-        return ErrorContextHeaders.make(error: error, stage: stage, topic: defaultTopic, connector: connectorName, taskID: taskID)
+        return ErrorContextHeaders.make(
+            error: error, stage: stage.rawValue,
+            className: stage.className(key: keyConverter, value: valueConverter, transforms: transforms, step: step),
+            topic: defaultTopic, partition: Int(partition), connector: connectorName, taskID: taskID)
     }
 
     /// Keys are text unless the task writes opaque bytes.
@@ -113,7 +123,8 @@ final class SourceRecordProcessor {
         spliceValues.reserveCapacity(8)
         for position in 0..<input.count {
             let view = input[position]
-            var stage = "VALUE_CONVERTER"
+            var stage = RecordStage.valueConverter
+            var step = 0
             do {
                 let key: [UInt8]?
                 let value: [UInt8]?
@@ -128,8 +139,8 @@ final class SourceRecordProcessor {
                     swap(&record.fields, &spliceFields)
                     swap(&record.givenNames, &spliceNames)
                     swap(&record.madeValues, &spliceValues)
-                    stage = "TRANSFORMATION"
-                    let kept = try transforms.splice(&record)
+                    stage = .transformation
+                    let kept = try transforms.splice(&record, step: &step)
                     if kept {
                         valueBytes.removeAll(keepingCapacity: true)
                         record.write(into: &valueBytes)
@@ -141,21 +152,25 @@ final class SourceRecordProcessor {
                     spliceValues.removeAll(keepingCapacity: true)
                     splicedHere += 1
                     guard kept else { continue }
-                    stage = "KEY_CONVERTER"
+                    stage = .keyConverter
                     keyBytes.removeAll(keepingCapacity: true)
                     key = try keyConverter.write(try self.key(of: view.key), into: &keyBytes) ? keyBytes : nil
                     value = valueBytes
                     meta = record.meta
                 } else {
+                    stage = .keyConverter
+                    let readKey = try self.key(of: view.key)
+                    stage = .valueConverter
+                    let readValue = try self.value(of: view.value)
                     var record = ConnectRecord(
-                        topic: defaultTopic, partition: view.entry.partition,
-                        key: try self.key(of: view.key), value: try self.value(of: view.value), timestampMs: view.entry.timestampMs)
-                    stage = "TRANSFORMATION"
-                    guard try transforms.apply(&record) else { continue }
-                    stage = "KEY_CONVERTER"
+                        topic: defaultTopic, partition: view.entry.partition, key: readKey, value: readValue,
+                        timestampMs: view.entry.timestampMs)
+                    stage = .transformation
+                    guard try transforms.apply(&record, step: &step) else { continue }
+                    stage = .keyConverter
                     keyBytes.removeAll(keepingCapacity: true)
                     key = try keyConverter.write(record.key, into: &keyBytes) ? keyBytes : nil
-                    stage = "VALUE_CONVERTER"
+                    stage = .valueConverter
                     valueBytes.removeAll(keepingCapacity: true)
                     value = try valueConverter.write(record.value, into: &valueBytes) ? valueBytes : nil
                     record.key = .null
@@ -170,14 +185,18 @@ final class SourceRecordProcessor {
                     output = nil
                     batch = try next(topic: topic)
                 }
-            } catch let error as ConversionError where tolerateErrors {
-                skipped += 1
+            } catch let error as ConversionError {
+                errors.recordFailedRecord()
+                guard tolerateErrors else { throw error }
+                errors.recordsSkipped.wrappingIncrement(ordering: .relaxed)
                 if logErrors {
-                    ErrorLog.write("connector \(connectorName) task \(taskID): skipped a record for topic \(defaultTopic) at stage \(stage): \(error)" + (logMessages ? ErrorLog.record(key: view.key, value: view.value) : ""))
+                    ErrorLog.write("connector \(connectorName) task \(taskID): skipped a record for topic \(defaultTopic) at stage \(stage.rawValue): \(error)" + (logMessages ? ErrorLog.record(key: view.key, value: view.value) : ""))
+                    errors.errorsLogged.wrappingIncrement(ordering: .relaxed)
                 }
                 guard let deadLetterTopic else { continue }
+                errors.deadLetterRequests.wrappingIncrement(ordering: .relaxed)
                 // The record goes to the dead-letter topic as the task wrote it.
-                let headers = view.headers + errorHeaders(error, stage: stage)
+                let headers = view.headers + errorHeaders(error, stage: stage, step: step, partition: view.entry.partition)
                 let key = view.key.map { Array($0) }
                 let value = view.value.map { Array($0) }
                 var batch = try next(topic: deadLetterTopic)

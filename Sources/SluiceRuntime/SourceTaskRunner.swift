@@ -100,8 +100,10 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
     /// transforms): the task thread hands a batch over as written whenever the lane
     /// has caught up, so both threads convert.
     public let laneConversions = ManagedAtomic<Int>(0)
-    /// Polls that were retried after a ``RetriableError``.
-    public let retries = ManagedAtomic<Int>(0)
+    /// Kafka Connect's task error metrics of this task.
+    public let errorCounters = TaskErrorCounters()
+    /// Polls that were retried after a ``RetriableError`` (``TaskErrorCounters/retries``).
+    public var retries: ManagedAtomic<Int> { errorCounters.retries }
 
     /// Creates a runner; nothing runs until ``start()``.
     /// - Parameter offsets: where acknowledged source offsets go (in batch order), if anywhere.
@@ -121,9 +123,10 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
         let task = task
         let connector = context.connectorName
         retry = try RetryPolicy(config: context.config)
+        let errorCounters = errorCounters
         let processor = try SourceRecordProcessor(
             topic: topic, format: task.valueFormat(for: context.config), config: context.config,
-            connectorName: context.connectorName, taskID: context.taskID)
+            connectorName: context.connectorName, taskID: context.taskID, errors: errorCounters)
         self.processor = processor.isNeeded ? processor : nil
         mode = settings.mode.resolved(converting: processor.isNeeded)
         ring = mode == .lane ? SPSCRing(capacity: settings.batchCount) : nil
@@ -134,7 +137,7 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
             laneConversion = (
                 try SourceRecordProcessor(
                     topic: topic, format: task.valueFormat(for: context.config), config: context.config,
-                    connectorName: context.connectorName, taskID: context.taskID),
+                    connectorName: context.connectorName, taskID: context.taskID, errors: errorCounters),
                 pool)
             lanePool = pool
         } else {
@@ -165,11 +168,16 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
             ? SPSCRing<RecordBatch>(capacity: settings.batchCount + (lanePool == nil ? 0 : Self.laneBatchCount)) : nil
         self.completions = completions
         let counters = produceCounters
+        let deadLetterTopic = processor.isNeeded ? processor.deadLetterTopic : nil
         let path = try context.config["producer.path"].map(ProducerPath.init(named:)) ?? settings.producerPath
         let made = try path.makeProducer(
             topic: topic, configuration: producerConfiguration, produceCall: settings.produceCall
         ) { batch in
             StageCounters.add(batch.count - batch.failedDeliveries, to: counters.records)
+            // Dead letters travel in batches of their own topic (see SourceRecordProcessor).
+            if let deadLetterTopic, batch.failedDeliveries > 0, batch.topic == deadLetterTopic {
+                TaskErrorCounters.add(batch.failedDeliveries, to: errorCounters.deadLetterFailures)
+            }
             if let completions {
                 let handed = completions.tryPush(batch)
                 precondition(handed, "the completion ring holds every batch of the task's pools")
@@ -227,7 +235,7 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
     /// The source and produce stages, and librdkafka's queue.
     public var counters: TaskCounters {
         TaskCounters(
-            isSource: true, task: sourceCounters, produce: produceCounters,
+            isSource: true, task: sourceCounters, produce: produceCounters, errors: errorCounters,
             outstanding: { [weak self] in self?.outstandingRecords ?? 0 })
     }
 
@@ -288,10 +296,9 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
             guard let batch = pool.acquire(idle: &poolIdle, whileWaiting: serveWhileWaiting) else { return }
             let pollStart = MonotonicClock.nanoseconds()
             StageCounters.add(pollStart &- waitStart, to: sourceCounters.waitNanos)
-            let (result, retried) = try retry.run(keepTrying: { running.load(ordering: .relaxed) }) {
+            let (result, _) = try retry.run(errors: errorCounters, keepTrying: { running.load(ordering: .relaxed) }) {
                 try task.poll(into: batch)
             }
-            if retried > 0 { retries.wrappingIncrement(by: retried, ordering: .relaxed) }
             let pollEnd = MonotonicClock.nanoseconds()
             StageCounters.add(pollEnd &- pollStart, to: sourceCounters.busyNanos)
             StageCounters.add(batch.count, to: sourceCounters.records)

@@ -23,8 +23,8 @@ public protocol TaskRunner: AnyObject, Sendable {
     func join()
 }
 
-/// What a running task exposes to metrics: its task stage, and for sources the
-/// producer stage and librdkafka's queue.
+/// What a running task exposes to metrics: its task stage, its error figures, and
+/// for sources the producer stage and the producer's queue.
 public struct TaskCounters: Sendable {
     /// Source or sink.
     public var isSource: Bool
@@ -32,14 +32,20 @@ public struct TaskCounters: Sendable {
     public var task: StageCounters
     /// The producer stage (sources only): records acknowledged by Kafka.
     public var produce: StageCounters?
-    /// Records in librdkafka's queue, not yet acknowledged (sources only).
+    /// Kafka Connect's task error metrics.
+    public var errors: TaskErrorCounters
+    /// Records handed to the producer and not yet acknowledged (sources only).
     public var outstanding: (@Sendable () -> Int)?
 
     /// Counters of a task.
-    public init(isSource: Bool, task: StageCounters, produce: StageCounters? = nil, outstanding: (@Sendable () -> Int)? = nil) {
+    public init(
+        isSource: Bool, task: StageCounters, produce: StageCounters? = nil, errors: TaskErrorCounters = TaskErrorCounters(),
+        outstanding: (@Sendable () -> Int)? = nil
+    ) {
         self.isSource = isSource
         self.task = task
         self.produce = produce
+        self.errors = errors
         self.outstanding = outstanding
     }
 }

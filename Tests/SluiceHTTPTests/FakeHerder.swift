@@ -15,6 +15,7 @@ final class FakeHerder: Herder, Sendable {
 
     let registry: ConnectorRegistry
     let kafkaClusterID = "fake-cluster"
+    let workerID = "fake:1"
     let metrics: WorkerMetrics
     let generation: Int32 = 7
     let isRebalancing = false

@@ -43,3 +43,64 @@ struct PrometheusExporterTests {
         #expect(Self.sample(after, "sluice_worker_task_stops_total") == 1)
     }
 }
+
+/// Error metrics and statuses of a standalone worker whose tasks skip records or fail.
+@Suite("PrometheusExporter: errors and statuses")
+struct PrometheusErrorMetricsTests {
+    static func sample(_ text: String, _ name: String, _ labels: String) -> Double? {
+        PrometheusExporterTests.sample(text, name, labels: labels)
+    }
+
+    @Test("task error metrics, statuses as state sets and per-connector task counts are read at scrape time")
+    func errorsAndStatuses() throws {
+        let cluster = try EmbeddedKafka()
+        let offsets = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-metrics-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: offsets) }
+        let standalone = try StandaloneWorker(
+            config: WorkerConfig(properties: [
+                "bootstrap.servers": cluster.bootstrapServers, "offset.storage.file.filename": offsets, "producer.log_level": "0",
+            ]),
+            registry: BuiltinConnectors.registry, log: { _ in })
+        // InsertField refuses datagen's binary values: every record fails its transform.
+        let failing = [
+            "connector.class": "datagen", "max.records.per.sec": "1000",
+            "transforms": "i", "transforms.i.type": "org.apache.kafka.connect.transforms.InsertField$Value",
+            "transforms.i.static.field": "x", "transforms.i.static.value": "y",
+        ]
+        try standalone.putConnector("skips", config: failing.merging(["topic": "s", "errors.tolerance": "all"]) { $1 }, mustBeNew: true)
+        try standalone.putConnector("breaks", config: failing.merging(["topic": "b"]) { $1 }, mustBeNew: true)
+        try standalone.start()
+        defer { try? standalone.stop() }
+        let exporter = PrometheusExporter()
+        let skips = #"connector="skips",task="0""#
+        let breaks = #"connector="breaks",task="0""#
+        var text = ""
+        let deadline = Date().addingTimeInterval(30)
+        repeat {
+            text = exporter.render(standalone)
+            let skipped = Self.sample(text, "kafka_connect_task_error_metrics_total_records_skipped_total", skips) ?? 0
+            let failed = Self.sample(text, "kafka_connect_connector_task_metrics_status", breaks + #",status="failed""#) ?? 0
+            if skipped > 0 && failed == 1 { break }
+            usleep(50_000)
+        } while Date() < deadline
+        let errors = "kafka_connect_task_error_metrics_"
+        #expect((Self.sample(text, errors + "total_records_skipped_total", skips) ?? 0) > 0, "\(text)")
+        #expect((Self.sample(text, errors + "total_record_errors_total", skips) ?? 0) > 0)
+        #expect((Self.sample(text, errors + "total_record_failures_total", skips) ?? 0) > 0)
+        #expect((Self.sample(text, errors + "last_error_timestamp", skips) ?? 0) > 1.7e12, "ms since the epoch")
+        #expect(Self.sample(text, errors + "deadletterqueue_produce_requests_total", skips) == 0, "no dead-letter topic")
+        #expect(Self.sample(text, errors + "total_retries_total", skips) == 0)
+        #expect(Self.sample(text, "kafka_connect_source_task_metrics_source_record_active", skips) != nil)
+        #expect(Self.sample(text, "kafka_connect_connector_task_metrics_status", skips + #",status="running""#) == 1)
+        #expect(Self.sample(text, "kafka_connect_connector_task_metrics_status", skips + #",status="failed""#) == 0)
+        #expect(Self.sample(text, "kafka_connect_connector_task_metrics_status", breaks + #",status="failed""#) == 1, "\(text)")
+        #expect(Self.sample(text, "kafka_connect_connector_task_metrics_status", breaks + #",status="running""#) == 0)
+        #expect(Self.sample(text, "kafka_connect_connector_metrics_status", #"connector="skips",status="running""#) == 1)
+        let worker = "kafka_connect_connect_worker_metrics_connector_"
+        #expect(Self.sample(text, worker + "running_tasks", #"connector="skips""#) == 1)
+        #expect(Self.sample(text, worker + "failed_tasks", #"connector="skips""#) == 0)
+        #expect(Self.sample(text, worker + "failed_tasks", #"connector="breaks""#) == 1)
+        #expect(Self.sample(text, worker + "running_tasks", #"connector="breaks""#) == 0)
+        #expect(Self.sample(text, worker + "total_tasks", #"connector="breaks""#) == 1)
+    }
+}

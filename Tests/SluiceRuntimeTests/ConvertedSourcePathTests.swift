@@ -1,3 +1,4 @@
+import Foundation
 import SluiceCore
 import SluiceKafka
 import SluiceRuntime
@@ -33,12 +34,15 @@ final class TextSource: SourceTask, @unchecked Sendable {
 struct ConvertedSourcePathTests {
     func run(
         _ config: [String: String], total: Int, topic: String, cluster: EmbeddedKafka, mode: ProduceMode = .automatic,
-        batchBytes: Int = 8 * 1024, maxRecordsPerBatch: Int = 256
+        batchBytes: Int = 8 * 1024, maxRecordsPerBatch: Int = 256, producerPath: ProducerPath = .automatic,
+        producerSettings: [String: String] = [:]
     ) throws -> (TextSource, SourceTaskRunner) {
         var producer = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
         producer["log_level"] = "0"
+        for (key, value) in producerSettings { producer[key] = value }
         var settings = SourceTaskRunner.Settings()
         settings.mode = mode
+        settings.producerPath = producerPath
         settings.batchBytes = batchBytes
         settings.maxRecordsPerBatch = maxRecordsPerBatch
         let source = TextSource(total: total)
@@ -152,6 +156,8 @@ struct ConvertedSourcePathTests {
         ]
         let (_, failed) = try run(insert, total: 10, topic: "strict", cluster: cluster)
         #expect(failed.state == .failed)
+        #expect(failed.errorCounters.recordErrors.load(ordering: .relaxed) == 1, "the record that failed the task is an error")
+        #expect(failed.errorCounters.recordsSkipped.load(ordering: .relaxed) == 0)
         #expect("\(failed.error.map { "\($0)" } ?? "")".contains("InsertField only works on object values"))
         var tolerant = insert
         tolerant["errors.tolerance"] = "all"
@@ -163,6 +169,7 @@ struct ConvertedSourcePathTests {
 
     @Test("records that fail go to the dead-letter topic as written, with Kafka Connect's context headers")
     func deadLetterQueue() throws {
+        let started = Int64(Date().timeIntervalSince1970 * 1000)
         let cluster = try EmbeddedKafka()
         try cluster.createTopic("dlq", partitions: 1)
         let (source, runner) = try run([
@@ -189,11 +196,46 @@ struct ConvertedSourcePathTests {
         #expect(records.count == 50)
         #expect(records.first?.0 == "line 0")
         let headers = Dictionary(uniqueKeysWithValues: (records.first?.1 ?? []).map { ($0.name, String(decoding: $0.value ?? [], as: UTF8.self)) })
+        #expect((records.first?.1 ?? []).map(\.name) == ErrorContextHeadersTests.kafkaHeaderNames)
         #expect(headers["__connect.errors.topic"] == "poisoned")
+        #expect(headers["__connect.errors.partition"] == "-1", "the task chose no partition")
+        #expect(headers["__connect.errors.offset"] == "-1", "a source record has no offset yet")
         #expect(headers["__connect.errors.stage"] == "TRANSFORMATION")
+        #expect(headers["__connect.errors.class.name"] == "org.apache.kafka.connect.transforms.InsertField$Value")
         #expect(headers["__connect.errors.connector.name"] == "text")
         #expect(headers["__connect.errors.task.id"] == "0")
-        #expect(headers["__connect.errors.exception.message"]?.contains("InsertField only works on object values") == true)
+        #expect(headers["__connect.errors.exception.class.name"] == "SluiceRuntime.ConversionError")
+        let message = try #require(headers["__connect.errors.exception.message"])
+        #expect(message.contains("InsertField only works on object values"))
+        #expect(headers["__connect.errors.exception.stacktrace"] == """
+            SluiceRuntime.ConversionError: \(message)
+            \tcase: unsupported
+            \tat org.apache.kafka.connect.transforms.InsertField$Value (stage TRANSFORMATION, connector text, task 0)
+            """)
+        let errors = runner.errorCounters
+        #expect(errors.recordFailures.load(ordering: .relaxed) == 50)
+        #expect(errors.recordErrors.load(ordering: .relaxed) == 50)
+        #expect(errors.recordsSkipped.load(ordering: .relaxed) == 50)
+        #expect(errors.deadLetterRequests.load(ordering: .relaxed) == 50)
+        #expect(errors.deadLetterFailures.load(ordering: .relaxed) == 0)
+        #expect(errors.errorsLogged.load(ordering: .relaxed) == 0, "errors.log.enable is off")
+        #expect(errors.retries.load(ordering: .relaxed) == 0)
+        #expect(errors.lastErrorTimestampMs.load(ordering: .relaxed) >= started)
+    }
+
+    @Test("dead letters Kafka does not take are counted as deadletterqueue-produce-failures", arguments: [ProducerPath.librdkafka, .native])
+    func deadLetterFailures(path: ProducerPath) throws {
+        let cluster = try EmbeddedKafka()
+        try cluster.createTopic("dlq", partitions: 1)
+        try cluster.setBrokerDown(1)
+        let (_, runner) = try run([
+            "transforms": "i", "transforms.i.type": "org.apache.kafka.connect.transforms.InsertField$Value",
+            "transforms.i.static.field": "x", "errors.tolerance": "all", "errors.deadletterqueue.topic.name": "dlq",
+        ], total: 20, topic: "poisoned", cluster: cluster, producerPath: path, producerSettings: ["message.timeout.ms": "300"])
+        #expect(runner.state == .failed, "a record Kafka did not take fails the task")
+        let errors = runner.errorCounters
+        #expect(errors.deadLetterRequests.load(ordering: .relaxed) == 20)
+        #expect(errors.deadLetterFailures.load(ordering: .relaxed) == 20, "\(runner.error.map { "\($0)" } ?? "")")
     }
 
     @Test("stopping a task on the converted path ends it STOPPED, not FAILED")

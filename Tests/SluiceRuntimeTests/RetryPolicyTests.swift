@@ -42,6 +42,28 @@ struct RetryPolicyTests {
         #expect(throws: RuntimeError.self) { try RetryPolicy(config: ["errors.retry.delay.max.ms": "-1"]) }
     }
 
+    @Test("failed attempts, retries and a call given up on are counted as Kafka Connect's task error metrics")
+    func counted() throws {
+        var policy = try RetryPolicy(config: ["errors.retry.timeout": "5000", "errors.retry.delay.max.ms": "1"])
+        policy.initialDelayMs = 1
+        let errors = TaskErrorCounters()
+        var calls = 0
+        _ = try policy.run(errors: errors) {
+            calls += 1
+            if calls < 3 { throw RetriableError("not yet") }
+        }
+        #expect(errors.recordFailures.load(ordering: .relaxed) == 2)
+        #expect(errors.retries.load(ordering: .relaxed) == 2)
+        #expect(errors.recordErrors.load(ordering: .relaxed) == 0)
+        #expect(errors.lastErrorTimestampMs.load(ordering: .relaxed) == 0, "a call that succeeded in the end is no error")
+        let noRetries = try RetryPolicy(config: [:])
+        #expect(throws: RetriableError.self) { _ = try noRetries.run(errors: errors) { throw RetriableError("down") } }
+        #expect(errors.recordFailures.load(ordering: .relaxed) == 3)
+        #expect(errors.retries.load(ordering: .relaxed) == 2)
+        #expect(errors.recordErrors.load(ordering: .relaxed) == 1)
+        #expect(errors.lastErrorTimestampMs.load(ordering: .relaxed) > 1_700_000_000_000, "ms since the epoch")
+    }
+
     @Test("a source whose poll fails retriably keeps running and delivers everything")
     func flakySource() throws {
         final class Flaky: SourceTask, @unchecked Sendable {

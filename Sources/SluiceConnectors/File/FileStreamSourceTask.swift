@@ -115,7 +115,8 @@ public final class FileStreamSourceTask: SourceTask {
         var offset: Int64 = -1
         if case let .corrupt(_, at, _) = report.error { offset = at }
         let headers = ErrorContextHeaders.make(
-            error: report.error, stage: "TASK_POLL", topic: topic, connector: connectorName, taskID: taskID,
+            error: report.error, stage: "TASK_POLL", className: "org.apache.kafka.connect.file.FileStreamSourceTask",
+            topic: topic, connector: connectorName, taskID: taskID,
             extra: [("file", path), ("file.offset", String(offset))])
         batch.topic = deadLetterTopic
         _ = try Array(path.utf8).withUnsafeBytes { key in

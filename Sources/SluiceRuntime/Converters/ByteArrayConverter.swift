@@ -2,6 +2,8 @@
 public struct ByteArrayConverter: Converter {
     public init() {}
     public var isPassThrough: Bool { true }
+    /// Kafka Connect's class.
+    public var className: String { "org.apache.kafka.connect.converters.ByteArrayConverter" }
 
     public func toBytes(_ value: ConnectValue) throws -> [UInt8]? {
         var output: [UInt8] = []

@@ -4,6 +4,11 @@ public protocol Converter: Sendable {
     /// Whether the converter leaves bytes unchanged for values that are already bytes
     /// or strings, so the record can stay on the zero-copy path.
     var isPassThrough: Bool { get }
+    /// The converter's class as Kafka Connect names it
+    /// (`org.apache.kafka.connect.json.JsonConverter`): what a dead letter's
+    /// `__connect.errors.class.name` says when it failed. By default the Swift type's
+    /// module-qualified name.
+    var className: String { get }
     /// The bytes Kafka gets for `value` (`nil` for a null record part).
     func toBytes(_ value: ConnectValue) throws -> [UInt8]?
     /// The value carried by Kafka bytes (`nil` bytes: a null part).
@@ -16,6 +21,9 @@ public protocol Converter: Sendable {
 }
 
 extension Converter {
+    /// The Swift type's module-qualified name (`MyModule.AvroConverter`).
+    public var className: String { String(reflecting: Self.self) }
+
     /// Appends ``toBytes(_:)``'s result: correct for every converter, with one array per call.
     public func write(_ value: ConnectValue, into output: inout [UInt8]) throws -> Bool {
         guard let bytes = try toBytes(value) else { return false }

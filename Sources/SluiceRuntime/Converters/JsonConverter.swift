@@ -11,6 +11,8 @@ public struct JsonConverter: Converter {
     }
 
     public var isPassThrough: Bool { false }
+    /// Kafka Connect's class.
+    public var className: String { "org.apache.kafka.connect.json.JsonConverter" }
 
     public func toBytes(_ value: ConnectValue) throws -> [UInt8]? {
         var output: [UInt8] = []

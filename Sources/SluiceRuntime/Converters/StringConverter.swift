@@ -3,6 +3,8 @@
 public struct StringConverter: Converter {
     public init() {}
     public var isPassThrough: Bool { true }
+    /// Kafka Connect's class.
+    public var className: String { "org.apache.kafka.connect.storage.StringConverter" }
 
     public func toBytes(_ value: ConnectValue) throws -> [UInt8]? {
         var output: [UInt8] = []

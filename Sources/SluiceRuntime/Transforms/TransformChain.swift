@@ -22,6 +22,14 @@ public struct TransformChain: Sendable {
 
     private var steps: [Step] = []
 
+    /// Each step's class as Kafka Connect names it
+    /// (`org.apache.kafka.connect.transforms.InsertField$Value`), in order: what a
+    /// dead letter's `__connect.errors.class.name` says when that step failed.
+    package private(set) var classNames: [String] = []
+
+    /// The package Kafka Connect's built-in transforms live in.
+    static let kafkaPackage = "org.apache.kafka.connect.transforms."
+
     private struct SpliceStep: Sendable {
         var transform: any SpliceableTransformation
         var predicate: TopicNameMatches?
@@ -60,6 +68,7 @@ public struct TransformChain: Sendable {
                 step.negate = (config[prefix + "negate"] ?? "false") == "true"
             }
             steps.append(step)
+            classNames.append(settings.type.contains(".") ? settings.type : Self.kafkaPackage + simple)
         }
         spliceSteps = steps.map { step -> SpliceStep? in
             guard let transform = step.transform as? any SpliceableTransformation, transform.canSplice else { return nil }
@@ -76,7 +85,15 @@ public struct TransformChain: Sendable {
 
     /// Applies every step; returns `false` when a step dropped the record.
     public func apply(_ record: inout ConnectRecord) throws -> Bool {
-        for step in steps {
+        var step = 0
+        return try apply(&record, step: &step)
+    }
+
+    /// Applies every step, keeping in `step` the index of the one running, so that
+    /// when a step throws the caller knows which (see ``classNames``).
+    func apply(_ record: inout ConnectRecord, step index: inout Int) throws -> Bool {
+        for (position, step) in steps.enumerated() {
+            index = position
             if let predicate = step.predicate, predicate.test(record) == step.negate { continue }
             if try !step.transform.apply(&record) { return false }
         }
@@ -86,11 +103,23 @@ public struct TransformChain: Sendable {
     /// Applies every step on the splice route (only when ``canSplice``); returns
     /// `false` when a step dropped the record.
     func splice(_ record: inout SplicedRecord) throws -> Bool {
+        var step = 0
+        return try splice(&record, step: &step)
+    }
+
+    /// ``splice(_:)``, keeping in `step` the index of the step running, as ``apply(_:step:)`` does.
+    func splice(_ record: inout SplicedRecord, step index: inout Int) throws -> Bool {
         guard let spliceSteps else { return true }
-        for step in spliceSteps {
+        for (position, step) in spliceSteps.enumerated() {
+            index = position
             if let predicate = step.predicate, predicate.test(record.meta) == step.negate { continue }
             if try !step.transform.splice(&record) { return false }
         }
         return true
+    }
+
+    /// The class name of step `index` (as ``apply(_:step:)`` left it).
+    package func className(ofStep index: Int) -> String {
+        classNames.indices.contains(index) ? classNames[index] : "org.apache.kafka.connect.transforms.Transformation"
     }
 }
