@@ -3,7 +3,8 @@ import SluiceKafka
 
 /// Reads consumed records through the sink connector's converters and transforms,
 /// like Kafka Connect's sink path: bytes → key and value converters → transforms →
-/// `SinkTask.put(records:)`. Records that fail go, under `errors.tolerance=all`, to
+/// `SinkTask.put(records:)`. Each record carries its consumed headers and offset
+/// (``ConnectRecord/headers``, ``ConnectRecord/kafkaOffset``) to the transforms and the task. Records that fail go, under `errors.tolerance=all`, to
 /// the dead-letter topic as they were stored, with Kafka Connect's
 /// `__connect.errors.*` headers when `errors.deadletterqueue.context.headers.enable=true`.
 final class SinkRecordProcessor {
@@ -57,7 +58,7 @@ final class SinkRecordProcessor {
                 stage = "TRANSFORMATION"
                 var record = ConnectRecord(
                     topic: consumed.topic, partition: consumed.partition, key: key, value: value,
-                    timestampMs: consumed.timestampMs ?? 0)
+                    timestampMs: consumed.timestampMs ?? 0, headers: consumed.headers, kafkaOffset: consumed.offset)
                 if try transforms.apply(&record) { records.append(record) }
             } catch let error as ConversionError where tolerateErrors {
                 skipped += 1

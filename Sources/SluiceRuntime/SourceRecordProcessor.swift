@@ -123,7 +123,7 @@ final class SourceRecordProcessor {
                     var record = SplicedRecord(
                         meta: ConnectRecord(
                             topic: defaultTopic, partition: view.entry.partition, key: .null, value: .null,
-                            timestampMs: view.entry.timestampMs),
+                            timestampMs: view.entry.timestampMs, headers: view.headers),
                         text: text, fields: [])
                     swap(&record.fields, &spliceFields)
                     swap(&record.givenNames, &spliceNames)
@@ -149,22 +149,24 @@ final class SourceRecordProcessor {
                 } else {
                     var record = ConnectRecord(
                         topic: defaultTopic, partition: view.entry.partition,
-                        key: try self.key(of: view.key), value: try self.value(of: view.value), timestampMs: view.entry.timestampMs)
+                        key: try self.key(of: view.key), value: try self.value(of: view.value),
+                        timestampMs: view.entry.timestampMs, headers: view.headers)
                     stage = "TRANSFORMATION"
                     guard try transforms.apply(&record) else { continue }
                     stage = "KEY_CONVERTER"
                     keyBytes.removeAll(keepingCapacity: true)
-                    key = try keyConverter.write(record.key, into: &keyBytes) ? keyBytes : nil
+                    key = try keyConverter.write(record.key, schema: record.keySchema, into: &keyBytes) ? keyBytes : nil
                     stage = "VALUE_CONVERTER"
                     valueBytes.removeAll(keepingCapacity: true)
-                    value = try valueConverter.write(record.value, into: &valueBytes) ? valueBytes : nil
+                    value = try valueConverter.write(record.value, schema: record.valueSchema, into: &valueBytes) ? valueBytes : nil
                     record.key = .null
                     record.value = .null
                     meta = record
                 }
                 let topic = meta.topic == defaultTopic ? nil : meta.topic
                 var batch = try next(topic: topic)
-                let headers = view.headers
+                // The record's headers after the transforms (the task's own when none touched them).
+                let headers = meta.headers
                 while try !append(key: key, value: value, headers: headers, timestampMs: meta.timestampMs, partition: meta.partition, to: batch) {
                     try emit(batch)
                     output = nil

@@ -13,6 +13,10 @@ public protocol Converter: Sendable {
     /// converted path calls this with one reused buffer per part, so a converter
     /// that implements it allocates nothing per record.
     func write(_ value: ConnectValue, into output: inout [UInt8]) throws -> Bool
+    /// Like ``write(_:into:)``, for a value whose schema has a name or version
+    /// (``SchemaMetadata``): a converter that writes schemas writes them; the others
+    /// ignore `schema`.
+    func write(_ value: ConnectValue, schema: SchemaMetadata?, into output: inout [UInt8]) throws -> Bool
 }
 
 extension Converter {
@@ -21,6 +25,11 @@ extension Converter {
         guard let bytes = try toBytes(value) else { return false }
         output.append(contentsOf: bytes)
         return true
+    }
+
+    /// Writes no schema, so ignores `schema`: ``write(_:into:)``.
+    public func write(_ value: ConnectValue, schema: SchemaMetadata?, into output: inout [UInt8]) throws -> Bool {
+        try write(value, into: &output)
     }
 }
 

@@ -19,9 +19,16 @@ public struct JsonConverter: Converter {
     }
 
     public func write(_ value: ConnectValue, into output: inout [UInt8]) throws -> Bool {
+        try write(value, schema: nil, into: &output)
+    }
+
+    /// With `schemas.enable=true`, the envelope's top-level schema gets `schema`'s
+    /// `"name"` and `"version"` (as Kafka's `JsonConverter` writes a named schema), and
+    /// an integer under Connect's `Date` or `Time` is an `int32`.
+    public func write(_ value: ConnectValue, schema: SchemaMetadata?, into output: inout [UInt8]) throws -> Bool {
         if schemasEnabled {
             output.append(contentsOf: #"{"schema":"#.utf8)
-            Self.writeSchema(of: value, into: &output)
+            Self.writeSchema(of: value, into: &output, metadata: schema)
             output.append(contentsOf: #","payload":"#.utf8)
             JSONText.write(value, into: &output)
             output.append(UInt8(ascii: "}"))
@@ -47,8 +54,11 @@ public struct JsonConverter: Converter {
 
     /// Appends the Kafka Connect schema JSON of a schemaless value, written straight
     /// as text (no intermediate value per record): `{"type":...,"optional":...}`, with
-    /// `"items"` for arrays and `"fields"` (each with its `"field"` name last) for structs.
-    static func writeSchema(of value: ConnectValue, into output: inout [UInt8], fieldName: String? = nil) {
+    /// `"items"` for arrays and `"fields"` (each with its `"field"` name last) for structs,
+    /// then `metadata`'s `"name"` and `"version"`.
+    static func writeSchema(
+        of value: ConnectValue, into output: inout [UInt8], fieldName: String? = nil, metadata: SchemaMetadata? = nil
+    ) {
         func open(_ type: String, optional: Bool = false) {
             output.append(contentsOf: #"{"type":""#.utf8)
             output.append(contentsOf: type.utf8)
@@ -57,7 +67,7 @@ public struct JsonConverter: Converter {
         switch value {
         case .null: open("string", optional: true)
         case .boolean: open("boolean")
-        case .int: open("int64")
+        case .int: open(metadata?.isInt32 == true ? "int32" : "int64")
         case .double: open("double")
         case .string: open("string")
         case .bytes: open("bytes")
@@ -73,6 +83,14 @@ public struct JsonConverter: Converter {
                 writeSchema(of: field.value, into: &output, fieldName: field.name)
             }
             output.append(UInt8(ascii: "]"))
+        }
+        if let name = metadata?.name {
+            output.append(contentsOf: #","name":"#.utf8)
+            JSONText.writeString(name, into: &output)
+        }
+        if let version = metadata?.version {
+            output.append(contentsOf: #","version":"#.utf8)
+            output.append(contentsOf: String(version).utf8)
         }
         if let fieldName {
             output.append(contentsOf: #","field":"#.utf8)
