@@ -30,7 +30,7 @@ package enum TransformCatalog {
                 part: settings.part, topicField: settings.value("topic.field"),
                 partitionField: settings.value("partition.field"),
                 timestampField: settings.value("timestamp.field"), staticField: settings.value("static.field"),
-                staticValue: settings.value("static.value"))
+                staticValue: settings.value("static.value"), offsetField: settings.value("offset.field"))
         case "ReplaceField$Value", "ReplaceField$Key":
             return ReplaceField(
                 part: settings.part,
