@@ -1,3 +1,5 @@
+import Foundation
+
 /// The transforms and predicates Sluice knows, by Kafka Connect's class names
 /// (`org.apache.kafka.connect.transforms.X`, or `X` alone), built from their settings.
 package enum TransformCatalog {
@@ -7,12 +9,14 @@ package enum TransformCatalog {
         "ValueToKey", "ExtractField$Value", "ExtractField$Key", "HoistField$Value", "HoistField$Key",
         "MaskField$Value", "MaskField$Key", "Cast$Value", "Cast$Key",
         "Flatten$Value", "Flatten$Key", "TimestampRouter",
+        "HeaderFrom$Value", "HeaderFrom$Key", "InsertHeader", "DropHeaders",
     ]
 
     /// The predicate class names.
     package static let predicateNames = [
         "org.apache.kafka.connect.transforms.predicates.TopicNameMatches",
         "org.apache.kafka.connect.transforms.predicates.RecordIsTombstone",
+        "org.apache.kafka.connect.transforms.predicates.HasHeaderKey",
     ]
 
     /// Builds the transform that `settings` describes.
@@ -78,6 +82,16 @@ package enum TransformCatalog {
             }
         case "Flatten$Value", "Flatten$Key":
             return Flatten(part: settings.part, delimiter: settings.value("delimiter") ?? ".")
+        case "HeaderFrom$Value", "HeaderFrom$Key":
+            return try headerFrom(settings)
+        case "InsertHeader":
+            let name = try settings.required("header", "the name of the header to add")
+            guard let literal = settings.value("value.literal") else {
+                throw settings.invalid("value.literal", reason: "InsertHeader needs the header's value")
+            }
+            return InsertHeader(name: name, literal: literal)
+        case "DropHeaders":
+            return DropHeaders(names: try settings.requiredList("headers", "the names of the headers to drop"))
         default:
             throw settings.invalid(
                 "type", reason: "unknown transform; known: " + transformNames.joined(separator: ", "))
@@ -91,9 +105,37 @@ package enum TransformCatalog {
             return try TopicNameMatches(pattern: settings.value("pattern") ?? "")
         case "RecordIsTombstone":
             return RecordIsTombstone()
+        case "HasHeaderKey":
+            return HasHeaderKey(name: try settings.required("name", "the header name to look for"))
         default:
             throw settings.invalid(
                 "type", reason: "unknown predicate; known: " + predicateNames.joined(separator: ", "))
         }
+    }
+
+    /// The choice setting `name` names (or `fallback` when it is absent); a value not among
+    /// the choices is a configuration error in Kafka's words.
+    private static func oneOf<Choice: RawRepresentable & CaseIterable>(
+        _ name: String, _ settings: TransformSettings, default fallback: Choice? = nil
+    ) throws -> Choice where Choice.RawValue == String {
+        let allowed = Choice.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let text = settings.value(name) else {
+            if let fallback { return fallback }
+            throw settings.invalid(name, reason: "\(settings.simpleType) needs \(name), one of: \(allowed)")
+        }
+        guard let choice = Choice(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
+            throw settings.invalid(name, reason: "String must be one of: \(allowed)")
+        }
+        return choice
+    }
+
+    private static func headerFrom(_ settings: TransformSettings) throws -> HeaderFrom {
+        let fields = try settings.requiredList("fields", "the fields to copy or move into headers")
+        let headers = try settings.requiredList("headers", "the header names, one per field")
+        guard headers.count == fields.count else {
+            throw settings.invalid("headers", reason: "'fields' config must have the same number of elements as 'headers' config.")
+        }
+        let operation: HeaderFrom.Operation = try oneOf("operation", settings)
+        return HeaderFrom(part: settings.part, fields: fields, headerNames: headers, operation: operation)
     }
 }
