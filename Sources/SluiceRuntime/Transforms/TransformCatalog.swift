@@ -10,6 +10,7 @@ package enum TransformCatalog {
         "MaskField$Value", "MaskField$Key", "Cast$Value", "Cast$Key",
         "Flatten$Value", "Flatten$Key", "TimestampRouter",
         "HeaderFrom$Value", "HeaderFrom$Key", "InsertHeader", "DropHeaders",
+        "TimestampConverter$Value", "TimestampConverter$Key",
     ]
 
     /// The predicate class names.
@@ -92,6 +93,8 @@ package enum TransformCatalog {
             return InsertHeader(name: name, literal: literal)
         case "DropHeaders":
             return DropHeaders(names: try settings.requiredList("headers", "the names of the headers to drop"))
+        case "TimestampConverter$Value", "TimestampConverter$Key":
+            return try timestampConverter(settings)
         default:
             throw settings.invalid(
                 "type", reason: "unknown transform; known: " + transformNames.joined(separator: ", "))
@@ -137,5 +140,18 @@ package enum TransformCatalog {
         }
         let operation: HeaderFrom.Operation = try oneOf("operation", settings)
         return HeaderFrom(part: settings.part, fields: fields, headerNames: headers, operation: operation)
+    }
+
+    private static func timestampConverter(_ settings: TransformSettings) throws -> TimestampConverter {
+        let target: TimestampConverter.Target = try oneOf("target.type", settings)
+        let precision: TimestampConverter.UnixPrecision = try oneOf(
+            "unix.precision", settings, default: .milliseconds)
+        do {
+            return try TimestampConverter(
+                part: settings.part, field: settings.value("field"), target: target,
+                format: settings.value("format"), precision: precision)
+        } catch let RuntimeError.invalidConfig(_, _, reason) {
+            throw settings.invalid("format", reason: reason)
+        }
     }
 }
