@@ -10,7 +10,7 @@ package enum TransformCatalog {
         "MaskField$Value", "MaskField$Key", "Cast$Value", "Cast$Key",
         "Flatten$Value", "Flatten$Key", "TimestampRouter",
         "HeaderFrom$Value", "HeaderFrom$Key", "InsertHeader", "DropHeaders",
-        "TimestampConverter$Value", "TimestampConverter$Key",
+        "TimestampConverter$Value", "TimestampConverter$Key", "SetSchemaMetadata$Value", "SetSchemaMetadata$Key",
     ]
 
     /// The predicate class names.
@@ -95,6 +95,8 @@ package enum TransformCatalog {
             return DropHeaders(names: try settings.requiredList("headers", "the names of the headers to drop"))
         case "TimestampConverter$Value", "TimestampConverter$Key":
             return try timestampConverter(settings)
+        case "SetSchemaMetadata$Value", "SetSchemaMetadata$Key":
+            return try setSchemaMetadata(settings)
         default:
             throw settings.invalid(
                 "type", reason: "unknown transform; known: " + transformNames.joined(separator: ", "))
@@ -153,5 +155,20 @@ package enum TransformCatalog {
         } catch let RuntimeError.invalidConfig(_, _, reason) {
             throw settings.invalid("format", reason: reason)
         }
+    }
+
+    private static func setSchemaMetadata(_ settings: TransformSettings) throws -> SetSchemaMetadata {
+        let name = settings.value("schema.name").flatMap { $0.isEmpty ? nil : $0 }
+        var version: Int32?
+        if let text = settings.value("schema.version"), !text.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let number = Int32(text.trimmingCharacters(in: .whitespaces)) else {
+                throw settings.invalid("schema.version", reason: "Not a number of type INT")
+            }
+            version = number
+        }
+        guard name != nil || version != nil else {
+            throw settings.invalid("schema.name", reason: "Neither schema name nor version configured")
+        }
+        return SetSchemaMetadata(part: settings.part, name: name, version: version)
     }
 }
