@@ -34,7 +34,8 @@ struct HeaderTransformsTests {
     @Test("HeaderFrom$Value move: the fields leave the value; a missing field gives a null header")
     func headerFromMove() throws {
         let out = try run(
-            chain("HeaderFrom$Value", ["fields": "source,missing", "headers": "origin,gone", "operation": "move"]), order)
+            chain("HeaderFrom$Value", ["fields": "source,missing", "headers": "origin,gone", "operation": "move"]),
+            order)
         #expect(out?.value == object(["id": .int(7), "total": .double(2.5), "tags": .array([.string("a")])]))
         #expect(out?.headers == [header("trace", "t-1"), header("origin", "web"), header("gone", nil)])
     }
@@ -66,10 +67,14 @@ struct HeaderTransformsTests {
     @Test("DropHeaders removes every header with a listed name and keeps the others in order")
     func dropHeaders() throws {
         var record = order
-        record.headers = [header("a", "1"), header("trace", "x"), header("b", nil), header("trace", "y"), header("c", "3")]
+        record.headers = [
+            header("a", "1"), header("trace", "x"), header("b", nil), header("trace", "y"), header("c", "3"),
+        ]
         let out = try run(chain("DropHeaders", ["headers": "trace, b"]), record)
         #expect(out?.headers == [header("a", "1"), header("c", "3")])
-        #expect(try run(chain("DropHeaders", ["headers": "trace"]), ConnectRecord(topic: "t", key: .null, value: .null))?.headers == [])
+        #expect(
+            try run(chain("DropHeaders", ["headers": "trace"]), ConnectRecord(topic: "t", key: .null, value: .null))?
+                .headers == [])
     }
 
     @Test("HasHeaderKey as a Filter's predicate and as a step's predicate")
@@ -80,7 +85,8 @@ struct HeaderTransformsTests {
             "predicates.traced.name": "trace",
             "transforms.keepTraced.type": "Filter", "transforms.keepTraced.predicate": "traced",
             "transforms.keepTraced.negate": "true",
-            "transforms.mark.type": "InsertHeader", "transforms.mark.header": "seen", "transforms.mark.value.literal": "1",
+            "transforms.mark.type": "InsertHeader", "transforms.mark.header": "seen",
+            "transforms.mark.value.literal": "1",
             "transforms.mark.predicate": "traced",
         ]
         let filter = try TransformChain(config: config)
@@ -88,7 +94,9 @@ struct HeaderTransformsTests {
         #expect(try run(filter, untraced) == nil, "a record without the header is dropped")
         let out = try run(filter, order)
         #expect(out?.headers == [header("trace", "t-1"), header("seen", "1")])
-        #expect(HasHeaderKey(name: "trace").test(ConnectRecord(topic: "t", key: .null, value: .null, headers: [header("trace", nil)])))
+        #expect(
+            HasHeaderKey(name: "trace").test(
+                ConnectRecord(topic: "t", key: .null, value: .null, headers: [header("trace", nil)])))
         #expect(!HasHeaderKey(name: "trace").test(ConnectRecord(topic: "t", key: .null, value: .null)))
     }
 

@@ -19,7 +19,9 @@ final class HeaderedSource: SourceTask, @unchecked Sendable {
 
     func poll(into batch: RecordBatch) throws -> SourcePollResult {
         while next < total {
-            var headers = [RecordHeader(name: "origin", value: Array("headered".utf8)), RecordHeader(name: "debug", value: nil)]
+            var headers = [
+                RecordHeader(name: "origin", value: Array("headered".utf8)), RecordHeader(name: "debug", value: nil),
+            ]
             if next % 2 == 0 { headers.append(RecordHeader(name: "keep", value: Array("\(next)".utf8))) }
             let appended = try Array("line \(next)".utf8).withUnsafeBytes {
                 try batch.append(key: nil, value: $0, headers: headers, timestampMs: 0, partition: 0)
@@ -85,7 +87,8 @@ struct HeadersEndToEndTests {
             "transforms": "onlyKept,wrap,offset,sunk",
             "transforms.onlyKept.type": "org.apache.kafka.connect.transforms.Filter",
             "transforms.onlyKept.predicate": "kept", "transforms.onlyKept.negate": "true",
-            "transforms.wrap.type": "org.apache.kafka.connect.transforms.HoistField$Value", "transforms.wrap.field": "line",
+            "transforms.wrap.type": "org.apache.kafka.connect.transforms.HoistField$Value",
+            "transforms.wrap.field": "line",
             "transforms.offset.type": "org.apache.kafka.connect.transforms.InsertField$Value",
             "transforms.offset.offset.field": "offset",
             "transforms.sunk.type": "org.apache.kafka.connect.transforms.InsertHeader",
@@ -97,7 +100,9 @@ struct HeadersEndToEndTests {
             topics: ["headered"], consumerConfiguration: client)
         try runner.start()
         let deadline = MonotonicClock.nanoseconds() + 30_000_000_000
-        while sink.records.withLock({ $0.count }) < total / 2 && MonotonicClock.nanoseconds() < deadline { usleep(20_000) }
+        while sink.records.withLock({ $0.count }) < total / 2 && MonotonicClock.nanoseconds() < deadline {
+            usleep(20_000)
+        }
         runner.stop()
         runner.join()
         #expect(runner.state == .stopped, "\(runner.error.map { "\($0)" } ?? "")")
@@ -105,7 +110,9 @@ struct HeadersEndToEndTests {
         let records = sink.records.withLock { $0 }
         #expect(sink.rawBatches.withLock { $0 } == 0)
         #expect(records.count == total / 2)
-        func header(_ name: String, _ text: String) -> RecordHeader { RecordHeader(name: name, value: Array(text.utf8)) }
+        func header(_ name: String, _ text: String) -> RecordHeader {
+            RecordHeader(name: name, value: Array(text.utf8))
+        }
         for (index, record) in records.enumerated() {
             let line = index * 2
             #expect(record.value == object(["line": .string("line \(line)"), "offset": .int(Int64(line))]))

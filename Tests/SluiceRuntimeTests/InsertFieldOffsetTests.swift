@@ -24,7 +24,8 @@ struct InsertFieldOffsetTests {
         #expect {
             try insert.apply(&record)
         } throws: { error in
-            (error as? ConversionError)?.description.hasPrefix("Only SinkRecord supported for [field insertion]") == true
+            (error as? ConversionError)?.description.hasPrefix("Only SinkRecord supported for [field insertion]")
+                == true
         }
         #expect(record.key == object(["id": .int(1)]))
         #expect(try run(insert, ConnectRecord(topic: "t", key: .null, value: .null))?.key == .null)

@@ -17,7 +17,8 @@ struct RecordHeadersPathTests {
             "transforms": "add,drop",
             "transforms.add.type": "org.apache.kafka.connect.transforms.InsertHeader",
             "transforms.add.header": "stage", "transforms.add.value.literal": "source",
-            "transforms.drop.type": "org.apache.kafka.connect.transforms.DropHeaders", "transforms.drop.headers": "debug",
+            "transforms.drop.type": "org.apache.kafka.connect.transforms.DropHeaders",
+            "transforms.drop.headers": "debug",
         ]
         let (outputs, _) = try SourcePathHarness.run(
             [
@@ -58,7 +59,9 @@ struct RecordHeadersPathTests {
             ], config: config, format: .json)
         #expect(
             outputs == [
-                .init(topic: "lines-urgent", value: #"{"n":1}"#, headers: [header("urgent", nil), header("tenant", "acme")]),
+                .init(
+                    topic: "lines-urgent", value: #"{"n":1}"#,
+                    headers: [header("urgent", nil), header("tenant", "acme")]),
                 .init(topic: nil, value: #"{"n":2}"#, headers: [header("tenant", "zeta")]),
             ])
     }
@@ -88,7 +91,9 @@ struct RecordHeadersPathTests {
             "value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "false",
             "transforms": "i", "transforms.i.type": "InsertField$Value", "transforms.i.offset.field": "offset",
         ]
-        #expect(throws: ConversionError.self) { try SourcePathHarness.run([(#"{"n":1}"#, [])], config: config, format: .json) }
+        #expect(throws: ConversionError.self) {
+            try SourcePathHarness.run([(#"{"n":1}"#, [])], config: config, format: .json)
+        }
         config["errors.tolerance"] = "all"
         let (outputs, processor) = try SourcePathHarness.run([(#"{"n":1}"#, [])], config: config, format: .json)
         #expect(outputs.isEmpty, "\(outputs)")

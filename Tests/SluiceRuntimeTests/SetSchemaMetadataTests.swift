@@ -6,7 +6,8 @@ import Testing
 /// so the name and version go where a schema is written (JsonConverter's envelope).
 @Suite("SetSchemaMetadata")
 struct SetSchemaMetadataTests {
-    let order = ConnectRecord(topic: "orders", key: .string("7"), value: object(["id": .int(7), "total": .double(2.5)]))
+    let order = ConnectRecord(
+        topic: "orders", key: .string("7"), value: object(["id": .int(7), "total": .double(2.5)]))
 
     func envelope(_ value: ConnectValue, _ schema: SchemaMetadata?, schemas: Bool = true) throws -> String {
         var out: [UInt8] = []
@@ -30,7 +31,8 @@ struct SetSchemaMetadataTests {
                 == #"{"schema":{"type":"struct","optional":false,"fields":[{"type":"int64","optional":false,"field":"id"},"#
                 + #"{"type":"double","optional":false,"field":"total"}],"name":"com.example.Order","version":2},"#
                 + #""payload":{"id":7,"total":2.5}}"#)
-        #expect(try envelope(out.value, out.valueSchema, schemas: false) == #"{"id":7,"total":2.5}"#, "no schema, no name")
+        #expect(
+            try envelope(out.value, out.valueSchema, schemas: false) == #"{"id":7,"total":2.5}"#, "no schema, no name")
     }
 
     @Test("$Key names the key's schema; a second transform changes only what it sets")
@@ -49,7 +51,8 @@ struct SetSchemaMetadataTests {
 
     @Test("a null value without a schema name passes unchanged, as in Kafka")
     func tombstone() throws {
-        let out = try run(chain("SetSchemaMetadata$Value", ["schema.name": "x"]), ConnectRecord(topic: "t", key: .null, value: .null))
+        let out = try run(
+            chain("SetSchemaMetadata$Value", ["schema.name": "x"]), ConnectRecord(topic: "t", key: .null, value: .null))
         #expect(out?.valueSchema == nil)
     }
 

@@ -15,8 +15,9 @@ struct TimestampConverterTests {
     func convert(_ value: ConnectValue, _ settings: [String: String], part: String = "Value") throws -> ConnectValue? {
         try run(
             chain("org.apache.kafka.connect.transforms.TimestampConverter$\(part)", settings),
-            ConnectRecord(topic: "t", key: part == "Key" ? value : .null, value: part == "Key" ? .null : value))
-            .map { part == "Key" ? $0.key : $0.value }
+            ConnectRecord(topic: "t", key: part == "Key" ? value : .null, value: part == "Key" ? .null : value)
+        )
+        .map { part == "Key" ? $0.key : $0.value }
     }
 
     @Test(
@@ -52,7 +53,8 @@ struct TimestampConverterTests {
     func stringField() throws {
         let value = object(["id": .int(1), "created": .string("2024-02-29 13:05:09"), "note": .string("x")])
         let out = try convert(
-            value, ["field": "created", "target.type": "unix", "format": "yyyy-MM-dd HH:mm:ss", "unix.precision": "seconds"])
+            value,
+            ["field": "created", "target.type": "unix", "format": "yyyy-MM-dd HH:mm:ss", "unix.precision": "seconds"])
         #expect(out == object(["id": .int(1), "created": .int(1_709_211_909), "note": .string("x")]))
     }
 
@@ -92,7 +94,8 @@ struct TimestampConverterTests {
                 == #"{"schema":{"type":"int32","optional":false,"name":"org.apache.kafka.connect.data.Date","version":1},"payload":19782}"#
         )
         // Read back as a Date (days), not as Unix milliseconds.
-        #expect(try chain("TimestampConverter$Value", ["target.type": "string", "format": "yyyy-MM-dd"]).apply(&record))
+        #expect(
+            try chain("TimestampConverter$Value", ["target.type": "string", "format": "yyyy-MM-dd"]).apply(&record))
         #expect(record.value == .string("2024-02-29"))
         #expect(record.valueSchema == nil, "text has no logical type")
 
@@ -118,14 +121,18 @@ struct TimestampConverterTests {
 
     @Test("a value it cannot read fails the record and leaves it as it was")
     func refusals() throws {
-        let toDate = try chain("TimestampConverter$Value", ["field": "at", "target.type": "Date", "format": "yyyy-MM-dd"])
-        for bad in [object(["at": .string("yesterday")]), object(["at": .double(1.5)]), object(["at": .boolean(true)])] {
+        let toDate = try chain(
+            "TimestampConverter$Value", ["field": "at", "target.type": "Date", "format": "yyyy-MM-dd"])
+        for bad in [object(["at": .string("yesterday")]), object(["at": .double(1.5)]), object(["at": .boolean(true)])]
+        {
             var record = ConnectRecord(topic: "t", key: .null, value: bad)
             #expect(throws: ConversionError.self) { try toDate.apply(&record) }
             #expect(record.value == bad)
         }
         var noFormat = ConnectRecord(topic: "t", key: .null, value: .string("2024-01-01"))
-        #expect(throws: ConversionError.self) { try chain("TimestampConverter$Value", ["target.type": "unix"]).apply(&noFormat) }
+        #expect(throws: ConversionError.self) {
+            try chain("TimestampConverter$Value", ["target.type": "unix"]).apply(&noFormat)
+        }
         var notObject = ConnectRecord(topic: "t", key: .null, value: .int(1))
         #expect(throws: ConversionError.self) { try toDate.apply(&notObject) }
     }
@@ -143,4 +150,3 @@ struct TimestampConverterTests {
         #expect(isRefused("TimestampConverter$Value", settings, naming: setting))
     }
 }
-

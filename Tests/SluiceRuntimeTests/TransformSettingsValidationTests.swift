@@ -23,7 +23,9 @@ struct TransformSettingsValidationTests {
 
     @Test("HasHeaderKey without a name is a validation problem naming it")
     func predicateProblem() throws {
-        let config = ["predicates": "p", "predicates.p.type": "org.apache.kafka.connect.transforms.predicates.HasHeaderKey"]
+        let config = [
+            "predicates": "p", "predicates.p.type": "org.apache.kafka.connect.transforms.predicates.HasHeaderKey",
+        ]
         #expect(try problemNames(config) == ["predicates.p.name"])
     }
 

@@ -36,7 +36,8 @@ public struct HeaderFrom: Transformation {
     }
 
     public func apply(_ record: inout ConnectRecord) throws -> Bool {
-        let refusal = "HeaderFrom (header \(operation.rawValue)) only works on object \(part == .key ? "keys" : "values")"
+        let refusal =
+            "HeaderFrom (header \(operation.rawValue)) only works on object \(part == .key ? "keys" : "values")"
         guard var object = try record.takeFields(part, refusal: refusal) else {
             throw ConversionError.unsupported("\(refusal); got a null")
         }
@@ -59,11 +60,11 @@ public struct HeaderFrom: Transformation {
     public static func headerBytes(of value: ConnectValue) -> [UInt8]? {
         switch value {
         case .null: return nil
-        case let .string(text): return Array(text.utf8)
-        case let .bytes(bytes): return bytes
-        case let .boolean(flag): return Array((flag ? "true" : "false").utf8)
-        case let .int(number): return Array(String(number).utf8)
-        case let .double(number): return Array("\(number)".utf8)
+        case .string(let text): return Array(text.utf8)
+        case .bytes(let bytes): return bytes
+        case .boolean(let flag): return Array((flag ? "true" : "false").utf8)
+        case .int(let number): return Array(String(number).utf8)
+        case .double(let number): return Array("\(number)".utf8)
         case .array, .object:
             var text: [UInt8] = []
             JSONText.write(value, into: &text)

@@ -26,7 +26,10 @@ import Foundation
 public struct TimestampConverter: Transformation {
     /// What the timestamp becomes (`target.type`, Kafka's names).
     public enum Target: String, Sendable, CaseIterable {
-        case string, unix, date = "Date", time = "Time", timestamp = "Timestamp"
+        case string, unix
+        case date = "Date"
+        case time = "Time"
+        case timestamp = "Timestamp"
 
         /// The logical type a whole key or value gets, or `nil` for text and Unix time.
         var schema: SchemaMetadata? {
@@ -88,7 +91,8 @@ public struct TimestampConverter: Transformation {
     /// - Throws: ``RuntimeError/invalidConfig(name:value:reason:)`` when `target` is
     ///   `string` without a `format`, or `format` is not a pattern Sluice reads.
     public init(
-        part: InsertField.Part, field: String?, target: Target, format: String?, precision: UnixPrecision = .milliseconds
+        part: InsertField.Part, field: String?, target: Target, format: String?,
+        precision: UnixPrecision = .milliseconds
     ) throws {
         self.part = part
         self.field = field.flatMap { $0.isEmpty ? nil : $0 }
@@ -141,7 +145,7 @@ public struct TimestampConverter: Transformation {
         switch value {
         case .null:
             return .null
-        case let .string(text):
+        case .string(let text):
             guard let format else {
                 throw ConversionError.unsupported(
                     "TimestampConverter reads a string timestamp with format, which is not set; got \"\(text)\"")
@@ -151,9 +155,13 @@ public struct TimestampConverter: Transformation {
                     "Could not parse timestamp: value (\(text)) does not match pattern (\(formatText))")
             }
             milliseconds = parsed
-        case let .int(number):
+        case .int(let number):
             if logical == .date {
-                milliseconds = number.multipliedReportingOverflow(by: Self.millisecondsPerDay).partialValue
+                let (product, overflow) = number.multipliedReportingOverflow(by: Self.millisecondsPerDay)
+                guard !overflow else {
+                    throw ConversionError.unsupported("TimestampConverter: the Date \(number) (days) is out of range")
+                }
+                milliseconds = product
             } else if logical == .time || logical == .timestamp {
                 milliseconds = number
             } else {
@@ -168,7 +176,9 @@ public struct TimestampConverter: Transformation {
         case .unix: return .int(precision.units(milliseconds))
         case .timestamp: return .int(milliseconds)
         case .date: return .int(Self.floorDivide(milliseconds, Self.millisecondsPerDay))
-        case .time: return .int(milliseconds - Self.floorDivide(milliseconds, Self.millisecondsPerDay) * Self.millisecondsPerDay)
+        case .time:
+            return .int(
+                milliseconds - Self.floorDivide(milliseconds, Self.millisecondsPerDay) * Self.millisecondsPerDay)
         }
     }
 

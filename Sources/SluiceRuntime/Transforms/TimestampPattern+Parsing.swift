@@ -12,7 +12,13 @@ extension TimestampPattern {
     ///   names a time too far away for 64-bit milliseconds).
     package func parse(_ text: String) -> Int64? {
         var rest = Array(text.utf8)[...]
-        var year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0, millisecond = 0
+        var year = 1970
+        var month = 1
+        var day = 1
+        var hour = 0
+        var minute = 0
+        var second = 0
+        var millisecond = 0
         for (index, piece) in pieces.enumerated() {
             if case .literal(let literal) = piece {
                 guard rest.starts(with: literal.utf8) else { return nil }
