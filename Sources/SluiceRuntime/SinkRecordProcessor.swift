@@ -52,13 +52,15 @@ final class SinkRecordProcessor {
             guard consumed.error == nil else { continue }
             var stage = "KEY_CONVERTER"
             do {
-                let key = try keyConverter.toValue(consumed.key)
+                let (key, keySchema) = try keyConverter.toValueAndSchema(consumed.key)
                 stage = "VALUE_CONVERTER"
-                let value = try valueConverter.toValue(consumed.value)
+                let (value, valueSchema) = try valueConverter.toValueAndSchema(consumed.value)
                 stage = "TRANSFORMATION"
                 var record = ConnectRecord(
                     topic: consumed.topic, partition: consumed.partition, key: key, value: value,
                     timestampMs: consumed.timestampMs ?? 0, headers: consumed.headers, kafkaOffset: consumed.offset)
+                record.keySchema = keySchema
+                record.valueSchema = valueSchema
                 if try transforms.apply(&record) { records.append(record) }
             } catch let error as ConversionError where tolerateErrors {
                 skipped += 1

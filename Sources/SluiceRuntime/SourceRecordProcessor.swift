@@ -148,9 +148,16 @@ final class SourceRecordProcessor {
                     meta = record.meta
                 } else {
                     var record = ConnectRecord(
-                        topic: defaultTopic, partition: view.entry.partition,
-                        key: try self.key(of: view.key), value: try self.value(of: view.value),
+                        topic: defaultTopic, partition: view.entry.partition, key: .null, value: .null,
                         timestampMs: view.entry.timestampMs, headers: view.headers)
+                    if format == .converted {
+                        // The task wrote the converters' bytes: keep the name and version their schemas carry.
+                        (record.key, record.keySchema) = try keyConverter.toValueAndSchema(view.key)
+                        (record.value, record.valueSchema) = try valueConverter.toValueAndSchema(view.value)
+                    } else {
+                        record.key = try self.key(of: view.key)
+                        record.value = try self.value(of: view.value)
+                    }
                     stage = "TRANSFORMATION"
                     guard try transforms.apply(&record) else { continue }
                     stage = "KEY_CONVERTER"

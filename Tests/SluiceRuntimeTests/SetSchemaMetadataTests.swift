@@ -67,6 +67,58 @@ struct SetSchemaMetadataTests {
                 == [#"{"schema":{"type":"string","optional":false,"name":"Line"},"payload":"foo"}"#])
     }
 
+    @Test("JsonConverter reads the name and version back from an envelope (the sink path's records carry them)")
+    func readBack() throws {
+        let envelope = #"{"schema":{"type":"string","optional":false,"name":"Line","version":4},"payload":"foo"}"#
+        let (value, schema) = try Array(envelope.utf8).withUnsafeBytes { try JsonConverter().toValueAndSchema($0) }
+        #expect(value == .string("foo"))
+        #expect(schema == SchemaMetadata(name: "Line", version: 4))
+        let plain = #"{"schema":{"type":"string","optional":false},"payload":"foo"}"#
+        #expect(try Array(plain.utf8).withUnsafeBytes { try JsonConverter().toValueAndSchema($0) }.1 == nil)
+        #expect(try Array(#""foo""#.utf8).withUnsafeBytes { try StringConverter().toValueAndSchema($0) }.1 == nil)
+    }
+
+    @Test(
+        "a transform that makes a new key or value drops the name, as Kafka's make a new schema",
+        arguments: [
+            ("HoistField$Value", ["field": "wrapped"]), ("ExtractField$Value", ["field": "id"]),
+            ("Cast$Value", ["spec": "total:string,id:float64"]), ("ValueToKey", ["fields": "id"]),
+        ])
+    func reshaped(type: String, settings: [String: String]) throws {
+        var config = [
+            "transforms": "n,k,t", "transforms.n.type": "SetSchemaMetadata$Value", "transforms.n.schema.name": "Order",
+            "transforms.k.type": "SetSchemaMetadata$Key", "transforms.k.schema.name": "OrderKey",
+        ]
+        config["transforms.t.type"] = type
+        for (key, value) in settings { config["transforms.t." + key] = value }
+        let out = try #require(try run(TransformChain(config: config), order))
+        switch type {
+        case "ValueToKey": #expect(out.keySchema == nil && out.valueSchema?.name == "Order")
+        case "Cast$Value": #expect(out.valueSchema?.name == "Order", "casting fields keeps the struct's name")
+        default: #expect(out.valueSchema == nil && out.keySchema?.name == "OrderKey")
+        }
+        var whole = ConnectRecord(topic: "t", key: .null, value: .double(2.5))
+        whole.valueSchema = SchemaMetadata(name: "Amount")
+        #expect(
+            try run(chain("Cast$Value", ["spec": "string"]), whole)?.valueSchema == nil, "a whole cast: a new schema")
+        let kept = try #require(try run(chain("SetSchemaMetadata$Value", ["schema.name": "Order"]), order))
+        #expect(
+            try run(chain("InsertField$Value", ["static.field": "s", "static.value": "v"]), kept)?.valueSchema?.name
+                == "Order")
+    }
+
+    @Test("a task that writes the converters' bytes keeps its envelope's name through the transforms")
+    func convertedSource() throws {
+        let config = [
+            "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "transforms": "i", "transforms.i.type": "InsertHeader", "transforms.i.header": "h",
+            "transforms.i.value.literal": "v",
+        ]
+        let envelope = #"{"schema":{"type":"string","optional":false,"name":"Line","version":4},"payload":"foo"}"#
+        let (outputs, _) = try SourcePathHarness.run([(envelope, [])], config: config, format: .converted)
+        #expect(outputs.map(\.value) == [envelope])
+    }
+
     @Test(
         "bad settings are configuration errors naming the setting",
         arguments: [

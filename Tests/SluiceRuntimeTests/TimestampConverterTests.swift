@@ -109,6 +109,18 @@ struct TimestampConverterTests {
         )
     }
 
+    @Test("a Date written by JsonConverter with schemas is read back as a Date on the sink path")
+    func dateRoundTrip() throws {
+        let envelope =
+            #"{"schema":{"type":"int32","optional":false,"name":"org.apache.kafka.connect.data.Date","version":1},"payload":19782}"#
+        let (value, schema) = try Array(envelope.utf8).withUnsafeBytes { try JsonConverter().toValueAndSchema($0) }
+        var record = ConnectRecord(topic: "t", key: .null, value: value)
+        record.valueSchema = schema
+        #expect(
+            try chain("TimestampConverter$Value", ["target.type": "string", "format": "yyyy-MM-dd"]).apply(&record))
+        #expect(record.value == .string("2024-02-29"))
+    }
+
     @Test("$Key converts the key; null stays null; a missing field becomes a null field")
     func keyAndNulls() throws {
         #expect(try convert(.int(leapDay), ["target.type": "Date"], part: "Key") == .int(leapDayNumber))

@@ -17,6 +17,9 @@ public protocol Converter: Sendable {
     /// (``SchemaMetadata``): a converter that writes schemas writes them; the others
     /// ignore `schema`.
     func write(_ value: ConnectValue, schema: SchemaMetadata?, into output: inout [UInt8]) throws -> Bool
+    /// Like ``toValue(_:)``, with the name and version of the schema the bytes carry
+    /// (`nil` when they carry none, or the converter reads no schemas).
+    func toValueAndSchema(_ bytes: UnsafeRawBufferPointer?) throws -> (ConnectValue, SchemaMetadata?)
 }
 
 extension Converter {
@@ -25,6 +28,11 @@ extension Converter {
         guard let bytes = try toBytes(value) else { return false }
         output.append(contentsOf: bytes)
         return true
+    }
+
+    /// Reads no schema: ``toValue(_:)`` and `nil`.
+    public func toValueAndSchema(_ bytes: UnsafeRawBufferPointer?) throws -> (ConnectValue, SchemaMetadata?) {
+        (try toValue(bytes), nil)
     }
 
     /// Writes no schema, so ignores `schema`: ``write(_:into:)``.

@@ -40,16 +40,32 @@ public struct JsonConverter: Converter {
     }
 
     public func toValue(_ bytes: UnsafeRawBufferPointer?) throws -> ConnectValue {
-        guard let bytes, bytes.count > 0 else { return .null }
+        try toValueAndSchema(bytes).0
+    }
+
+    /// With `schemas.enable=true`, also the `"name"` and `"version"` of the envelope's
+    /// top-level schema (what ``SetSchemaMetadata`` or ``TimestampConverter`` gave it
+    /// when Sluice wrote it).
+    public func toValueAndSchema(_ bytes: UnsafeRawBufferPointer?) throws -> (ConnectValue, SchemaMetadata?) {
+        guard let bytes, bytes.count > 0 else { return (.null, nil) }
         let parsed = try JSONText.parse(bytes)
-        guard schemasEnabled else { return parsed }
+        guard schemasEnabled else { return (parsed, nil) }
         guard let fields = parsed.fields, fields.contains(where: { $0.name == "payload" }),
             fields.allSatisfy({ $0.name == "schema" || $0.name == "payload" })
         else {
             throw ConversionError.malformed(
                 "JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields and may not contain additional fields. If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration.")
         }
-        return parsed[field: "payload"] ?? .null
+        return (parsed[field: "payload"] ?? .null, Self.metadata(of: parsed[field: "schema"]))
+    }
+
+    /// The name and version of a schema object, or `nil` when it has neither.
+    private static func metadata(of schema: ConnectValue?) -> SchemaMetadata? {
+        guard let schema else { return nil }
+        var metadata = SchemaMetadata()
+        if case let .string(name)? = schema[field: "name"] { metadata.name = name }
+        if case let .int(version)? = schema[field: "version"] { metadata.version = Int32(exactly: version) }
+        return metadata.name == nil && metadata.version == nil ? nil : metadata
     }
 
     /// Appends the Kafka Connect schema JSON of a schemaless value, written straight

@@ -12,7 +12,10 @@
 /// ```
 ///
 /// Converters that write no schema (`schemas.enable=false`, `StringConverter`,
-/// `ByteArrayConverter`) drop it, as Kafka's do.
+/// `ByteArrayConverter`) drop it, as Kafka's do. `JsonConverter` reads it back from an
+/// envelope (``Converter/toValueAndSchema(_:)``), so sink records carry it; a transform
+/// that makes a new key or value (``HoistField``, ``ExtractField``, ``ValueToKey``, a
+/// whole-value ``Cast``) drops it, as Kafka's make a new schema without a name.
 public struct SchemaMetadata: Sendable, Equatable {
     /// The schema's name (`schema.name`), or `nil` to write none.
     public var name: String?
