@@ -5,8 +5,9 @@ import SluiceKafka
 /// like Kafka Connect's sink path: bytes → key and value converters → transforms →
 /// `SinkTask.put(records:)`. Each record carries its consumed headers and offset
 /// (``ConnectRecord/headers``, ``ConnectRecord/kafkaOffset``) to the transforms and
-/// the task. Records that fail go, under `errors.tolerance=all`, to the dead-letter topic as they were stored, with Kafka Connect's
-/// `__connect.errors.*` headers when `errors.deadletterqueue.context.headers.enable=true`.
+/// the task. Records that fail go, under `errors.tolerance=all`, to the dead-letter
+/// topic as they were stored, with Kafka Connect's `__connect.errors.*` headers when
+/// `errors.deadletterqueue.context.headers.enable=true`.
 final class SinkRecordProcessor {
     let keyConverter: any Converter
     let valueConverter: any Converter
