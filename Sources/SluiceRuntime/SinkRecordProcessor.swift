@@ -3,9 +3,11 @@ import SluiceKafka
 
 /// Reads consumed records through the sink connector's converters and transforms,
 /// like Kafka Connect's sink path: bytes → key and value converters → transforms →
-/// `SinkTask.put(records:)`. Records that fail go, under `errors.tolerance=all`, to
-/// the dead-letter topic as they were stored, with Kafka Connect's
-/// `__connect.errors.*` headers when `errors.deadletterqueue.context.headers.enable=true`.
+/// `SinkTask.put(records:)`. Each record carries its consumed headers and offset
+/// (``ConnectRecord/headers``, ``ConnectRecord/kafkaOffset``) to the transforms and
+/// the task. Records that fail go, under `errors.tolerance=all`, to the dead-letter
+/// topic as they were stored, with Kafka Connect's `__connect.errors.*` headers when
+/// `errors.deadletterqueue.context.headers.enable=true`.
 final class SinkRecordProcessor {
     let keyConverter: any Converter
     let valueConverter: any Converter
@@ -53,13 +55,15 @@ final class SinkRecordProcessor {
             var stage = RecordStage.keyConverter
             var step = 0
             do {
-                let key = try keyConverter.toValue(consumed.key)
+                let (key, keySchema) = try keyConverter.toValueAndSchema(consumed.key)
                 stage = .valueConverter
-                let value = try valueConverter.toValue(consumed.value)
+                let (value, valueSchema) = try valueConverter.toValueAndSchema(consumed.value)
                 stage = .transformation
                 var record = ConnectRecord(
                     topic: consumed.topic, partition: consumed.partition, key: key, value: value,
-                    timestampMs: consumed.timestampMs ?? 0)
+                    timestampMs: consumed.timestampMs ?? 0, headers: consumed.headers, kafkaOffset: consumed.offset)
+                record.keySchema = keySchema
+                record.valueSchema = valueSchema
                 if try transforms.apply(&record, step: &step) { records.append(record) }
             } catch let error as ConversionError {
                 errors.recordFailedRecord()

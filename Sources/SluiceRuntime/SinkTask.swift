@@ -13,7 +13,8 @@ public protocol SinkTask: AnyObject {
     /// Writes (or buffers) the records of `batch`.
     func put(_ batch: ConsumedBatch) throws
     /// Writes (or buffers) records that went through the connector's converters and
-    /// transforms (used instead of `put(_:)` when the connector configures any).
+    /// transforms (used instead of `put(_:)` when the connector configures any), each
+    /// with its consumed headers and offset as the transforms left them.
     func put(records: [ConnectRecord]) throws
     /// Makes everything put so far durable.
     func flush() throws

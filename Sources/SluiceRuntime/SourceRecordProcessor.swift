@@ -134,7 +134,7 @@ final class SourceRecordProcessor {
                     var record = SplicedRecord(
                         meta: ConnectRecord(
                             topic: defaultTopic, partition: view.entry.partition, key: .null, value: .null,
-                            timestampMs: view.entry.timestampMs),
+                            timestampMs: view.entry.timestampMs, headers: view.headers),
                         text: text, fields: [])
                     swap(&record.fields, &spliceFields)
                     swap(&record.givenNames, &spliceNames)
@@ -158,28 +158,37 @@ final class SourceRecordProcessor {
                     value = valueBytes
                     meta = record.meta
                 } else {
-                    stage = .keyConverter
-                    let readKey = try self.key(of: view.key)
-                    stage = .valueConverter
-                    let readValue = try self.value(of: view.value)
                     var record = ConnectRecord(
-                        topic: defaultTopic, partition: view.entry.partition, key: readKey, value: readValue,
-                        timestampMs: view.entry.timestampMs)
+                        topic: defaultTopic, partition: view.entry.partition, key: .null, value: .null,
+                        timestampMs: view.entry.timestampMs, headers: view.headers)
+                    if format == .converted {
+                        // The task wrote the converters' bytes: keep the name and version their schemas carry.
+                        stage = .keyConverter
+                        (record.key, record.keySchema) = try keyConverter.toValueAndSchema(view.key)
+                        stage = .valueConverter
+                        (record.value, record.valueSchema) = try valueConverter.toValueAndSchema(view.value)
+                    } else {
+                        stage = .keyConverter
+                        record.key = try self.key(of: view.key)
+                        stage = .valueConverter
+                        record.value = try self.value(of: view.value)
+                    }
                     stage = .transformation
                     guard try transforms.apply(&record, step: &step) else { continue }
                     stage = .keyConverter
                     keyBytes.removeAll(keepingCapacity: true)
-                    key = try keyConverter.write(record.key, into: &keyBytes) ? keyBytes : nil
+                    key = try keyConverter.write(record.key, schema: record.keySchema, into: &keyBytes) ? keyBytes : nil
                     stage = .valueConverter
                     valueBytes.removeAll(keepingCapacity: true)
-                    value = try valueConverter.write(record.value, into: &valueBytes) ? valueBytes : nil
+                    value = try valueConverter.write(record.value, schema: record.valueSchema, into: &valueBytes) ? valueBytes : nil
                     record.key = .null
                     record.value = .null
                     meta = record
                 }
                 let topic = meta.topic == defaultTopic ? nil : meta.topic
                 var batch = try next(topic: topic)
-                let headers = view.headers
+                // The record's headers after the transforms (the task's own when none touched them).
+                let headers = meta.headers
                 while try !append(key: key, value: value, headers: headers, timestampMs: meta.timestampMs, partition: meta.partition, to: batch) {
                     try emit(batch)
                     output = nil

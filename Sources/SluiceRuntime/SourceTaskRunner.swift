@@ -146,7 +146,7 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
         }
         let activeTopics = settings.activeTopics
         let taskID = ConnectorTaskID(connector: connector, task: context.taskID)
-        let deadLetterTopic = processor.deadLetterTopic
+        let deadLetterTopic = processor.isNeeded ? processor.deadLetterTopic : nil
         let committer = OrderedBatchCommitter(
             commit: { batch in
                 if let activeTopics, batch.count > 0 {
@@ -168,7 +168,6 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
             ? SPSCRing<RecordBatch>(capacity: settings.batchCount + (lanePool == nil ? 0 : Self.laneBatchCount)) : nil
         self.completions = completions
         let counters = produceCounters
-        let deadLetterTopic = processor.isNeeded ? processor.deadLetterTopic : nil
         let path = try context.config["producer.path"].map(ProducerPath.init(named:)) ?? settings.producerPath
         let made = try path.makeProducer(
             topic: topic, configuration: producerConfiguration, produceCall: settings.produceCall

@@ -10,6 +10,7 @@ public enum SourceValueFormat: Sendable {
     /// Already the bytes the connector's key and value converters make (JsonConverter
     /// when the connector names none): the task wrote them itself, with schemas it
     /// knows (the SQL source's column types). They pass through; transforms read them
-    /// back with those converters and write them again (schemas then inferred).
+    /// back with those converters and write them again (schemas then inferred, with the
+    /// name and version of the whole key's and value's kept: ``SchemaMetadata``).
     case converted
 }

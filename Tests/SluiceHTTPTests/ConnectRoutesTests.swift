@@ -173,6 +173,13 @@ struct ConnectRoutesTests {
             func has(_ className: String, _ type: String) -> Bool { all.contains { $0["class"] as? String == className && $0["type"] as? String == type } }
             #expect(has("org.apache.kafka.connect.transforms.Cast$Value", "transformation"))
             #expect(has("org.apache.kafka.connect.transforms.predicates.RecordIsTombstone", "predicate"))
+            for name in [
+                "HeaderFrom$Value", "HeaderFrom$Key", "InsertHeader", "DropHeaders", "TimestampConverter$Value",
+                "TimestampConverter$Key", "SetSchemaMetadata$Value", "SetSchemaMetadata$Key",
+            ] {
+                #expect(has("org.apache.kafka.connect.transforms." + name, "transformation"), "\(name)")
+            }
+            #expect(has("org.apache.kafka.connect.transforms.predicates.HasHeaderKey", "predicate"))
             #expect(has("org.apache.kafka.connect.json.JsonConverter", "converter"))
             #expect(has("org.apache.kafka.connect.storage.SimpleHeaderConverter", "header_converter"))
             #expect(all.count > plugins.count)

@@ -27,3 +27,9 @@ func configError(_ type: String, _ settings: [String: String] = [:]) -> RuntimeE
 func object(_ pairs: KeyValuePairs<String, ConnectValue>) -> ConnectValue {
     .object(pairs.map { ConnectField($0.key, $0.value) })
 }
+
+/// Whether a chain of one transform `type` with `settings` is refused with a
+/// configuration error that names `transforms.t.<setting>`.
+func isRefused(_ type: String, _ settings: [String: String], naming setting: String) -> Bool {
+    configError(type, settings)?.description.contains("'transforms.t.\(setting)'") == true
+}

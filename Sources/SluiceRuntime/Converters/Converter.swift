@@ -18,6 +18,13 @@ public protocol Converter: Sendable {
     /// converted path calls this with one reused buffer per part, so a converter
     /// that implements it allocates nothing per record.
     func write(_ value: ConnectValue, into output: inout [UInt8]) throws -> Bool
+    /// Like ``write(_:into:)``, for a value whose schema has a name or version
+    /// (``SchemaMetadata``): a converter that writes schemas writes them; the others
+    /// ignore `schema`.
+    func write(_ value: ConnectValue, schema: SchemaMetadata?, into output: inout [UInt8]) throws -> Bool
+    /// Like ``toValue(_:)``, with the name and version of the schema the bytes carry
+    /// (`nil` when they carry none, or the converter reads no schemas).
+    func toValueAndSchema(_ bytes: UnsafeRawBufferPointer?) throws -> (ConnectValue, SchemaMetadata?)
 }
 
 extension Converter {
@@ -29,6 +36,16 @@ extension Converter {
         guard let bytes = try toBytes(value) else { return false }
         output.append(contentsOf: bytes)
         return true
+    }
+
+    /// Reads no schema: ``toValue(_:)`` and `nil`.
+    public func toValueAndSchema(_ bytes: UnsafeRawBufferPointer?) throws -> (ConnectValue, SchemaMetadata?) {
+        (try toValue(bytes), nil)
+    }
+
+    /// Writes no schema, so ignores `schema`: ``write(_:into:)``.
+    public func write(_ value: ConnectValue, schema: SchemaMetadata?, into output: inout [UInt8]) throws -> Bool {
+        try write(value, into: &output)
     }
 }
 

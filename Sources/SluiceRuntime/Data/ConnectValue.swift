@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// A record's key or value once it leaves the zero-copy path: the schemaless data
 /// model that converters and transforms work on, like Kafka Connect's schemaless values.
 ///
@@ -66,14 +68,40 @@ public struct ConnectRecord: Sendable, Equatable {
     public var value: ConnectValue
     /// Milliseconds since the epoch, or 0 for none.
     public var timestampMs: Int64
+    /// The record's headers in order (a name may repeat), as the source task wrote them
+    /// or as they were consumed; written out after the transforms. Empty costs nothing.
+    public var headers: [RecordHeader]
+    /// The offset the record was consumed at (sink path), or `nil` for a record a
+    /// source task wrote: Kafka Connect's `SinkRecord.kafkaOffset()`.
+    public var kafkaOffset: Int64?
+    /// The name and version given to the key's schema (``SetSchemaMetadata``), or `nil`.
+    public var keySchema: SchemaMetadata?
+    /// The name and version given to the value's schema (``SetSchemaMetadata``,
+    /// ``TimestampConverter``), or `nil`.
+    public var valueSchema: SchemaMetadata?
 
     /// Creates a record.
-    public init(topic: String, partition: Int32 = -1, key: ConnectValue, value: ConnectValue, timestampMs: Int64 = 0) {
+    public init(
+        topic: String, partition: Int32 = -1, key: ConnectValue, value: ConnectValue, timestampMs: Int64 = 0,
+        headers: [RecordHeader] = [], kafkaOffset: Int64? = nil
+    ) {
         self.topic = topic
         self.partition = partition
         self.key = key
         self.value = value
         self.timestampMs = timestampMs
+        self.headers = headers
+        self.kafkaOffset = kafkaOffset
+    }
+
+    /// The schema metadata of the key or value.
+    func schema(_ part: InsertField.Part) -> SchemaMetadata? {
+        part == .value ? valueSchema : keySchema
+    }
+
+    /// Sets the schema metadata of the key or value.
+    mutating func setSchema(_ metadata: SchemaMetadata?, _ part: InsertField.Part) {
+        if part == .value { valueSchema = metadata } else { keySchema = metadata }
     }
 }
 

@@ -9,7 +9,9 @@ protocol SpliceableTransformation: Transformation {
 }
 
 extension InsertField: SpliceableTransformation {
-    var canSplice: Bool { part == .value }
+    /// Not with `offset.field`: the splice route is the source path's, where that field
+    /// fails every record (the tree route says why).
+    var canSplice: Bool { part == .value && (offsetField ?? "").isEmpty }
 
     func splice(_ record: inout SplicedRecord) throws -> Bool {
         if let topicField, !topicField.isEmpty { record.put(topicField, .string(record.meta.topic)) }

@@ -67,6 +67,7 @@ public struct Cast: Transformation {
         switch (spec, target) {
         case (.whole(let type), let value):
             record.put(try type.cast(value), part)
+            record.setSchema(nil, part)  // a primitive schema without a name (as in Kafka)
         case (.fields, .null):
             break
         case (.fields(let types), .object(let fields)):

@@ -21,6 +21,7 @@ public struct ExtractField: Transformation {
         guard let fields = try record.takeFields(part, refusal: "ExtractField takes field '\(field)' out of an object")
         else { return true }
         record.put(fields.first { $0.name == field }?.value ?? .null, part)
+        record.setSchema(nil, part)  // the field's schema, not the object's: no name (as in Kafka)
         return true
     }
 }

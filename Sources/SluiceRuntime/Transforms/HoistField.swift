@@ -14,6 +14,7 @@ public struct HoistField: Transformation {
 
     public func apply(_ record: inout ConnectRecord) throws -> Bool {
         record.put(.object([ConnectField(field, record.take(part))]), part)
+        record.setSchema(nil, part)  // a new struct without a name (as in Kafka)
         return true
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The transforms and predicates Sluice knows, by Kafka Connect's class names
 /// (`org.apache.kafka.connect.transforms.X`, or `X` alone), built from their settings.
 package enum TransformCatalog {
@@ -7,12 +9,15 @@ package enum TransformCatalog {
         "ValueToKey", "ExtractField$Value", "ExtractField$Key", "HoistField$Value", "HoistField$Key",
         "MaskField$Value", "MaskField$Key", "Cast$Value", "Cast$Key",
         "Flatten$Value", "Flatten$Key", "TimestampRouter",
+        "HeaderFrom$Value", "HeaderFrom$Key", "InsertHeader", "DropHeaders",
+        "TimestampConverter$Value", "TimestampConverter$Key", "SetSchemaMetadata$Value", "SetSchemaMetadata$Key",
     ]
 
     /// The predicate class names.
     package static let predicateNames = [
         "org.apache.kafka.connect.transforms.predicates.TopicNameMatches",
         "org.apache.kafka.connect.transforms.predicates.RecordIsTombstone",
+        "org.apache.kafka.connect.transforms.predicates.HasHeaderKey",
     ]
 
     /// Builds the transform that `settings` describes.
@@ -30,7 +35,7 @@ package enum TransformCatalog {
                 part: settings.part, topicField: settings.value("topic.field"),
                 partitionField: settings.value("partition.field"),
                 timestampField: settings.value("timestamp.field"), staticField: settings.value("static.field"),
-                staticValue: settings.value("static.value"))
+                staticValue: settings.value("static.value"), offsetField: settings.value("offset.field"))
         case "ReplaceField$Value", "ReplaceField$Key":
             return ReplaceField(
                 part: settings.part,
@@ -78,6 +83,20 @@ package enum TransformCatalog {
             }
         case "Flatten$Value", "Flatten$Key":
             return Flatten(part: settings.part, delimiter: settings.value("delimiter") ?? ".")
+        case "HeaderFrom$Value", "HeaderFrom$Key":
+            return try headerFrom(settings)
+        case "InsertHeader":
+            let name = try settings.required("header", "the name of the header to add")
+            guard let literal = settings.value("value.literal") else {
+                throw settings.invalid("value.literal", reason: "InsertHeader needs the header's value")
+            }
+            return InsertHeader(name: name, literal: literal)
+        case "DropHeaders":
+            return DropHeaders(names: try settings.requiredList("headers", "the names of the headers to drop"))
+        case "TimestampConverter$Value", "TimestampConverter$Key":
+            return try timestampConverter(settings)
+        case "SetSchemaMetadata$Value", "SetSchemaMetadata$Key":
+            return try setSchemaMetadata(settings)
         default:
             throw settings.invalid(
                 "type", reason: "unknown transform; known: " + transformNames.joined(separator: ", "))
@@ -91,9 +110,65 @@ package enum TransformCatalog {
             return try TopicNameMatches(pattern: settings.value("pattern") ?? "")
         case "RecordIsTombstone":
             return RecordIsTombstone()
+        case "HasHeaderKey":
+            return HasHeaderKey(name: try settings.required("name", "the header name to look for"))
         default:
             throw settings.invalid(
                 "type", reason: "unknown predicate; known: " + predicateNames.joined(separator: ", "))
         }
+    }
+
+    /// The choice setting `name` names (or `fallback` when it is absent); a value not among
+    /// the choices is a configuration error in Kafka's words.
+    private static func oneOf<Choice: RawRepresentable & CaseIterable>(
+        _ name: String, _ settings: TransformSettings, default fallback: Choice? = nil
+    ) throws -> Choice where Choice.RawValue == String {
+        let allowed = Choice.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let text = settings.value(name) else {
+            if let fallback { return fallback }
+            throw settings.invalid(name, reason: "\(settings.simpleType) needs \(name), one of: \(allowed)")
+        }
+        guard let choice = Choice(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
+            throw settings.invalid(name, reason: "String must be one of: \(allowed)")
+        }
+        return choice
+    }
+
+    private static func headerFrom(_ settings: TransformSettings) throws -> HeaderFrom {
+        let fields = try settings.requiredList("fields", "the fields to copy or move into headers")
+        let headers = try settings.requiredList("headers", "the header names, one per field")
+        guard headers.count == fields.count else {
+            throw settings.invalid("headers", reason: "'fields' config must have the same number of elements as 'headers' config.")
+        }
+        let operation: HeaderFrom.Operation = try oneOf("operation", settings)
+        return HeaderFrom(part: settings.part, fields: fields, headerNames: headers, operation: operation)
+    }
+
+    private static func timestampConverter(_ settings: TransformSettings) throws -> TimestampConverter {
+        let target: TimestampConverter.Target = try oneOf("target.type", settings)
+        let precision: TimestampConverter.UnixPrecision = try oneOf(
+            "unix.precision", settings, default: .milliseconds)
+        do {
+            return try TimestampConverter(
+                part: settings.part, field: settings.value("field"), target: target,
+                format: settings.value("format"), precision: precision)
+        } catch let RuntimeError.invalidConfig(_, _, reason) {
+            throw settings.invalid("format", reason: reason)
+        }
+    }
+
+    private static func setSchemaMetadata(_ settings: TransformSettings) throws -> SetSchemaMetadata {
+        let name = settings.value("schema.name").flatMap { $0.isEmpty ? nil : $0 }
+        var version: Int32?
+        if let text = settings.value("schema.version"), !text.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let number = Int32(text.trimmingCharacters(in: .whitespaces)) else {
+                throw settings.invalid("schema.version", reason: "Not a number of type INT")
+            }
+            version = number
+        }
+        guard name != nil || version != nil else {
+            throw settings.invalid("schema.name", reason: "Neither schema name nor version configured")
+        }
+        return SetSchemaMetadata(part: settings.part, name: name, version: version)
     }
 }

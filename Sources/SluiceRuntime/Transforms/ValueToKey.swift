@@ -21,6 +21,7 @@ public struct ValueToKey: Transformation {
         }
         record.key = .object(
             fields.map { name in ConnectField(name, valueFields.first { $0.name == name }?.value ?? .null) })
+        record.keySchema = nil  // a new struct without a name (as in Kafka)
         return true
     }
 }
