@@ -37,6 +37,9 @@ final class FrameEncoder {
         case .zstd:
             let stream = ZSTD_createCStream()!
             ZSTD_initCStream(stream, 3)
+            // A checksum of each frame's content: zstd has none per block, and damage the
+            // block decoder does not notice would otherwise be read as other lines.
+            ZSTD_CCtx_setParameter(stream, ZSTD_c_checksumFlag, 1)
             context = .zstd(stream)
         }
     }
