@@ -34,7 +34,12 @@ public final class FileStreamSourceTask: SourceTask {
     public func start(context: TaskContext) throws {
         files = FileStreamSourceConnector.files(in: context.config)
         batchSize = Int(context.config["batch.size"] ?? "2000") ?? 2000
-        offsets = context.offsets
+        // Kafka's partition and offset ({"filename": F} / {"position": N}), or the
+        // form earlier Sluice versions stored ("F" / {"offset": N}).
+        offsets = [:]
+        for file in files {
+            offsets[file] = context.sourceOffsets[Self.partitionName(file)]?["position"] ?? context.sourceOffsets[file]?.value
+        }
         // The value is read in any case (`ALL`), as everywhere else.
         tolerateErrors = (context.config["errors.tolerance"] ?? "none").lowercased() == ErrorHandlingConfig.Tolerance.all.rawValue
         let dlq = context.config["errors.deadletterqueue.topic.name"] ?? ""
@@ -49,8 +54,20 @@ public final class FileStreamSourceTask: SourceTask {
     /// Lines are text (Kafka Connect's FileStreamSource uses a STRING schema).
     public var valueFormat: SourceValueFormat { .string }
 
+    /// Kafka's FileStreamSource partition: `{"filename": file}`, so its offsets read and
+    /// altered through REST (KIP-875) look as Kafka's documentation shows them.
     public func sourcePartitionName(_ index: Int) -> String? {
-        files.indices.contains(index) ? files[index] : nil
+        files.indices.contains(index) ? Self.partitionName(files[index]) : nil
+    }
+
+    /// Kafka's FileStreamSource offset: `{"position": N}`, the byte after the batch's last line.
+    public func sourceOffset(of batch: RecordBatch) -> SourceOffset? {
+        SourceOffset(["position": batch.sourceOffset])
+    }
+
+    /// The stored name of `file`'s partition, `{"filename":"<file>"}`.
+    static func partitionName(_ file: String) -> String {
+        SourcePartitionName.text(["filename": file]) ?? file
     }
 
     public func poll(into batch: RecordBatch) throws -> SourcePollResult {
