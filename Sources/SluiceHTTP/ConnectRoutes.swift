@@ -25,8 +25,7 @@ struct ConnectRoutes: Sendable {
             _ method: HTTPRequest.Method, _ path: String,
             _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
         ) {
-            endpoints.add(method, path)
-            router.on(RouterPath(path), method: method, use: handler)
+            router.on(method, path, in: endpoints, handler)
         }
         on(.get, "/") { _, _ in
             JSONResponse.make(.ok, ["version": SluiceVersion.current, "commit": SluiceVersion.commit, "kafka_cluster_id": clusterID])

@@ -53,3 +53,15 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 }
+
+extension Router where Context == BasicRequestContext {
+    /// Serves `method path` with `handler` and records it in `endpoints` (so an other
+    /// method on the path answers 405).
+    func on(
+        _ method: HTTPRequest.Method, _ path: String, in endpoints: EndpointTable,
+        _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
+    ) {
+        endpoints.add(method, path)
+        self.on(RouterPath(path), method: method, use: handler)
+    }
+}

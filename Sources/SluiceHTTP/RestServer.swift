@@ -25,16 +25,20 @@ public final class RestServer: Sendable {
     private let task = Mutex<Task<Void, any Error>?>(nil)
     /// Where the server's tasks run; nil: Swift's cooperative threads.
     private let executor: (any TaskExecutor)?
+    /// The loggers `/admin/loggers` shows and changes.
+    private let logLevels: LogLevels
 
     /// A server for `host:port` (port 0: any free port).
-    public convenience init(host: String, port: Int, authentication: RestAuthentication) {
-        self.init(host: host, port: port, authentication: authentication, executor: nil)
+    /// - Parameter logLevels: the loggers `/admin/loggers` shows and changes (the process's own by default).
+    public convenience init(host: String, port: Int, authentication: RestAuthentication, logLevels: LogLevels = .shared) {
+        self.init(host: host, port: port, authentication: authentication, executor: nil, logLevels: logLevels)
     }
 
     /// A server whose tasks (the listener and every request's handler) prefer
     /// `executor`: tests that run beside blocking tests give it threads of its own, so
     /// it answers while the cooperative threads are all busy.
-    package init(host: String, port: Int, authentication: RestAuthentication, executor: (any TaskExecutor)?) {
+    package init(host: String, port: Int, authentication: RestAuthentication, executor: (any TaskExecutor)?, logLevels: LogLevels = .shared) {
+        self.logLevels = logLevels
         self.host = host
         self.port = port
         self.authentication = authentication
@@ -46,8 +50,8 @@ public final class RestServer: Sendable {
     public func start() throws -> Int {
         let router = makeRouter()
         let bound = Mutex<Result<Int, any Error>?>(nil)
-        var logger = Logger(label: "sluice.rest")
-        logger.logLevel = .warning
+        let levels = logLevels
+        let logger = Logger(label: "sluice.rest") { label in LevelledLogHandler(name: label, levels: levels) }
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "sluice"),
@@ -79,6 +83,7 @@ public final class RestServer: Sendable {
         router.add(middleware: ReadinessMiddleware(box: box))
         router.add(middleware: JSONErrorMiddleware(endpoints: endpoints))
         ConnectRoutes(box: box).register(on: router, endpoints: endpoints)
+        AdminLoggerRoutes(levels: logLevels).register(on: router, endpoints: endpoints)
         return router
     }
 

@@ -34,7 +34,9 @@ enum ErrorLog {
         return text
     }
 
+    /// Writes `line` unless the `sluice.errors` logger is set below ERROR.
     static func write(_ line: String) {
+        guard LogLevels.shared.isEnabled(.error, "sluice.errors") else { return }
         let bytes = Array(("sluice: error: " + line + "\n").utf8)
         // One write(2) per line, so lines from several task threads do not interleave.
         _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }

@@ -65,7 +65,10 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
     ///   cannot be read or written.
     public init(
         config: WorkerConfig, registry: ConnectorRegistry, resolver: SecretResolver = SecretResolver(),
-        log: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(("sluice standalone: " + $0 + "\n").utf8)) }
+        log: @escaping @Sendable (String) -> Void = { line in
+            guard LogLevels.shared.isEnabled(.info, "sluice.worker") else { return }
+            FileHandle.standardError.write(Data(("sluice standalone: " + line + "\n").utf8))
+        }
     ) throws {
         self.config = config
         self.log = log

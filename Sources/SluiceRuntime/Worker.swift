@@ -94,7 +94,10 @@ public final class Worker: Sendable {
     public init(
         settings: Settings, registry: ConnectorRegistry, offsets: (any OffsetStore)?,
         resolver: SecretResolver = SecretResolver(),
-        log: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(("sluice: " + $0 + "\n").utf8)) }
+        log: @escaping @Sendable (String) -> Void = { line in
+            guard LogLevels.shared.isEnabled(.info, "sluice.worker") else { return }
+            FileHandle.standardError.write(Data(("sluice: " + line + "\n").utf8))
+        }
     ) {
         self.settings = settings
         self.registry = registry

@@ -35,7 +35,10 @@ struct WorkerCommand: ParsableCommand {
         let stopSignals = StopSignals.block()
 
         let err = FileHandleOutput.standardError
-        let log: @Sendable (String) -> Void = { line in err.write("sluice worker: \(line)\n") }
+        // The worker's lines go through the `sluice.worker` logger (its level: /admin/loggers).
+        let log: @Sendable (String) -> Void = { line in
+            if LogLevels.shared.isEnabled(.info, "sluice.worker") { err.write("sluice worker: \(line)\n") }
+        }
         let config = try DistributedWorkerConfig(properties: try PropertiesFile.load(path: workerProperties))
         // worker.cpus confines the whole worker, librdkafka's threads included: the
         // threads created from here on inherit this thread's CPUs.

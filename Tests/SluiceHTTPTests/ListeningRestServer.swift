@@ -25,8 +25,10 @@ final class ListeningRestServer: Sendable {
 
     /// Starts a server; with `attached` the fake herder is served at once, without
     /// it the server answers as a worker that is still starting.
-    static func start(attached: Bool = true, herder: FakeHerder = FakeHerder(registry: BuiltinConnectors.registry)) async throws -> ListeningRestServer {
-        let server = RestServer(host: "127.0.0.1", port: 0, authentication: .none, executor: DedicatedThreadExecutor.shared)
+    static func start(
+        attached: Bool = true, herder: FakeHerder = FakeHerder(registry: BuiltinConnectors.registry), logLevels: LogLevels = LogLevels()
+    ) async throws -> ListeningRestServer {
+        let server = RestServer(host: "127.0.0.1", port: 0, authentication: .none, executor: DedicatedThreadExecutor.shared, logLevels: logLevels)
         let port = try await offCooperativeThreads { try server.start() }
         if attached { server.attach(herder) }
         return ListeningRestServer(server: server, herder: herder, port: port)
