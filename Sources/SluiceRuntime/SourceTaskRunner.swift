@@ -48,6 +48,10 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
         public var shutdownTimeoutMs: Int = 5_000
         /// Where the topics of acknowledged batches are recorded (KIP-558), if anywhere.
         public var activeTopics: ActiveTopics?
+        /// The connector's `topic.creation.*` groups (KIP-158), when creation is on for it.
+        public var topicCreation: TopicCreationSettings?
+        /// Where the runner's own notices go (the worker's log).
+        public var log: (@Sendable (String) -> Void)?
 
         /// Default settings.
         public init() {}
@@ -92,6 +96,10 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
     private var nextBatchSequence: UInt64 = 0
     /// Converters and transforms, when the connector's settings need them.
     private let processor: SourceRecordProcessor?
+    /// The connector's topic (batches that name none go there).
+    private let topic: String
+    /// Creates topics before the first batch to each (`topic.creation.*`), when on.
+    private let topicCreator: TopicCreator?
     /// Lane mode with converters: the lane's own converters and a small pool for
     /// what it converts (see ``LaneWork``).
     private let laneConversion: (processor: SourceRecordProcessor, pool: BatchPool)?
@@ -102,6 +110,8 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
     public let laneConversions = ManagedAtomic<Int>(0)
     /// Kafka Connect's task error metrics of this task.
     public let errorCounters = TaskErrorCounters()
+    /// CreateTopics requests this task sent for `topic.creation.*` (read after ``join()``).
+    package var topicCreationRequests: Int { topicCreator?.requests ?? 0 }
     /// Polls that were retried after a ``RetriableError`` (``TaskErrorCounters/retries``).
     public var retries: ManagedAtomic<Int> { errorCounters.retries }
 
@@ -116,6 +126,9 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
         self.task = task
         self.context = context
         self.settings = settings
+        self.topic = topic
+        let log = settings.log ?? { _ in }
+        topicCreator = settings.topicCreation.map { TopicCreator(settings: $0, configuration: producerConfiguration, log: log) }
         let pool = BatchPool(
             batchCount: settings.batchCount, arenaBytes: settings.batchBytes,
             maxRecords: settings.maxRecordsPerBatch)
@@ -336,7 +349,7 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
     /// produces it.
     private func send(_ batch: RecordBatch, idle: inout IdleStrategy) throws {
         if mode == .direct {
-            number(batch)
+            try number(batch)
             let start = MonotonicClock.nanoseconds()
             try producer.produce(batch)
             producer.poll(timeoutMs: 0)
@@ -350,7 +363,8 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
 
     /// Gives `batch` its place in commit order. Called by the one thread that produces
     /// (the task thread in direct mode, the lane in lane mode), just before producing.
-    private func number(_ batch: RecordBatch) {
+    private func number(_ batch: RecordBatch) throws {
+        if batch.count > 0 { try topicCreator?.ensure(batch.topic ?? topic) }
         batch.taskID = Int32(truncatingIfNeeded: context.taskID)
         batch.batchSequence = nextBatchSequence
         nextBatchSequence &+= 1
@@ -380,7 +394,7 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
                 try ring.popBatch(max: settings.batchCount) { work in
                     switch work {
                     case let .produce(batch):
-                        number(batch)
+                        try number(batch)
                         try producer.produce(batch)
                     case let .convert(input):
                         try convertOnLane(input)
@@ -421,7 +435,7 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
                 })
             },
             emit: { output in
-                number(output)
+                try number(output)
                 try producer.produce(output)
             })
     }

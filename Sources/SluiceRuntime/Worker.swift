@@ -46,6 +46,9 @@ public final class Worker: Sendable {
         public var clientOverridePolicy: ClientOverridePolicy = .all
         /// Where tasks record the topics they use (`topic.tracking.enable`); `nil`: not recorded.
         public var activeTopics: ActiveTopics?
+        /// Whether source tasks create their topics with the connector's `topic.creation.*`
+        /// settings (the worker's `topic.creation.enable`).
+        public var topicCreationEnabled = true
 
         /// The settings a worker file gives.
         public init(config: WorkerConfig) {
@@ -56,6 +59,7 @@ public final class Worker: Sendable {
             source.producerPath = config.producerPath
             source.batchBytes = config.taskBatchBytes
             clientOverridePolicy = config.clientOverridePolicy
+            topicCreationEnabled = config.topicCreationEnabled
         }
 
         /// Settings given one by one (for embedding, and for `sluice bench`).
@@ -159,6 +163,8 @@ public final class Worker: Sendable {
             source.taskCPU = cpu
             source.laneCPU = settings.laneCPUOffset.map { settings.cpus.cpu(forThread: thread + $0) }
             source.activeTopics = settings.activeTopics
+            source.topicCreation = TopicCreationSettings(config: config, workerEnabled: settings.topicCreationEnabled)
+            source.log = log
             let runner = try SourceTaskRunner(
                 task: make().makeTask(), context: context, topic: config["topic"] ?? id.connector,
                 producerConfiguration: ClientOverridePolicy.applied(to: settings.producer, client: "producer", config: config),

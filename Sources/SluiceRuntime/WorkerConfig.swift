@@ -17,6 +17,7 @@ import SluiceKafka
 /// | `key.converter`, `value.converter` (and their `.` options) | every connector's converters unless it names its own (``ConverterDefaults``) | — |
 /// | `connector.client.config.override.policy` | which `producer.override.*`/`consumer.override.*` connectors may set: `All`, `None`, `Principal` (``ClientOverridePolicy``) | All |
 /// | `header.converter` | SimpleHeaderConverter, StringConverter or ByteArrayConverter (header bytes unchanged); others refused (``HeaderConverterSetting``) | SimpleHeaderConverter |
+/// | `topic.creation.enable` | source tasks create their topics with the connector's `topic.creation.*` groups (KIP-158) | true |
 /// | `topic.tracking.enable`, `topic.tracking.allow.reset` | record the topics each connector uses (KIP-558), and let REST reset them | true, true |
 /// | `exactly.once.source.support` | `disabled` or `preparing`; `enabled` is refused (``ExactlyOnceSupport``) | disabled |
 public struct WorkerConfig: Sendable {
@@ -46,6 +47,9 @@ public struct WorkerConfig: Sendable {
     /// What connector configs may override of their tasks' clients
     /// (`connector.client.config.override.policy`).
     public var clientOverridePolicy: ClientOverridePolicy = .all
+    /// Whether source tasks create the topics they write to with their connector's
+    /// `topic.creation.*` settings (`topic.creation.enable`, KIP-158).
+    public var topicCreationEnabled = true
     /// Whether tasks record the topics they use (`topic.tracking.enable`, KIP-558).
     public var topicTrackingEnabled = true
     /// Whether `PUT /connectors/{name}/topics/reset` may forget them (`topic.tracking.allow.reset`).
@@ -131,6 +135,7 @@ public struct WorkerConfig: Sendable {
                 problems.append(ConfigProblem(name: "\(label).\(name)", value: value, message: "Invalid value \(value) for configuration \(label).\(name): \(reason)"))
             }
         }
+        topicCreationEnabled = Self.flag("topic.creation.enable", in: properties, default: true, problems: &problems)
         topicTrackingEnabled = Self.flag("topic.tracking.enable", in: properties, default: true, problems: &problems)
         topicTrackingAllowsReset = Self.flag("topic.tracking.allow.reset", in: properties, default: true, problems: &problems)
         if !problems.isEmpty { throw RuntimeError.invalidConnectorConfig(connector: "worker", problems: problems) }

@@ -45,6 +45,7 @@ public enum ConnectorValidation {
             }
         }
         problems += policy.problems(in: settings)
+        if !isSink { problems += TopicCreationSettings.problems(in: settings) }
         return Result(factory: factory, connector: connector, problems: problems)
     }
 }
