@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -10,10 +11,11 @@ import SluiceRuntime
 /// - `GET /admin/loggers/{name}`: one logger's level; 404 for an unknown logger.
 /// - `PUT /admin/loggers/{name}` with `{"level": "DEBUG"}`: sets the level of the
 ///   logger and its descendants; 200 with the loggers changed. `scope=worker` (the
-///   default) changes this worker; `scope=cluster` is refused with a 400, as this
-///   worker cannot yet tell the others.
+///   default) changes this worker; `scope=cluster` answers 204 and changes every
+///   worker through the config topic (``ClusterLoggerLevel``; standalone: this one).
 struct AdminLoggerRoutes: Sendable {
     let levels: LogLevels
+    let box: WorkerBox
 
     func register(on router: Router<BasicRequestContext>, endpoints: EndpointTable) {
         router.on(.get, "/admin/loggers", in: endpoints) { _, _ in
@@ -45,8 +47,18 @@ struct AdminLoggerRoutes: Sendable {
             switch request.uri.queryParameters.get("scope")?.lowercased() ?? "worker" {
             case "worker": return JSONResponse.make(.ok, levels.set(name, to: level))
             case "cluster":
-                return JSONResponse.error(
-                    .badRequest, "scope=cluster is not supported yet: set the level on each worker with scope=worker (the default)")
+                // Written to the config topic, which every worker reads (standalone: this worker).
+                let herder = box.attached?.herder
+                let namespace = name
+                let told = await withCheckedContinuation { continuation in
+                    DispatchQueue.global().async { continuation.resume(returning: Result { try herder?.setClusterLoggerLevel(namespace, level) ?? false }) }
+                }
+                switch told {
+                case .success(true): break
+                case .success(false): levels.set(name, to: level)
+                case let .failure(error): return ConnectRoutes.response(for: error)
+                }
+                return JSONResponse.empty(.noContent)
             case let other:
                 return JSONResponse.error(.badRequest, "Invalid scope '\(other)': expected worker or cluster")
             }

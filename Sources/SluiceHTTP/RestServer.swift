@@ -83,7 +83,7 @@ public final class RestServer: Sendable {
         router.add(middleware: ReadinessMiddleware(box: box))
         router.add(middleware: JSONErrorMiddleware(endpoints: endpoints))
         ConnectRoutes(box: box).register(on: router, endpoints: endpoints)
-        AdminLoggerRoutes(levels: logLevels).register(on: router, endpoints: endpoints)
+        AdminLoggerRoutes(levels: logLevels, box: box).register(on: router, endpoints: endpoints)
         return router
     }
 

@@ -60,6 +60,10 @@ public protocol Herder: AnyObject, Sendable {
     var activeTopics: ActiveTopics? { get }
     /// Whether REST may reset a connector's topics (`topic.tracking.allow.reset`).
     var topicTrackingAllowsReset: Bool { get }
+    /// Sets `namespace` to `level` on every worker of the cluster (KIP-976).
+    /// - Returns: `false` when this herder has no cluster to tell (standalone), so
+    ///   the caller sets the level on this worker alone.
+    func setClusterLoggerLevel(_ namespace: String, _ level: LogLevel) throws -> Bool
 }
 
 /// A connector's kind.
@@ -109,6 +113,9 @@ extension Herder {
 
     /// No resets, for herders without a worker config.
     public var topicTrackingAllowsReset: Bool { false }
+
+    /// No cluster: the caller sets the level on this worker, as Kafka Connect's standalone mode does.
+    public func setClusterLoggerLevel(_ namespace: String, _ level: LogLevel) throws -> Bool { false }
 
     /// Creates (`mustBeNew`) or replaces a connector's config; a new one starts.
     /// - Returns: whether the connector was created.

@@ -238,6 +238,16 @@ struct RestAPITests {
         for worker in [first, second] {
             #expect(try eventually(seconds: 30) { try topics(worker) == [] }, "the reset reaches every worker: \(worker.log)")
         }
+
+        // KIP-976: a level set with scope=cluster reaches every worker through the config topic.
+        let cluster = try RestClient.call("PUT", first.url + "admin/loggers/sluice.rest?scope=cluster", json: ["level": "DEBUG"])
+        #expect(cluster.status == 204, "\(cluster.text)")
+        for worker in [first, second] {
+            #expect(try eventually(seconds: 20) {
+                try RestClient.call("GET", worker.url + "admin/loggers/sluice.rest").object["level"] as? String == "DEBUG"
+            }, "\(worker.log)")
+        }
+        #expect(try RestClient.call("GET", second.url + "admin/loggers/sluice.worker").object["level"] as? String == "INFO", "only the namespace set")
     }
 
     @Test("a config change made during a rebalance waits for it and succeeds instead of answering 409")

@@ -27,7 +27,7 @@ struct AdminLoggerRoutesTests {
         #expect((one.object["last_modified"] as? NSNumber) != nil)
     }
 
-    @Test("an unknown logger is a 404; a missing or bad level, a bad scope and scope=cluster are 400s that change nothing")
+    @Test("an unknown logger is a 404; a missing or bad level and a bad scope are 400s that change nothing")
     func refused() async throws {
         let levels = LogLevels()
         let server = try await ListeningRestServer.start(logLevels: levels)
@@ -36,12 +36,21 @@ struct AdminLoggerRoutesTests {
         #expect(missing.object["message"] as? String == "Logger com.example.Nope not found.")
         for (path, body) in [
             ("/admin/loggers/sluice.worker", ["lvl": "DEBUG"]), ("/admin/loggers/sluice.worker", ["level": "LOUD"]),
-            ("/admin/loggers/sluice.worker?scope=galaxy", ["level": "DEBUG"]), ("/admin/loggers/sluice.worker?scope=cluster", ["level": "DEBUG"]),
+            ("/admin/loggers/sluice.worker?scope=galaxy", ["level": "DEBUG"]),
         ] {
             let reply = try await server.call("PUT", path, json: body)
             #expect(reply.status == 400, "\(path) \(body): \(reply.text)")
             #expect(reply.object["error_code"] as? Int == 400)
         }
         #expect(levels.level(of: "sluice.worker") == .info)
+    }
+
+    @Test("scope=cluster on a worker without a cluster (standalone) answers 204 and sets the level here, as Kafka Connect's standalone mode does")
+    func clusterScopeAlone() async throws {
+        let levels = LogLevels()
+        let server = try await ListeningRestServer.start(logLevels: levels)
+        let reply = try await server.call("PUT", "/admin/loggers/sluice.errors?scope=cluster", json: ["level": "TRACE"])
+        #expect(reply.status == 204, "\(reply.text)")
+        #expect(levels.level(of: "sluice.errors") == .trace)
     }
 }

@@ -38,4 +38,15 @@ struct LogLevelsTests {
     func names(text: String, level: LogLevel?) {
         #expect(LogLevel(named: text) == level)
     }
+
+    @Test("a cluster level is Kafka Connect's config topic record: logger-cluster-<namespace> with {\"level\": ...}")
+    func clusterRecord() {
+        let record = ClusterLoggerLevel.record(topic: "connect-configs", namespace: "sluice.rest", level: .debug)
+        #expect(record.key.map { String(decoding: $0, as: UTF8.self) } == "logger-cluster-sluice.rest")
+        #expect(record.value.map { String(decoding: $0, as: UTF8.self) } == #"{"level":"DEBUG"}"#)
+        let parsed = ClusterLoggerLevel.parse(key: record.key, value: record.value)
+        #expect(parsed?.namespace == "sluice.rest" && parsed?.level == .debug)
+        #expect(ClusterLoggerLevel.parse(key: Array("connector-x".utf8), value: record.value) == nil)
+        #expect(ClusterLoggerLevel.parse(key: record.key, value: Array(#"{"level":"LOUD"}"#.utf8)) == nil)
+    }
 }

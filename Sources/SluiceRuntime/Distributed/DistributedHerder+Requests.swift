@@ -143,6 +143,13 @@ extension DistributedHerder {
         log("connector \(ConnectorName.escaped(name)) deleted")
     }
 
+    /// Writes `namespace`'s level to the config topic; every worker (this one too)
+    /// sets it when it reads the record (KIP-976). Any worker may write it.
+    public func setClusterLoggerLevel(_ namespace: String, _ level: LogLevel) throws -> Bool {
+        try producer.send([ClusterLoggerLevel.record(topic: config.configTopic, namespace: namespace, level: level)])
+        return true
+    }
+
     /// A sink connector's offsets: its consumer group's committed offsets (KIP-875).
     public func sinkOffsets(_ name: String) throws -> [ConsumerGroupAdmin.PartitionOffset] {
         let config = try resolver.resolve(connectorConfig(name))

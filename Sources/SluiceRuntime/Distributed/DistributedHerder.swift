@@ -52,6 +52,10 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
     public let activeTopics: ActiveTopics?
     /// Whether REST may reset them (`topic.tracking.allow.reset`).
     public var topicTrackingAllowsReset: Bool { config.base.topicTrackingAllowsReset }
+    /// The loggers cluster-wide levels from the config topic are set on.
+    let logLevels: LogLevels
+    /// Whether logger records read now are applied (those read at start are not).
+    let appliesClusterLoggerLevels = ManagedAtomic<Bool>(false)
 
     /// Active topics whose changes are written to the status topic, in order, off the
     /// task threads that find them (a write waits for Kafka's acknowledgement).
@@ -76,9 +80,10 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
     ///   - log: where the worker's log lines go.
     public init(
         config: DistributedWorkerConfig, registry: ConnectorRegistry, restAddress: String,
-        log: @escaping @Sendable (String) -> Void = { print($0) }
+        log: @escaping @Sendable (String) -> Void = { print($0) }, logLevels: LogLevels = .shared
     ) throws {
         self.config = config
+        self.logLevels = logLevels
         self.registry = registry
         self.log = log
         let host = config.advertisedHost ?? (config.restHost == "0.0.0.0" ? "127.0.0.1" : config.restHost)
@@ -117,7 +122,15 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
             configuration: readerConfiguration(), log: log
         ) { [unowned self] topic, entry in
             switch topic {
-            case .config: ingestConfig(entry)
+            case .config:
+                if ClusterLoggerLevel.isLoggerRecord(key: entry.key) {
+                    // Levels set before this worker started are not applied (KIP-976).
+                    if appliesClusterLoggerLevels.load(ordering: .acquiring), let (namespace, level) = ClusterLoggerLevel.parse(key: entry.key, value: entry.value) {
+                        logLevels.set(namespace, to: level)
+                    }
+                    return
+                }
+                ingestConfig(entry)
             case .status:
                 if let key = entry.key, activeTopics?.apply(key: String(decoding: key, as: UTF8.self), value: entry.value) == true { return }
                 lock.withLock { state.statuses.apply(entry) }
@@ -125,6 +138,7 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
             }
         }
         try topics.readAllToEnd(timeoutMs: 30_000)
+        appliesClusterLoggerLevels.store(true, ordering: .releasing)
         lock.withLock { state.pendingChanges.removeAll() }
         try topics.start()
         running.store(true, ordering: .releasing)
