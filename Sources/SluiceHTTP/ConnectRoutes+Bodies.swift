@@ -33,7 +33,7 @@ extension ConnectRoutes {
         [
             "name": key.name, "type": key.type.rawValue.uppercased(), "required": key.defaultValue == nil,
             "default_value": key.defaultValue as Any? ?? NSNull(), "importance": key.defaultValue == nil ? "HIGH" : "MEDIUM",
-            "documentation": key.documentation, "group": order < ConnectorConfig.definition.keys.count ? "Common" : "Connector",
+            "documentation": key.documentation, "group": key.group ?? (order < ConnectorConfig.definition.keys.count ? "Common" : "Connector"),
             "order": order + 1, "width": "NONE", "display_name": key.name, "dependents": [String](),
         ]
     }
@@ -80,6 +80,8 @@ extension ConnectRoutes {
         for problem in problems where !seen.contains(problem.name) {
             configs.append(["value": ["name": problem.name, "value": problem.value as Any? ?? NSNull(), "recommended_values": [String](), "errors": [problem.message], "visible": true] as [String: Any]])
         }
-        return ["name": plugin, "error_count": problems.count, "groups": ["Common", "Connector"], "configs": configs]
+        var groups = ["Common", "Connector"]
+        for key in definition { if let group = key.group, !groups.contains(group) { groups.append(group) } }
+        return ["name": plugin, "error_count": problems.count, "groups": groups, "configs": configs]
     }
 }

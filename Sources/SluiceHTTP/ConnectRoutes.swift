@@ -245,8 +245,17 @@ struct ConnectRoutes: Sendable {
             JSONResponse.make(.ok, pluginsJSON(connectorsOnly: request.uri.queryParameters.get("connectorsOnly") != "false"))
         }
         on(.get, "/connector-plugins/:plugin/config") { _, context in
-            let plugin = try context.parameters.require("plugin")
+            let raw = try context.parameters.require("plugin")
+            let plugin = raw.removingPercentEncoding ?? raw
             return await respond {
+                if let transform = TransformDefinitions.definition(of: plugin), plugin.contains(".") || (try? herder.configDefinition(of: plugin)) == nil {
+                    // A transform's or predicate's own settings.
+                    return JSONResponse.make(.ok, transform.keys.enumerated().map { entry -> [String: Any] in
+                        var json = definitionJSON(entry.element, order: entry.offset)
+                        json["group"] = NSNull()  // Kafka's transforms define no groups
+                        return json
+                    })
+                }
                 guard let definition = try? herder.configDefinition(of: plugin) else {
                     return JSONResponse.error(.notFound, "Unknown connector plugin \(plugin): GET /connector-plugins lists the connector plugins, whose settings this endpoint lists")
                 }
@@ -255,7 +264,8 @@ struct ConnectRoutes: Sendable {
             }
         }
         on(.put, "/connector-plugins/:plugin/config/validate") { request, context in
-            let plugin = try context.parameters.require("plugin")
+            let raw = try context.parameters.require("plugin")
+            let plugin = raw.removingPercentEncoding ?? raw
             let body = try await bodyObject(request)
             return await respond {
                 guard let object = try parse(body) as? [String: Any] else { throw HerderError.badRequest("Request body must be a JSON object of settings") }
@@ -267,7 +277,8 @@ struct ConnectRoutes: Sendable {
                 }
                 config["connector.class"] = plugin
                 if config["name"] == nil { config["name"] = "validation" }
-                let definition = try herder.configDefinition(of: plugin)
+                // The connector's settings, then each named transform's and predicate's, as Kafka Connect lists them.
+                let definition = try herder.configDefinition(of: plugin) + TransformDefinitions.keys(for: config)
                 let result = try herder.validate(config)
                 return JSONResponse.make(.ok, validationJSON(plugin: plugin, definition: definition, config: config, problems: result.problems))
             }

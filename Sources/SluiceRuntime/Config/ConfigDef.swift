@@ -31,6 +31,8 @@ public struct ConfigDef: Sendable {
         public var minimum: Int64?
         /// What the setting does, for users.
         public var documentation: String
+        /// The group the validate endpoint shows it in (`nil`: Common or Connector).
+        public var group: String?
     }
 
     /// The settings, in definition order.
