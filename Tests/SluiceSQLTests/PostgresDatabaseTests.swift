@@ -242,9 +242,9 @@ struct PostgresDatabaseTests {
             sampled[17_999]?[9] == "2024-04-24" && sampled[17_999]?[10] == "04:59:59" && sampled[17_999]?[5] == "999")
     }
 
-    @Test func deliversEachFetchBeforeTheNextAndReportsTheError() throws {
+    @Test func deliversRowsAsTheyArriveAndReportsALateError() throws {
         let db = try server.connect()
-        // Row 4500 divides by zero: the fifth FETCH of 1000 fails, after four were delivered.
+        // Row 4500 divides by zero: the COPY fails there, after the 4,499 rows before it.
         let sql = "SELECT g, 1 / (g - 4500) AS q FROM generate_series(1, 10000) AS g"
         var delivered = 0
         let error = #expect(throws: SQLError.self) {
@@ -255,7 +255,7 @@ struct PostgresDatabaseTests {
                     return true
                 })
         }
-        #expect(delivered == 4000)
+        #expect(delivered == 4499)
         guard case .query(let database, let reportedSQL, let reason)? = error else {
             Issue.record("expected a query error, got \(String(describing: error))")
             return
@@ -285,29 +285,83 @@ struct PostgresDatabaseTests {
         #expect(try collect(db, "SELECT count(*) FROM events").rows == [["25000"]])
     }
 
-    @Test func stoppingWhileTheNextPageIsOnItsWayLeavesTheConnectionUsable() throws {
-        let (db, _) = try freshDatabase()
-        try db.execute(Self.eventsTable)
-        // A large fetch size is read in pages of pageRows; stopping in the second page leaves
-        // the third page's FETCH sent and unread, which must be drained before the rollback.
+    /// Stopping inside a result far too large to read to its end: the COPY is cancelled
+    /// (reading the two billion rows instead would outlast the time limit by hours).
+    @Test(.timeLimit(.minutes(1)))
+    func stoppingInsideAHugeResultCancelsItAndLeavesTheConnectionUsable() throws {
+        let db = try server.connect()
         var seen = 0
         try db.query(
-            "SELECT id FROM events ORDER BY id", parameters: [], fetchSize: 10_000, columns: { _ in },
+            "SELECT generate_series(1, 2000000000) AS g", parameters: [], fetchSize: 10_000, columns: { _ in },
             row: { _ in
                 seen += 1
-                return seen < PostgresDatabase.pageRows + 500
+                return seen < 1500
             })
-        #expect(seen == PostgresDatabase.pageRows + 500)
-        #expect(try collect(db, "SELECT count(*) FROM events").rows == [["25000"]])
-        // All 25,000 rows through pages of pageRows, in order, with nothing lost at the page edges.
+        #expect(seen == 1500)
+        #expect(try collect(db, "SELECT 7").rows == [["7"]])
+        // A row callback that throws ends the query the same way, with its own error.
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try db.query(
+                "SELECT generate_series(1, 2000000000) AS g", parameters: [], fetchSize: 10_000, columns: { _ in },
+                row: { _ in throw Stop() })
+        }
+        #expect(try collect(db, "SELECT 8").rows == [["8"]])
+        // All 25,000 rows of a table, in order, after both.
+        try db.execute("CREATE TEMP TABLE numbers AS SELECT g AS id FROM generate_series(1, 25000) AS g")
         var ids: [Int] = []
         try db.query(
-            "SELECT id FROM events ORDER BY id", parameters: [], fetchSize: 10_000, columns: { _ in },
+            "SELECT id FROM numbers ORDER BY id", parameters: [], fetchSize: 10_000, columns: { _ in },
             row: { row in
                 ids.append(Int(text(row, 0) ?? "") ?? -1)
                 return true
             })
         #expect(ids == Array(1...25_000))
+    }
+
+    @Test func stoppingEarlyInsideTheCallersTransactionKeepsItUsable() throws {
+        let db = try server.connect()
+        try db.execute("BEGIN; CREATE TEMP TABLE kept AS SELECT g AS id FROM generate_series(1, 30000) AS g")
+        var seen = 0
+        try db.query(
+            "SELECT id FROM kept ORDER BY id", parameters: [], fetchSize: 100, columns: { _ in },
+            row: { _ in
+                seen += 1
+                return seen < 10
+            })
+        #expect(seen == 10)
+        // Not cancelled (that would abort the transaction): the transaction goes on.
+        try db.execute("INSERT INTO kept VALUES (30001)")
+        #expect(try collect(db, "SELECT count(*) FROM kept").rows == [["30001"]])
+        try db.execute("ROLLBACK")
+    }
+
+    /// Text that COPY's text format escapes comes back as it was stored.
+    @Test func valuesCOPYEscapesComeBackUnchanged() throws {
+        let db = try server.connect()
+        let tricky = ["tab\there", "line\nbreak", "back\\slash", "cr\r", "\\N", "", "bs\u{8} ff\u{c} vt\u{b}", "\\\\\t\\"]
+        for value in tricky {
+            let rows = try collect(
+                db, "SELECT $1::text AS v, decode('095c0a00ff', 'hex') AS b, NULL::text AS n, ''::text AS e",
+                [.text(value)]
+            ).rows
+            #expect(rows == [[value, "095c0a00ff", nil, ""]], "\(value.debugDescription)")
+        }
+    }
+
+    /// Parameters are written into the COPY as literals; placeholders in strings,
+    /// comments and quoted names are not parameters.
+    @Test func parametersBecomeLiteralsOnlyWherePostgreSQLReadsPlaceholders() throws {
+        let db = try server.connect()
+        let result = try collect(
+            db,
+            """
+            SELECT $1::text AS a, '$1' AS "b$1", $$ $2 $$ AS c, $2::bigint + 1 AS d, $3::timestamp AS e -- $4
+            /* $4 /* nested $4 */ */ WHERE $2 > -1
+            """,
+            [.text("it's; \\ $2"), .int64(41), .timestamp(try #require(SQLTimestamp("2024-02-03 04:05:06.789")))])
+        #expect(result.columns.map(\.name) == ["a", "b$1", "c", "d", "e"])
+        #expect(result.rows == [["it's; \\ $2", "$1", " $2 ", "42", "2024-02-03 04:05:06.789"]])
     }
 
     @Test func aQueryInsideTheCallersTransactionLeavesItOpen() throws {

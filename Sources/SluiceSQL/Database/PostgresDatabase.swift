@@ -2,7 +2,8 @@ import CPostgres
 
 /// A connection to PostgreSQL through libpq.
 ///
-/// The session runs in UTC (`TimeZone=UTC`) with ISO dates and hex `bytea`, so the
+/// The session runs in UTC (`TimeZone=UTC`) with ISO dates, hex `bytea` and standard
+/// conforming strings, so the
 /// text libpq hands back is what ``SQLRow`` promises: timestamps `YYYY-MM-DD HH:MM:SS.ffffff`
 /// (with a `+00` offset for `timestamptz`, which ``SQLTimestamp`` honours), booleans `t`/`f`,
 /// and `bytea` decoded to its raw bytes.
@@ -15,8 +16,8 @@ import CPostgres
 ///              columns: { print($0) }, row: { row in handle(row); return true })
 /// ```
 ///
-/// Queries stream through a server-side cursor (`DECLARE … NO SCROLL CURSOR`, then
-/// `FETCH fetchSize`), so at most `fetchSize` rows are in memory at a time.
+/// Queries stream through `COPY (query) TO STDOUT` in text form, read a row at a time
+/// (``PostgresCopyRow``), so only the socket buffers and one row are in memory.
 public final class PostgresDatabase: SQLDatabase {
     public let dialect = SQLDialect(name: "PostgreSQL", quote: "\"", numberedPlaceholders: true)
 
@@ -24,9 +25,6 @@ public final class PostgresDatabase: SQLDatabase {
     private var connection: OpaquePointer?
     /// `user@host:port/database`, for messages (never the password).
     private let target: String
-    /// Names each query's cursor uniquely within the session, so a query may run inside
-    /// another's `row` callback.
-    private var cursorCount = 0
     /// `pg_type.typname` of the result types this connection has met that Sluice does not map.
     private var typeNames: [Oid: String] = [:]
 
@@ -64,7 +62,7 @@ public final class PostgresDatabase: SQLDatabase {
         url: JdbcURL, user: String?, password: String?, timeout: Int
     ) -> [(String, String)] {
         let p = url.parameters
-        var options = "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c bytea_output=hex"
+        var options = "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c bytea_output=hex -c standard_conforming_strings=on"
         if let schema = p["currentSchema"] { options += " -c search_path=" + escapedOption(schema) }
         if let extra = p["options"] { options += " " + extra }
         var settings: [(String, String)] = [
@@ -150,19 +148,21 @@ public final class PostgresDatabase: SQLDatabase {
 
     // MARK: Statements
 
-    /// Streams `sql`'s rows through a `NO SCROLL` cursor, in pages of at most
-    /// ``pageRows`` rows (fewer when `fetchSize` is smaller; 1000 when it is below 1).
+    /// Streams `sql`'s rows with `COPY (sql) TO STDOUT`: the server sends every row as soon
+    /// as it has it and TCP's flow control holds it back while the caller is busy, so the
+    /// server and the caller work at the same time and only the socket buffers and one row
+    /// are ever in memory (`fetchSize` does not matter here). A server-side cursor read a
+    /// page per round trip and ran at 0.43×, with the next FETCH kept in flight at 0.65×,
+    /// `psql \copy` (see `docs/sql-source.md`).
     ///
-    /// The next page's `FETCH` is sent before the current page's rows are handed to `row`,
-    /// so the server reads and sends page n+1 while the caller encodes page n: at most two
-    /// pages are in memory, and a large `fetchSize` (the SQL source's `batch.max.rows`)
-    /// no longer leaves the server idle while the rows are written out (the cursor without
-    /// this ran at 0.43× `psql \copy`, see `perf/results/`).
-    ///
-    /// When the session is idle the query runs in its own transaction, committed at the end
-    /// and rolled back on an error or when `row` returns false; inside a transaction the
-    /// caller began, only the cursor is closed. Fetching stops at the first page that
-    /// holds fewer rows than asked (a forward cursor has nothing more).
+    /// The statement is first prepared (unnamed) and described, for the result's columns;
+    /// COPY takes no parameters, so `parameters` are then written into it as literals
+    /// (``PostgresInlinedStatement``). Outside a transaction the COPY is its own; inside the
+    /// caller's it runs there. When `row` returns false or throws, the rest of the rows
+    /// are dropped: rows already received are read and discarded, and if more are still on
+    /// their way the statement is cancelled (`PQcancel`) so the server stops sending. Inside
+    /// the caller's transaction nothing is cancelled (that would abort the transaction):
+    /// the remaining rows are read and discarded.
     ///
     /// Result columns map by type OID; `numeric` without a declared precision (typmod -1)
     /// maps to `.decimal(precision: 0, scale: 0)`, as pgjdbc reports it; types without a
@@ -174,60 +174,95 @@ public final class PostgresDatabase: SQLDatabase {
     ) throws {
         let connection = try open()
         let ownsTransaction = PQtransactionStatus(connection) == PQTRANS_IDLE
-        let page = min(fetchSize > 0 ? fetchSize : 1000, Self.pageRows)
-        cursorCount += 1
-        let cursor = "sluice_cursor_\(cursorCount)"
-        if ownsTransaction { _ = try run("BEGIN", reportedAs: sql) }
-        var finished = false
-        var fetching = false  // a FETCH is sent and its result not yet received
-        defer {
-            if !finished {
-                if fetching { discardResults(connection) }
-                abandon(cursor: cursor, ownsTransaction: ownsTransaction)
-            }
-        }
         var statement = Substring(sql)
         while let last = statement.last, last == ";" || last.isWhitespace { statement.removeLast() }
-        _ = try run(
-            "DECLARE \(cursor) NO SCROLL CURSOR FOR \(statement)", parameters: parameters.map(Self.text),
-            reportedAs: sql)
-        let fetch = "FETCH FORWARD \(page) FROM \(cursor)"
-        let reader = PostgresRowReader()
-        try send(fetch, reportedAs: sql)
-        fetching = true
-        var result = try receive(reportedAs: sql)
-        fetching = false
-        let resultColumns = try self.columns(of: result.handle, sql: sql)
-        reader.prepare(byteaColumns: resultColumns.map { $0.type == .bytes })
+        let resultColumns = try describe(String(statement), parameterCount: parameters.count, reportedAs: sql)
+        let reader = PostgresCopyRow(byteaColumns: resultColumns.map { $0.type == .bytes })
         try columns(resultColumns)
-        while true {
-            let count = Int32(truncatingIfNeeded: PQntuples(result.handle))
-            let more = count == page
-            if more {
-                try send(fetch, reportedAs: sql)
-                fetching = true
-            }
-            reader.result = result.handle
-            for index in 0..<count {
-                reader.row = index
-                guard try row(reader) else {
-                    reader.result = nil
-                    return  // the deferred abandon drains the sent FETCH and rolls back
-                }
-            }
-            reader.result = nil
-            guard more else { break }
-            result = try receive(reportedAs: sql)
-            fetching = false
+        let copy = "COPY (\(try PostgresInlinedStatement.text(String(statement), values: parameters.map(Self.text)))) TO STDOUT"
+        try send(copy, reportedAs: sql)
+        let started = PostgresResult(handle: try nextResult(reportedAs: sql))
+        guard PQresultStatus(started.handle) == PGRES_COPY_OUT else {
+            let reason = Self.reason(started.handle, connection)
+            discardResults(connection)
+            throw SQLError.query(database: dialect.name, sql: sql, reason: reason)
         }
-        _ = try run(ownsTransaction ? "CLOSE \(cursor); COMMIT" : "CLOSE \(cursor)", reportedAs: sql)
+        var finished = false
+        defer { if !finished { abandonCopy(connection, cancelling: ownsTransaction) } }
+        while true {
+            var buffer: UnsafeMutablePointer<CChar>?
+            let count = PQgetCopyData(connection, &buffer, 0)
+            guard count > 0, let buffer else {
+                guard count == -1 else {  // -2: the connection failed
+                    throw SQLError.query(
+                        database: dialect.name, sql: sql, reason: Self.trimmed(PQerrorMessage(connection)))
+                }
+                break
+            }
+            defer { PQfreemem(buffer) }
+            let bytes = UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self)
+            guard reader.parse(bytes, count: Int(count)) else {
+                throw SQLError.query(
+                    database: dialect.name, sql: sql,
+                    reason: "a COPY row does not hold the \(resultColumns.count) columns the statement was described with")
+            }
+            guard try row(reader) else { return }  // the deferred abandonCopy drops the rest
+        }
         finished = true
+        _ = try receive(reportedAs: sql)  // COPY's own result: its error if it failed late
     }
 
-    /// The most rows one `FETCH` asks for: small enough that two pages of wide rows stay
-    /// small, large enough that a `FETCH`'s own cost (a few tens of microseconds) is under
-    /// a few percent of the page's.
-    package static let pageRows = 1000
+    /// The result columns of `sql`, prepared as the unnamed statement and described.
+    private func describe(_ sql: String, parameterCount: Int, reportedAs: String) throws -> [SQLColumn] {
+        let connection = try open()
+        _ = try checked(PQprepare(connection, "", sql, Int32(parameterCount), nil), connection, reportedAs: reportedAs)
+        let description = try checked(PQdescribePrepared(connection, ""), connection, reportedAs: reportedAs)
+        return try self.columns(of: description.handle, sql: reportedAs)
+    }
+
+    /// `handle`, the result of a synchronous call, owned; or its error.
+    private func checked(_ handle: OpaquePointer?, _ connection: OpaquePointer, reportedAs: String) throws -> PostgresResult {
+        guard let handle else {
+            throw SQLError.query(
+                database: dialect.name, sql: reportedAs, reason: Self.trimmed(PQerrorMessage(connection)))
+        }
+        let result = PostgresResult(handle: handle)
+        let status = PQresultStatus(handle)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+            throw SQLError.query(database: dialect.name, sql: reportedAs, reason: Self.reason(handle, connection))
+        }
+        return result
+    }
+
+    /// Ends a COPY whose rows are no longer wanted, leaving the connection ready: rows
+    /// already received are dropped; when more are still to come, the server is asked to
+    /// cancel (when `cancelling`: not inside the caller's transaction, which a cancel
+    /// would abort) and the rest is drained. Errors are
+    /// ignored: the reason the COPY was abandoned is the one to report.
+    private func abandonCopy(_ connection: OpaquePointer, cancelling: Bool) {
+        var cancelled = !cancelling
+        while true {
+            var buffer: UnsafeMutablePointer<CChar>?
+            var count = PQgetCopyData(connection, &buffer, 1)
+            if count == 0 {
+                // Nothing buffered: pull in what the socket holds, then cancel if still unfinished.
+                _ = PQconsumeInput(connection)
+                count = PQgetCopyData(connection, &buffer, 1)
+                if count == 0 && !cancelled {
+                    cancelled = true
+                    if let cancel = PQgetCancel(connection) {
+                        var error = [CChar](repeating: 0, count: 256)
+                        _ = PQcancel(cancel, &error, Int32(error.count))
+                        PQfreeCancel(cancel)
+                    }
+                }
+                if count == 0 { count = PQgetCopyData(connection, &buffer, 0) }
+            }
+            if let buffer { PQfreemem(buffer) }
+            if count < 0 { break }
+        }
+        discardResults(connection)
+    }
 
     /// libpq's connection status: it turns bad once the server is gone.
     public var isConnected: Bool { connection.map { PQstatus($0) == CONNECTION_OK } ?? false }
@@ -303,6 +338,16 @@ public final class PostgresDatabase: SQLDatabase {
         return result
     }
 
+    /// The next result of a sent statement, not yet checked (a COPY's first is `PGRES_COPY_OUT`).
+    private func nextResult(reportedAs: String) throws -> OpaquePointer {
+        let connection = try open()
+        guard let handle = PQgetResult(connection) else {
+            throw SQLError.query(
+                database: dialect.name, sql: reportedAs, reason: Self.trimmed(PQerrorMessage(connection)))
+        }
+        return handle
+    }
+
     /// Reads and drops what is left of a sent statement's results, up to the NULL that ends them.
     private func discardResults(_ connection: OpaquePointer) {
         while let rest = PQgetResult(connection) { PQclear(rest) }
@@ -320,14 +365,7 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
-    /// Ends a query that did not finish: rolls its transaction back, or closes its cursor
-    /// inside the caller's. Errors are ignored: the query's own error is the one to report.
-    private func abandon(cursor: String, ownsTransaction: Bool) {
-        guard let connection else { return }
-        PQclear(PQexec(connection, ownsTransaction ? "ROLLBACK" : "CLOSE \(cursor)"))
-    }
-
-    /// The columns of a FETCH result.
+    /// The columns a described statement returns.
     private func columns(of result: OpaquePointer, sql: String) throws -> [SQLColumn] {
         try (0..<PQnfields(result)).map { index in
             let name = String(cString: PQfname(result, index))
@@ -386,7 +424,7 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     /// A parameter as the text PostgreSQL reads for it (timestamps in UTC, the session's zone).
-    private static func text(_ parameter: SQLParameter) -> String? {
+    private static func text(_ parameter: SQLParameter) -> String {
         switch parameter {
         case .int64(let value): String(value)
         case .text(let value): value
@@ -419,61 +457,6 @@ public final class PostgresDatabase: SQLDatabase {
 private struct PostgresResult: ~Copyable {
     let handle: OpaquePointer
     deinit { PQclear(handle) }
-}
-
-/// The current row of a FETCH result, read in place: no allocation per row.
-///
-/// Ownership: `result` is borrowed from the ``PostgresResult`` the query loop holds; the
-/// loop sets it before calling `row` and clears it before that result ends, so values
-/// never outlive the result they point into (with `result` nil, libpq reads every column
-/// as NULL). `decoded` is owned here: one buffer per `bytea` column, allocated on first
-/// use, grown for a longer value, freed in `deinit`; a decoded value stays valid until the
-/// same column of a later row is read.
-private final class PostgresRowReader: SQLRow {
-    var result: OpaquePointer?
-    var row: Int32 = 0
-    private var isBytea: [Bool] = []
-    private var decoded: [UnsafeMutableRawBufferPointer] = []
-
-    func prepare(byteaColumns: [Bool]) {
-        isBytea = byteaColumns
-        decoded = Array(repeating: UnsafeMutableRawBufferPointer(start: nil, count: 0), count: byteaColumns.count)
-    }
-
-    deinit { for buffer in decoded { buffer.deallocate() } }
-
-    func isNull(_ index: Int) -> Bool { PQgetisnull(result, row, Int32(truncatingIfNeeded: index)) != 0 }
-
-    func bytes(_ index: Int) -> UnsafeRawBufferPointer? {
-        let column = Int32(truncatingIfNeeded: index)
-        guard PQgetisnull(result, row, column) == 0, let value = PQgetvalue(result, row, column) else { return nil }
-        let text = UnsafeRawBufferPointer(start: value, count: Int(PQgetlength(result, row, column)))
-        return isBytea[index] ? hexDecoded(text, into: index) : text
-    }
-
-    /// `bytea` hex text (`\x0aff…`) as raw bytes in column `index`'s buffer.
-    private func hexDecoded(_ text: UnsafeRawBufferPointer, into index: Int) -> UnsafeRawBufferPointer {
-        guard text.count >= 2, text[0] == UInt8(ascii: "\\"), text[1] == UInt8(ascii: "x") else { return text }
-        let count = (text.count - 2) / 2
-        if decoded[index].count < count {
-            decoded[index].deallocate()
-            decoded[index] = .allocate(byteCount: max(count, 2 * decoded[index].count, 64), alignment: 1)
-        }
-        let buffer = decoded[index]
-        for i in 0..<count {
-            buffer[i] = Self.nibble(text[2 + 2 * i]) << 4 | Self.nibble(text[3 + 2 * i])
-        }
-        return UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-    }
-
-    private static func nibble(_ digit: UInt8) -> UInt8 {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit &- UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit &- UInt8(ascii: "a") &+ 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit &- UInt8(ascii: "A") &+ 10
-        default: 0
-        }
-    }
 }
 
 /// Calls `body` with a NULL-terminated array of C strings for `strings` (nil stays NULL);

@@ -212,7 +212,7 @@ public final class SQLSourceTask: SourceTask {
     /// more are ready now.
     private func read(_ reader: SQLTableReader, into batch: RecordBatch) throws -> (rows: Int, more: Bool) {
         guard let database else { throw SQLError.connection(database: "SQL", target: "", reason: "the task is stopped") }
-        let limit = settings.batchMaxRows
+        let limit = min(settings.batchMaxRows, reader.rowsThatFit ?? Int.max)
         let suffix = settings.querySuffix.isEmpty ? "" : " " + settings.querySuffix
         let dialect = database.dialect
         func placeholder(_ n: Int) -> String { dialect.placeholder(n) }
@@ -291,6 +291,7 @@ public final class SQLSourceTask: SourceTask {
             }
             guard try write(row, reader, into: batch) else {
                 cut = true
+                reader.rowsThatFit = max(rows, 1)
                 return false
             }
             rows += 1

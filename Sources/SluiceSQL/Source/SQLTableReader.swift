@@ -32,6 +32,10 @@ final class SQLTableReader {
     var lastTimestamp: SQLTimestamp?
     /// A timestamp group larger than a page, being read in pages: its timestamp and the rows done.
     var group: (timestamp: SQLTimestamp, done: Int)?
+    /// Rows that filled a batch the last time one filled before `batch.max.rows`: later
+    /// pages ask for no more, so a query is not cut short (and its rest sent for nothing)
+    /// on every poll.
+    var rowsThatFit: Int?
     /// Rows of the bulk round done so far.
     var bulkDone = 0
     /// When the table is next read (monotonic nanoseconds).
