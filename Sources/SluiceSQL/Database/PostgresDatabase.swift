@@ -220,7 +220,7 @@ public final class PostgresDatabase: SQLDatabase {
         return try self.columns(of: description.handle, sql: reportedAs)
     }
 
-    /// `handle`, the result of a synchronous call, owned; or its error.
+    /// `handle`, a statement's result, owned; or its error (libpq's when there is no result).
     private func checked(_ handle: OpaquePointer?, _ connection: OpaquePointer, reportedAs: String) throws -> PostgresResult {
         guard let handle else {
             throw SQLError.query(
@@ -228,7 +228,7 @@ public final class PostgresDatabase: SQLDatabase {
         }
         let result = PostgresResult(handle: handle)
         let status = PQresultStatus(handle)
-        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY else {
             throw SQLError.query(database: dialect.name, sql: reportedAs, reason: Self.reason(handle, connection))
         }
         return result
@@ -300,16 +300,7 @@ public final class PostgresDatabase: SQLDatabase {
             } else {
                 PQexec(connection, sql)
             }
-        guard let handle else {
-            throw SQLError.query(
-                database: dialect.name, sql: reportedAs, reason: Self.trimmed(PQerrorMessage(connection)))
-        }
-        let result = PostgresResult(handle: handle)
-        let status = PQresultStatus(handle)
-        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY else {
-            throw SQLError.query(database: dialect.name, sql: reportedAs, reason: Self.reason(handle, connection))
-        }
-        return result
+        return try checked(handle, connection, reportedAs: reportedAs)
     }
 
     /// Sends `sql` (no parameters) without waiting for its result; ``receive(reportedAs:)`` gets it.
@@ -325,17 +316,9 @@ public final class PostgresDatabase: SQLDatabase {
     /// connection is ready for the next.
     private func receive(reportedAs: String) throws -> PostgresResult {
         let connection = try open()
-        guard let handle = PQgetResult(connection) else {
-            throw SQLError.query(
-                database: dialect.name, sql: reportedAs, reason: Self.trimmed(PQerrorMessage(connection)))
-        }
-        let result = PostgresResult(handle: handle)
-        discardResults(connection)
-        let status = PQresultStatus(handle)
-        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
-            throw SQLError.query(database: dialect.name, sql: reportedAs, reason: Self.reason(handle, connection))
-        }
-        return result
+        let handle = PQgetResult(connection)
+        if handle != nil { discardResults(connection) }
+        return try checked(handle, connection, reportedAs: reportedAs)
     }
 
     /// The next result of a sent statement, not yet checked (a COPY's first is `PGRES_COPY_OUT`).
