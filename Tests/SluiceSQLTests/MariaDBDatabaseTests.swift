@@ -22,6 +22,15 @@ struct MariaDBDatabaseTests {
             connectTimeoutSeconds: 5)
     }
 
+    @Test("a stream read over many calls keeps a refused row for the next, and ends when closed or when another statement runs")
+    func rowStreamContract() throws {
+        let db = try connect("row_stream")
+        try db.execute("CREATE TABLE numbers (id BIGINT PRIMARY KEY, label VARCHAR(20) NOT NULL)")
+        try db.execute("SET SESSION max_recursive_iterations = 10000")
+        try db.execute("INSERT INTO numbers WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 2500) SELECT n, CONCAT('n-', n) FROM s")
+        try SQLRowStreamContract.check(db, count: 2500)
+    }
+
     @Test func connectsAndRunsStatements() throws {
         let db = try connect("connect")
         #expect(db.dialect.name == "MariaDB")

@@ -168,6 +168,13 @@ struct PostgresDatabaseTests {
         FROM generate_series(1, 25000) AS i;
         """
 
+    @Test("a stream read over many calls keeps a refused row for the next, and ends when closed or when another statement runs")
+    func rowStreamContract() throws {
+        let (db, _) = try freshDatabase()
+        try db.execute("CREATE TABLE numbers (id bigint PRIMARY KEY, label text NOT NULL); INSERT INTO numbers SELECT g, 'n-' || g FROM generate_series(1, 2500) g")
+        try SQLRowStreamContract.check(db, count: 2500)
+    }
+
     @Test func streamsAQueryWithParametersInFetchSizeBatches() throws {
         let (db, _) = try freshDatabase()
         try db.execute(Self.eventsTable)

@@ -21,6 +21,14 @@ struct SQLiteSourceTests {
         try file.execute("COMMIT")
     }
 
+    @Test("a stream read over many calls keeps a refused row for the next, and ends when closed or when another statement runs")
+    func rowStreamContract() throws {
+        let file = try SQLiteFile()
+        try file.execute("CREATE TABLE numbers (id INTEGER PRIMARY KEY, label TEXT NOT NULL)")
+        try file.execute("INSERT INTO numbers WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 2500) SELECT n, 'n-' || n FROM s")
+        try SQLRowStreamContract.check(file.database, count: 2500)
+    }
+
     @Test("incrementing: every row once, in order, as a Connect struct keyed by the primary key; the offset resumes after a restart")
     func incrementing() throws {
         let file = try SQLiteFile()

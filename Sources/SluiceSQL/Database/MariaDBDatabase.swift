@@ -31,6 +31,8 @@ public final class MariaDBDatabase: SQLDatabase {
     private let target: String
     /// Removed from any message libmariadb writes, in case it ever quotes it.
     private let password: String?
+    /// The stream last started, ended before any other statement (the protocol runs one at a time).
+    private weak var activeStream: MariaDBRowStream?
 
     /// Connects to the database `url` names as `user` (the URL's `user` parameter
     /// when nil) with `password` (likewise).
@@ -60,7 +62,7 @@ public final class MariaDBDatabase: SQLDatabase {
         mysql_options(handle, MYSQL_OPT_PROTOCOL, &tcp)
         mysql_options(handle, MYSQL_REPORT_DATA_TRUNCATION, &reportTruncation)
         mysql_options(handle, MYSQL_SET_CHARSET_NAME, "utf8mb4")
-        mysql_options(handle, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'")
+        mysql_options(handle, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00', net_write_timeout = 600")
         let host = url.host == "localhost" ? "127.0.0.1" : url.host
         let database = url.database.isEmpty ? nil : url.database
         guard mysql_real_connect(handle, host, user, password, database, UInt32(url.port), nil, 0) != nil else {
@@ -117,26 +119,28 @@ public final class MariaDBDatabase: SQLDatabase {
         return now
     }
 
-    /// Runs `sql` as a prepared statement and streams its rows: libmariadb reads
-    /// them off the socket one at a time (unbuffered, never the whole result), so
-    /// `fetchSize` needs no setting here. Each column is read as text into a buffer
-    /// reused for every row (raw bytes for BLOB, BINARY and BIT columns); a value
-    /// longer than its buffer grows it. When `row` returns false or throws, the rest
-    /// of the result is read and dropped so the connection can run the next query.
-    public func query(
-        _ sql: String, parameters: [SQLParameter], fetchSize: Int,
-        columns: ([SQLColumn]) throws -> Void, row: (any SQLRow) throws -> Bool
-    ) throws {
+    /// Runs `sql` as a prepared statement and streams its rows (``MariaDBRowStream``):
+    /// libmariadb reads them off the socket one at a time (unbuffered, never the whole
+    /// result), so `fetchSize` needs no setting here. Each column is read as text into a
+    /// buffer reused for every row (raw bytes for BLOB, BINARY and BIT columns); a value
+    /// longer than its buffer grows it. Closing the stream early reads and drops the rest
+    /// of the result so the connection can run the next statement.
+    ///
+    /// While a stream is held open the server waits on the socket for the client to read;
+    /// the session's `net_write_timeout` is raised to 600 s (as MySQL Connector/J does for
+    /// streamed results, its `netTimeoutForStreamingResults`) so a task that pauses between
+    /// polls is not cut off after the default 60 s.
+    public func stream(_ sql: String, parameters: [SQLParameter], fetchSize: Int) throws -> any SQLRowStream {
         let statement = try MariaDBStatement(connection: try open(sql), sql: sql)
-        defer { statement.close() }
         try statement.bind(parameters)
         try statement.execute()
-        try columns(try statement.bindResult())
-        guard let current = statement.row else { return }
-        while try statement.fetch() {
-            if try !row(current) { break }
-        }
+        let stream = MariaDBRowStream(statement: statement, columns: try statement.bindResult())
+        activeStream = stream
+        return stream
     }
+
+    /// InnoDB's reads see a snapshot and take no locks that writers wait for.
+    public var readsBlockWriters: Bool { false }
 
     public func execute(_ sql: String) throws {
         let connection = try open(sql)
@@ -156,13 +160,16 @@ public final class MariaDBDatabase: SQLDatabase {
     public var isConnected: Bool { connection.map { mysql_ping($0) == 0 } ?? false }
 
     public func close() {
+        activeStream?.close()
         guard let connection else { return }
         mysql_close(connection)
         self.connection = nil
     }
 
-    /// The open connection, or the error a query on a closed one gets.
+    /// The open connection, free for a statement (an open stream is ended first), or
+    /// the error a query on a closed one gets.
     private func open(_ sql: String) throws -> UnsafeMutablePointer<MYSQL> {
+        activeStream?.close()
         guard let connection else {
             throw SQLError.query(database: "MariaDB", sql: sql, reason: "the connection to \(target) is closed")
         }

@@ -22,7 +22,9 @@ public final class PostgresDatabase: SQLDatabase {
     public let dialect = SQLDialect(name: "PostgreSQL", quote: "\"", numberedPlaceholders: true)
 
     /// The libpq connection; nil once closed. Owned: finished exactly once, by ``close()``.
-    private var connection: OpaquePointer?
+    private(set) var connection: OpaquePointer?
+    /// The stream whose COPY the connection is in, if any; any other call ends it first.
+    private weak var activeStream: PostgresCopyStream?
     /// `user@host:port/database`, for messages (never the password).
     private let target: String
     /// `pg_type.typname` of the result types this connection has met that Sluice does not map.
@@ -148,19 +150,21 @@ public final class PostgresDatabase: SQLDatabase {
 
     // MARK: Statements
 
-    /// Streams `sql`'s rows with `COPY (sql) TO STDOUT`: the server sends every row as soon
-    /// as it has it and TCP's flow control holds it back while the caller is busy, so the
+    /// Streams `sql`'s rows with `COPY (sql) TO STDOUT` (``PostgresCopyStream``): the server
+    /// sends every row as soon as it has it and TCP's flow control holds it back while the caller is busy, so the
     /// server and the caller work at the same time and only the socket buffers and one row
-    /// are ever in memory (`fetchSize` does not matter here). A server-side cursor read a
-    /// page per round trip and ran at 0.43×, with the next FETCH kept in flight at 0.65×,
-    /// `psql \copy` (see `docs/sql-source.md`).
+    /// are ever in memory (`fetchSize` does not matter here). Kept open across
+    /// a task's polls, the stream lets the server run ahead while the task encodes and
+    /// hands off a batch. A server-side cursor read a page per round trip and ran at
+    /// 0.43×, with the next FETCH kept in flight at 0.65×, `psql \copy` (see
+    /// `docs/sql-source.md`).
     ///
     /// The statement is first prepared (unnamed) and described, for the result's columns;
     /// COPY takes no parameters, so `parameters` are then written into it as literals
     /// (``PostgresInlinedStatement``). Outside a transaction the COPY is its own; inside the
-    /// caller's it runs there. When `row` returns false or throws, the rest of the rows
-    /// are dropped: rows already received are read and discarded, and if more are still on
-    /// their way the statement is cancelled (`PQcancel`) so the server stops sending. Inside
+    /// caller's it runs there. When the stream is closed before its rows ended, the rest
+    /// of the rows are dropped: rows already received are read and discarded, and if more
+    /// are still on their way the statement is cancelled (`PQcancel`) so the server stops sending. Inside
     /// the caller's transaction nothing is cancelled (that would abort the transaction):
     /// the remaining rows are read and discarded.
     ///
@@ -168,17 +172,12 @@ public final class PostgresDatabase: SQLDatabase {
     /// maps to `.decimal(precision: 0, scale: 0)`, as pgjdbc reports it; types without a
     /// mapping are `.unsupported`, named by `pg_type.typname` (`point`, `_int4`, ...).
     /// Every result column is reported nullable.
-    public func query(
-        _ sql: String, parameters: [SQLParameter], fetchSize: Int,
-        columns: ([SQLColumn]) throws -> Void, row: (any SQLRow) throws -> Bool
-    ) throws {
+    public func stream(_ sql: String, parameters: [SQLParameter], fetchSize: Int) throws -> any SQLRowStream {
         let connection = try open()
         let ownsTransaction = PQtransactionStatus(connection) == PQTRANS_IDLE
         var statement = Substring(sql)
         while let last = statement.last, last == ";" || last.isWhitespace { statement.removeLast() }
         let resultColumns = try describe(String(statement), parameterCount: parameters.count, reportedAs: sql)
-        let reader = PostgresCopyRow(byteaColumns: resultColumns.map { $0.type == .bytes })
-        try columns(resultColumns)
         let copy = "COPY (\(try PostgresInlinedStatement.text(String(statement), values: parameters.map(Self.text)))) TO STDOUT"
         try send(copy, reportedAs: sql)
         let started = PostgresResult(handle: try nextResult(reportedAs: sql))
@@ -187,29 +186,33 @@ public final class PostgresDatabase: SQLDatabase {
             discardResults(connection)
             throw SQLError.query(database: dialect.name, sql: sql, reason: reason)
         }
-        var finished = false
-        defer { if !finished { abandonCopy(connection, cancelling: ownsTransaction) } }
-        while true {
-            var buffer: UnsafeMutablePointer<CChar>?
-            let count = PQgetCopyData(connection, &buffer, 0)
-            guard count > 0, let buffer else {
-                guard count == -1 else {  // -2: the connection failed
-                    throw SQLError.query(
-                        database: dialect.name, sql: sql, reason: Self.trimmed(PQerrorMessage(connection)))
-                }
-                break
-            }
-            defer { PQfreemem(buffer) }
-            let bytes = UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self)
-            guard reader.parse(bytes, count: Int(count)) else {
-                throw SQLError.query(
-                    database: dialect.name, sql: sql,
-                    reason: "a COPY row does not hold the \(resultColumns.count) columns the statement was described with")
-            }
-            guard try row(reader) else { return }  // the deferred abandonCopy drops the rest
-        }
-        finished = true
-        _ = try receive(reportedAs: sql)  // COPY's own result: its error if it failed late
+        let stream = PostgresCopyStream(database: self, sql: sql, columns: resultColumns, cancelling: ownsTransaction)
+        activeStream = stream
+        return stream
+    }
+
+    /// Takes the result that ends `stream`'s COPY, after its last row: the connection is
+    /// free again. - Throws: the statement's error when it failed after its last row.
+    func finish(_ stream: PostgresCopyStream) throws {
+        guard activeStream === stream else { return }
+        activeStream = nil
+        _ = try receive(reportedAs: stream.sql)
+    }
+
+    /// Drops the rest of `stream`'s COPY when the connection is still in it
+    /// (``abandonCopy(_:cancelling:)``).
+    func abandon(_ stream: PostgresCopyStream) {
+        guard activeStream === stream else { return }
+        activeStream = nil
+        if let connection { abandonCopy(connection, cancelling: stream.cancelling) }
+    }
+
+    /// Frees the connection of `stream`'s COPY when it is still the connection's: once
+    /// its rows ended (`abandoning` false), or dropping the rest (true; see ``abandonCopy(_:cancelling:)``).
+    func detach(_ stream: PostgresCopyStream, abandoning: Bool) {
+        guard activeStream === stream else { return }
+        activeStream = nil
+        if abandoning, let connection { abandonCopy(connection, cancelling: stream.cancelling) }
     }
 
     /// The result columns of `sql`, prepared as the unnamed statement and described.
@@ -267,20 +270,29 @@ public final class PostgresDatabase: SQLDatabase {
     /// libpq's connection status: it turns bad once the server is gone.
     public var isConnected: Bool { connection.map { PQstatus($0) == CONNECTION_OK } ?? false }
 
+    /// Reads see a snapshot and take no locks that writers wait for (MVCC); an open
+    /// COPY does hold back vacuum's cleanup of rows deleted after it started.
+    public var readsBlockWriters: Bool { false }
+
     public func execute(_ sql: String) throws {
         _ = try run(sql, reportedAs: sql)
     }
 
-    /// Closes the connection (`PQfinish`); safe to call more than once.
+    /// Closes the connection (`PQfinish`), ending an open stream; safe to call more than once.
     public func close() {
+        let stream = activeStream
+        activeStream = nil
+        stream?.close()
         PQfinish(connection)
         connection = nil
     }
 
     // MARK: libpq plumbing
 
-    /// The open connection, or the error every call on a closed one gets.
+    /// The open connection, free for a statement (an open stream is ended first), or
+    /// the error every call on a closed one gets.
     private func open() throws -> OpaquePointer {
+        activeStream?.close()
         guard let connection else {
             throw SQLError.connection(database: dialect.name, target: target, reason: "the connection is closed")
         }

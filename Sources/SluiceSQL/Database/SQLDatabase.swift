@@ -13,14 +13,17 @@ public protocol SQLDatabase: AnyObject {
     func describe(_ table: SQLTableName) throws -> SQLTableDescription
     /// The database's current time, in UTC.
     func now() throws -> SQLTimestamp
-    /// Runs `sql` with `parameters` bound to its placeholders (written with
-    /// ``SQLDialect/placeholder(_:)``), calls `columns` once with the result's columns,
-    /// then `row` for each row, fetching at most `fetchSize` rows at a time (never the
-    /// whole result in memory). `row` returns false to stop early.
-    func query(
-        _ sql: String, parameters: [SQLParameter], fetchSize: Int,
-        columns: ([SQLColumn]) throws -> Void, row: (any SQLRow) throws -> Bool
-    ) throws
+    /// Starts `sql` with `parameters` bound to its placeholders (written with
+    /// ``SQLDialect/placeholder(_:)``) and returns its rows as a stream read over several
+    /// calls, holding at most `fetchSize` rows at a time where the protocol works in
+    /// pages (never the whole result in memory). ``query(_:parameters:fetchSize:columns:row:)``
+    /// reads one to the end.
+    /// - Throws: ``SQLError`` when the statement cannot start (its error, or a lost connection).
+    func stream(_ sql: String, parameters: [SQLParameter], fetchSize: Int) throws -> any SQLRowStream
+    /// Whether a statement being read keeps other connections from writing (SQLite: its
+    /// read lock holds writers off outside WAL mode). A SQL source task then ends each
+    /// query with its page instead of keeping it open across polls.
+    var readsBlockWriters: Bool { get }
     /// Whether the connection to the server still works. Asked after a statement
     /// failed, to tell a lost connection (open a new one) from a mistake in the
     /// statement or the data (report it).

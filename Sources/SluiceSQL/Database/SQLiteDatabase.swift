@@ -8,11 +8,14 @@ import Foundation
 /// (millisecond precision), so `2024-01-02 03:04:05` and `2024-01-02 03:04:05.000`
 /// are the same instant.
 ///
-/// Ownership rule: the connection owns its `sqlite3` handle and finalizes every
-/// statement before `query` returns; it is used by one thread at a time.
+/// Ownership rule: the connection owns its `sqlite3` handle; each statement is owned
+/// by its ``SQLiteRowStream``, finalized when its rows end or it is closed, which
+/// happens before the handle is closed. The connection is used by one thread at a time.
 public final class SQLiteDatabase: SQLDatabase {
     private var handle: OpaquePointer?
     private let path: String
+    /// The stream last started, ended before any other statement (as on every ``SQLDatabase``).
+    private weak var activeStream: SQLiteRowStream?
 
     public let dialect = SQLDialect(name: "SQLite", quote: "\"", numberedPlaceholders: false) {
         "strftime('%Y-%m-%d %H:%M:%f', \($0))"
@@ -37,16 +40,22 @@ public final class SQLiteDatabase: SQLDatabase {
 
     deinit { close() }
 
+    /// An open statement holds a read lock, which keeps writers out in rollback-journal mode.
+    public var readsBlockWriters: Bool { true }
+
     /// An open file has no connection to lose: true until ``close()``.
     public var isConnected: Bool { handle != nil }
 
     public func close() {
+        activeStream?.close()
         if let handle { sqlite3_close_v2(handle) }
         handle = nil
     }
 
+    /// The open handle, free for a statement (an open stream is ended first).
     private var connection: OpaquePointer {
         get throws {
+            activeStream?.close()
             guard let handle else { throw SQLError.connection(database: "SQLite", target: path, reason: "the connection is closed") }
             return handle
         }
@@ -105,16 +114,15 @@ public final class SQLiteDatabase: SQLDatabase {
         }
     }
 
-    public func query(
-        _ sql: String, parameters: [SQLParameter], fetchSize: Int,
-        columns: ([SQLColumn]) throws -> Void, row: (any SQLRow) throws -> Bool
-    ) throws {
+    /// Prepares `sql`, binds `parameters` (timestamps as millisecond text, as the dialect
+    /// compares them) and steps to its first row (``SQLiteRowStream``); SQLite hands rows
+    /// one at a time from its own pages, so `fetchSize` does not matter here.
+    public func stream(_ sql: String, parameters: [SQLParameter], fetchSize: Int) throws -> any SQLRowStream {
         let db = try connection
         var prepared: OpaquePointer?
         guard sqlite3_prepare_v2(db, sql, -1, &prepared, nil) == SQLITE_OK, let statement = prepared else {
             throw SQLError.query(database: "SQLite", sql: sql, reason: String(cString: sqlite3_errmsg(db)))
         }
-        defer { sqlite3_finalize(statement) }
         // SQLITE_TRANSIENT: SQLite copies bound text before the call returns.
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         for (index, parameter) in parameters.enumerated() {
@@ -125,26 +133,14 @@ public final class SQLiteDatabase: SQLDatabase {
             case .timestamp(let value): sqlite3_bind_text(statement, position, value.text(fractionDigits: 3), -1, transient)
             }
         }
-        let reader = SQLiteRow(statement: statement)
-        var described = false
-        while true {
-            let code = sqlite3_step(statement)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else {
-                throw SQLError.query(database: "SQLite", sql: sql, reason: String(cString: sqlite3_errmsg(db)))
-            }
-            if !described {
-                described = true
-                try columns(Self.columns(of: statement))
-            }
-            guard try row(reader) else { return }
-        }
-        if !described { try columns(Self.columns(of: statement)) }
+        let stream = try SQLiteRowStream(statement: statement, connection: db, sql: sql)
+        activeStream = stream
+        return stream
     }
 
     /// The result's columns, typed by their declared types (SQLite's affinity
     /// rules), or for expressions by the current row's value.
-    private static func columns(of statement: OpaquePointer) -> [SQLColumn] {
+    static func columns(of statement: OpaquePointer) -> [SQLColumn] {
         (0..<sqlite3_column_count(statement)).map { index in
             let name = String(cString: sqlite3_column_name(statement, index))
             if let declared = sqlite3_column_decltype(statement, index) {
@@ -189,7 +185,7 @@ public final class SQLiteDatabase: SQLDatabase {
 
 /// The current row of a SQLite statement; values point into SQLite's own buffers,
 /// valid until the next step.
-private struct SQLiteRow: SQLRow {
+struct SQLiteRow: SQLRow {
     let statement: OpaquePointer
 
     func isNull(_ index: Int) -> Bool { sqlite3_column_type(statement, Int32(index)) == SQLITE_NULL }

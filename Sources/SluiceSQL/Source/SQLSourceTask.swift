@@ -2,9 +2,15 @@ import Foundation
 import SluiceCore
 import SluiceRuntime
 
-/// Reads its tables (or the query) page by page into batches: one query of at most
+/// Reads its tables (or the query) page by page into batches: a page of at most
 /// `batch.max.rows` rows per poll, one table per batch, each row written as the
-/// connector's converters would write its struct. The batch's source offset is a
+/// connector's converters would write its struct. In incrementing,
+/// timestamp+incrementing and bulk modes a query stays open across polls, as the JDBC
+/// source connector keeps its `ResultSet` (``SQLRowStream``): it asks for up to
+/// ``pagesPerQuery`` pages, the task reads one page per poll from it, and the table
+/// keeps the task until that query has ended; the server does not wait for each poll
+/// to ask for the next page. Timestamp mode, and SQLite (whose read lock holds writers
+/// off), ask one query per page. The batch's source offset is a
 /// token for the offset the page reached (Kafka Connect's JDBC offset fields), which
 /// is stored once Kafka has acknowledged the batch.
 ///
@@ -20,6 +26,12 @@ import SluiceRuntime
 public final class SQLSourceTask: SourceTask {
     /// The task config key that carries the task's tables.
     static let tablesKey = "sluice.sql.tables"
+    /// Pages of `batch.max.rows` rows one streamed query asks for (its `LIMIT`): enough
+    /// that starting a query is a small share of the rows' time, and a bound on how long
+    /// one table holds the task and the server holds the query's snapshot. The bound also
+    /// keeps the `ORDER BY ... LIMIT` form, for which the planners walk the index instead
+    /// of sorting the table before the first row.
+    static let pagesPerQuery = 64
     /// Where timestamp modes start without an offset or `timestamp.initial`: before any row.
     static let beginning = SQLTimestamp("1000-01-01 00:00:00")!
 
@@ -144,6 +156,7 @@ public final class SQLSourceTask: SourceTask {
     }
 
     public func stop() {
+        for reader in readers { reader.stream = nil }
         database?.close()
         database = nil
     }
@@ -158,6 +171,8 @@ public final class SQLSourceTask: SourceTask {
 
     public func poll(into batch: RecordBatch) throws -> SourcePollResult {
         let now = MonotonicClock.nanoseconds()
+        // A table whose query is still open keeps the task until that query ends.
+        if let open = readers.firstIndex(where: { $0.stream != nil }) { next = open }
         for _ in 0..<readers.count {
             let index = next
             next = (next + 1) % readers.count
@@ -171,6 +186,7 @@ public final class SQLSourceTask: SourceTask {
                 // The server or the network went away mid-read: forget what this read
                 // wrote, and read it again over a new connection.
                 reader.position = before
+                reader.stream = nil
                 batch.reset()
                 try reconnect(after: error)
                 return .caughtUp
@@ -212,21 +228,57 @@ public final class SQLSourceTask: SourceTask {
     /// more are ready now.
     private func read(_ reader: SQLTableReader, into batch: RecordBatch) throws -> (rows: Int, more: Bool) {
         guard let database else { throw SQLError.connection(database: "SQL", target: "", reason: "the task is stopped") }
-        let limit = min(settings.batchMaxRows, reader.rowsThatFit ?? Int.max)
-        let suffix = settings.querySuffix.isEmpty ? "" : " " + settings.querySuffix
+        if settings.mode == .timestamp { return try readTimestampPage(reader, into: batch, from: database) }
+        return try readStreamed(reader, into: batch, from: database)
+    }
+
+    /// Reads one page of `reader` from its open query (starting one when there is none)
+    /// in incrementing, timestamp+incrementing and bulk modes. A query that ended before
+    /// its `LIMIT` has read everything there was: the table waits `poll.interval.ms`. One
+    /// that reached its `LIMIT` is followed at once by the next. Where reading holds
+    /// writers off (``SQLDatabase/readsBlockWriters``) a query asks for one page only.
+    private func readStreamed(
+        _ reader: SQLTableReader, into batch: RecordBatch, from database: any SQLDatabase
+    ) throws -> (rows: Int, more: Bool) {
+        let pageRows = settings.batchMaxRows
+        let queryRows = pageRows.multipliedReportingOverflow(by: database.readsBlockWriters ? 1 : Self.pagesPerQuery)
+        let limit = queryRows.overflow ? Int.max : queryRows.partialValue
+        var rows = 0
+        while true {
+            let stream = try reader.stream ?? startQuery(reader, limit: limit, on: database)
+            let open: Bool
+            do {
+                open = try stream.read { row in
+                    guard rows < pageRows else { return false }
+                    let next = try position(of: reader, after: row)
+                    guard try write(row, reader, into: batch) else { return false }
+                    rows += 1
+                    reader.streamed += 1
+                    reader.position = next
+                    return true
+                }
+            } catch {
+                reader.closeStream()
+                throw error
+            }
+            if open { return (rows, true) }
+            reader.stream = nil
+            if reader.streamed < limit {
+                if settings.mode == .bulk { reader.bulkDone = 0 }
+                return (rows, false)
+            }
+            if rows > 0 { return (rows, true) }
+        }
+    }
+
+    /// Starts `reader`'s next query of at most `limit` rows from where it stands.
+    private func startQuery(
+        _ reader: SQLTableReader, limit: Int, on database: any SQLDatabase
+    ) throws -> any SQLRowStream {
         let dialect = database.dialect
         func placeholder(_ n: Int) -> String { dialect.placeholder(n) }
         var sql: String
         var parameters: [SQLParameter] = []
-        var end: SQLTimestamp?
-        var stoppedAtBoundary = false
-        if settings.mode.usesTimestamp {
-            end = try database.now().adding(milliseconds: -settings.timestampDelayMs)
-            if reader.lastTimestamp == nil {
-                reader.lastTimestamp = settings.timestampInitialMs.map { $0 == -1 ? end! : SQLTimestamp(milliseconds: $0) } ?? Self.beginning
-            }
-        }
-        let begin = reader.lastTimestamp ?? SQLTimestamp(seconds: 0)
         switch settings.mode {
         case .bulk:
             sql = "SELECT * FROM \(reader.source)\(reader.stableOrder) LIMIT \(limit) OFFSET \(reader.bulkDone)"
@@ -236,41 +288,116 @@ public final class SQLSourceTask: SourceTask {
             sql = "SELECT * FROM \(reader.source) WHERE \(column) > \(placeholder(1))\(part) ORDER BY \(column) ASC LIMIT \(limit)"
             parameters = [.int64(reader.lastIncrementing ?? Int64.min)]
         case .timestampIncrementing:
+            let end = try database.now().adding(milliseconds: -settings.timestampDelayMs)
+            if reader.lastTimestamp == nil {
+                reader.lastTimestamp = settings.timestampInitialMs.map { $0 == -1 ? end : SQLTimestamp(milliseconds: $0) } ?? Self.beginning
+            }
+            let begin = reader.lastTimestamp!
             let ts = reader.timestampExpression!, inc = reader.incrementing!.quoted
             sql = "SELECT * FROM \(reader.source) WHERE \(ts) < \(placeholder(1)) AND ((\(ts) = \(placeholder(2)) AND \(inc) > \(placeholder(3))) OR \(ts) > \(placeholder(4))) ORDER BY \(ts), \(inc) ASC LIMIT \(limit)"
-            parameters = [.timestamp(end!), .timestamp(begin), .int64(reader.lastIncrementing ?? Int64.min), .timestamp(begin)]
+            parameters = [.timestamp(end), .timestamp(begin), .int64(reader.lastIncrementing ?? Int64.min), .timestamp(begin)]
         case .timestamp:
-            let ts = reader.timestampExpression!
-            if let group = reader.group {
-                sql = "SELECT * FROM \(reader.source) WHERE \(ts) = \(placeholder(1))\(reader.stableOrder) LIMIT \(limit) OFFSET \(group.done)"
-                parameters = [.timestamp(group.timestamp)]
-            } else {
-                // The timestamp of the page's last row: rows up to (not including) it make whole groups.
-                var boundary: SQLTimestamp?
+            preconditionFailure("timestamp mode reads a query per page")
+        }
+        if !settings.querySuffix.isEmpty { sql += " " + settings.querySuffix }
+        let stream = try database.stream(sql, parameters: parameters, fetchSize: settings.batchMaxRows)
+        do {
+            try prepare(reader, columns: stream.columns)
+        } catch {
+            stream.close()
+            throw error
+        }
+        reader.stream = stream
+        reader.streamed = 0
+        return stream
+    }
+
+    /// Where `reader` stands once `row` is written: its incrementing value, its timestamp
+    /// (timestamp+incrementing), or one more row of the bulk round.
+    /// - Throws: ``SQLError/badValue(table:column:reason:)`` for a NULL or unreadable
+    ///   incrementing value or timestamp, before the row is written.
+    private func position(of reader: SQLTableReader, after row: any SQLRow) throws -> SQLTableReader.Position {
+        var position = reader.position
+        switch settings.mode {
+        case .bulk:
+            position.bulkDone += 1
+        case .incrementing:
+            position.lastIncrementing = try incrementingValue(of: row, reader)
+        case .timestampIncrementing:
+            guard let stamp = try timestamp(of: row, reader) else { throw nullTimestamp(reader) }
+            position.lastIncrementing = try incrementingValue(of: row, reader)
+            position.lastTimestamp = stamp
+        case .timestamp:
+            break
+        }
+        return position
+    }
+
+    /// `row`'s incrementing value (nil when `reader` has no incrementing column).
+    private func incrementingValue(of row: any SQLRow, _ reader: SQLTableReader) throws -> Int64? {
+        guard let index = reader.incrementingIndex else { return nil }
+        guard let text = row.bytes(index) else {
+            throw SQLError.badValue(table: reader.label, column: reader.incrementing?.name ?? "", reason: "NULL in the incrementing column")
+        }
+        guard let value = Self.integer(text) else {
+            throw SQLError.badValue(table: reader.label, column: reader.incrementing?.name ?? "", reason: "the incrementing value is not an integer")
+        }
+        return value
+    }
+
+    private func nullTimestamp(_ reader: SQLTableReader) -> SQLError {
+        SQLError.badValue(table: reader.label, column: reader.timestampNames.joined(separator: ","), reason: "NULL timestamp")
+    }
+
+    /// Reads one page of `reader` in timestamp mode, with a query of its own:
+    /// `WHERE ts > ? AND ts < ?end`, ending before the page's last timestamp so that
+    /// only whole groups of equal timestamps are passed; a group larger than a page is
+    /// read in pages of its own.
+    private func readTimestampPage(
+        _ reader: SQLTableReader, into batch: RecordBatch, from database: any SQLDatabase
+    ) throws -> (rows: Int, more: Bool) {
+        let limit = min(settings.batchMaxRows, reader.rowsThatFit ?? Int.max)
+        let suffix = settings.querySuffix.isEmpty ? "" : " " + settings.querySuffix
+        let dialect = database.dialect
+        func placeholder(_ n: Int) -> String { dialect.placeholder(n) }
+        let end = try database.now().adding(milliseconds: -settings.timestampDelayMs)
+        if reader.lastTimestamp == nil {
+            reader.lastTimestamp = settings.timestampInitialMs.map { $0 == -1 ? end : SQLTimestamp(milliseconds: $0) } ?? Self.beginning
+        }
+        let begin = reader.lastTimestamp!
+        let ts = reader.timestampExpression!
+        var sql: String
+        var parameters: [SQLParameter]
+        var stoppedAtBoundary = false
+        if let group = reader.group {
+            sql = "SELECT * FROM \(reader.source) WHERE \(ts) = \(placeholder(1))\(reader.stableOrder) LIMIT \(limit) OFFSET \(group.done)"
+            parameters = [.timestamp(group.timestamp)]
+        } else {
+            // The timestamp of the page's last row: rows up to (not including) it make whole groups.
+            var boundary: SQLTimestamp?
+            try database.query(
+                "SELECT \(ts) FROM \(reader.source) WHERE \(ts) > \(placeholder(1)) AND \(ts) < \(placeholder(2)) ORDER BY \(ts) ASC LIMIT 1 OFFSET \(limit - 1)",
+                parameters: [.timestamp(begin), .timestamp(end)], fetchSize: 1, columns: { _ in }
+            ) { row in
+                boundary = row.bytes(0).flatMap { SQLTimestamp(text: $0, offsetSeconds: settings.zoneOffsetSeconds) }
+                return false
+            }
+            sql = "SELECT * FROM \(reader.source) WHERE \(ts) > \(placeholder(1)) AND \(ts) < \(placeholder(2)) ORDER BY \(ts) ASC"
+            parameters = [.timestamp(begin), .timestamp(boundary ?? end)]
+            stoppedAtBoundary = boundary != nil
+            if let boundary {
+                // Is the whole page one group? Then read that group in pages.
+                var first: SQLTimestamp?
                 try database.query(
-                    "SELECT \(ts) FROM \(reader.source) WHERE \(ts) > \(placeholder(1)) AND \(ts) < \(placeholder(2)) ORDER BY \(ts) ASC LIMIT 1 OFFSET \(limit - 1)",
-                    parameters: [.timestamp(begin), .timestamp(end!)], fetchSize: 1, columns: { _ in }
+                    "SELECT \(ts) FROM \(reader.source) WHERE \(ts) > \(placeholder(1)) ORDER BY \(ts) ASC LIMIT 1",
+                    parameters: [.timestamp(begin)], fetchSize: 1, columns: { _ in }
                 ) { row in
-                    boundary = row.bytes(0).flatMap { SQLTimestamp(text: $0, offsetSeconds: settings.zoneOffsetSeconds) }
+                    first = row.bytes(0).flatMap { SQLTimestamp(text: $0, offsetSeconds: settings.zoneOffsetSeconds) }
                     return false
                 }
-                sql = "SELECT * FROM \(reader.source) WHERE \(ts) > \(placeholder(1)) AND \(ts) < \(placeholder(2)) ORDER BY \(ts) ASC"
-                parameters = [.timestamp(begin), .timestamp(boundary ?? end!)]
-                stoppedAtBoundary = boundary != nil
-                if let boundary {
-                    // Is the whole page one group? Then read that group in pages.
-                    var first: SQLTimestamp?
-                    try database.query(
-                        "SELECT \(ts) FROM \(reader.source) WHERE \(ts) > \(placeholder(1)) ORDER BY \(ts) ASC LIMIT 1",
-                        parameters: [.timestamp(begin)], fetchSize: 1, columns: { _ in }
-                    ) { row in
-                        first = row.bytes(0).flatMap { SQLTimestamp(text: $0, offsetSeconds: settings.zoneOffsetSeconds) }
-                        return false
-                    }
-                    if first == boundary {
-                        reader.group = (boundary, 0)
-                        return try read(reader, into: batch)
-                    }
+                if first == boundary {
+                    reader.group = (boundary, 0)
+                    return try readTimestampPage(reader, into: batch, from: database)
                 }
             }
         }
@@ -282,66 +409,38 @@ public final class SQLSourceTask: SourceTask {
         try database.query(sql, parameters: parameters, fetchSize: limit, columns: { columns in
             try prepare(reader, columns: columns)
         }) { row in
-            var stamp: SQLTimestamp?
-            if settings.mode.usesTimestamp {
-                guard let found = try timestamp(of: row, reader) else {
-                    throw SQLError.badValue(table: reader.label, column: reader.timestampNames.joined(separator: ","), reason: "NULL timestamp")
-                }
-                stamp = found
-            }
+            guard let stamp = try timestamp(of: row, reader) else { throw nullTimestamp(reader) }
             guard try write(row, reader, into: batch) else {
                 cut = true
                 reader.rowsThatFit = max(rows, 1)
                 return false
             }
             rows += 1
-            if let index = reader.incrementingIndex, let text = row.bytes(index) {
-                guard let value = Self.integer(text) else {
-                    throw SQLError.badValue(table: reader.label, column: reader.incrementing?.name ?? "", reason: "the incrementing value is not an integer")
-                }
-                reader.lastIncrementing = value
-            } else if reader.incrementingIndex != nil {
-                throw SQLError.badValue(table: reader.label, column: reader.incrementing?.name ?? "", reason: "NULL in the incrementing column")
-            }
-            if let stamp {
-                if let previous = lastTimestampInPage, previous != stamp { completeThrough = previous }
-                lastTimestampInPage = stamp
-                if settings.mode == .timestampIncrementing { reader.lastTimestamp = stamp }
-            }
+            if let previous = lastTimestampInPage, previous != stamp { completeThrough = previous }
+            lastTimestampInPage = stamp
             return true
         }
-        switch settings.mode {
-        case .bulk:
-            reader.bulkDone += rows
-            let more = rows == limit || cut
-            if !more { reader.bulkDone = 0 }
-            return (rows, more)
-        case .incrementing, .timestampIncrementing:
-            return (rows, rows == limit || cut)
-        case .timestamp:
-            if let group = reader.group {
-                if cut || rows == limit {
-                    reader.group = (group.timestamp, group.done + rows)
-                    return (rows, true)
-                }
-                reader.group = nil
-                reader.lastTimestamp = group.timestamp
+        if let group = reader.group {
+            if cut || rows == limit {
+                reader.group = (group.timestamp, group.done + rows)
                 return (rows, true)
             }
-            if cut {
-                // Up to the last whole group written; a first group cut by a full batch continues in group pages.
-                if let completeThrough {
-                    reader.lastTimestamp = completeThrough
-                } else if let stamp = lastTimestampInPage {
-                    reader.group = (stamp, rows)
-                }
-                return (rows, true)
-            }
-            if let stamp = lastTimestampInPage { reader.lastTimestamp = stamp }
-            return (rows, stoppedAtBoundary)
+            reader.group = nil
+            reader.lastTimestamp = group.timestamp
+            return (rows, true)
         }
+        if cut {
+            // Up to the last whole group written; a first group cut by a full batch continues in group pages.
+            if let completeThrough {
+                reader.lastTimestamp = completeThrough
+            } else if let stamp = lastTimestampInPage {
+                reader.group = (stamp, rows)
+            }
+            return (rows, true)
+        }
+        if let stamp = lastTimestampInPage { reader.lastTimestamp = stamp }
+        return (rows, stoppedAtBoundary)
     }
-
     /// The integer in `text` (`-12`, or `12.000` as drivers write integral decimals),
     /// read from the bytes without making a string.
     static func integer(_ text: UnsafeRawBufferPointer) -> Int64? {

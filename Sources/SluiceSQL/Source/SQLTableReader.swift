@@ -36,6 +36,10 @@ final class SQLTableReader {
     /// pages ask for no more, so a query is not cut short (and its rest sent for nothing)
     /// on every poll.
     var rowsThatFit: Int?
+    /// The query being read across polls (incrementing, timestamp+incrementing and bulk
+    /// modes), and the rows read from it so far; nil between queries.
+    var stream: (any SQLRowStream)?
+    var streamed = 0
     /// Rows of the bulk round done so far.
     var bulkDone = 0
     /// When the table is next read (monotonic nanoseconds).
@@ -52,6 +56,12 @@ final class SQLTableReader {
         var lastTimestamp: SQLTimestamp?
         var group: (timestamp: SQLTimestamp, done: Int)?
         var bulkDone: Int
+    }
+
+    /// Drops the query being read (its rest is not wanted, or it failed).
+    func closeStream() {
+        stream?.close()
+        stream = nil
     }
 
     /// Where it stands now; setting it goes back there.
