@@ -122,12 +122,59 @@ public final class RecordBatch: @unchecked Sendable {
             throw RecordBatchError.recordTooLarge(recordBytes: size, arenaBytes: arenaCapacity)
         }
         if count == recordCapacity || size > arenaCapacity &- bytesUsed { return false }
+        try fill(
+            UnsafeMutableRawBufferPointer(start: arena + bytesUsed, count: k),
+            UnsafeMutableRawBufferPointer(start: arena + (bytesUsed &+ k), count: v)
+        )
+        commit(keyLength: keyLength, valueLength: valueLength, timestampMs: timestampMs, partition: partition)
+        return true
+    }
+
+    /// Appends one record whose key and then value `write` writes in place, one right
+    /// after the other, through an ``ArenaWriter`` bounded by the arena's free space:
+    /// no copy and no length to know in advance. `write` returns the lengths it wrote
+    /// (-1 for a null key or value, which takes no bytes).
+    ///
+    /// ```swift
+    /// let fitted = try batch.append { writer in
+    ///     writer.append(keyBytes)
+    ///     writer.append("{\"id\":")
+    ///     writer.append(idText)
+    ///     writer.append(UInt8(ascii: "}"))
+    ///     return (keyBytes.count, writer.count - keyBytes.count)
+    /// }
+    /// ```
+    ///
+    /// - Returns: `false` when the record did not fit into the free space (nothing is
+    ///   kept; write it into the next batch).
+    /// - Throws: ``RecordBatchError/recordTooLarge(recordBytes:arenaBytes:)`` when it did
+    ///   not fit into this batch while empty; what `write` throws (nothing is kept).
+    @inlinable
+    public func append(
+        timestampMs: Int64 = 0, partition: Int32 = -1,
+        writing write: (inout ArenaWriter) throws -> (keyLength: Int, valueLength: Int)
+    ) throws -> Bool {
+        guard count < recordCapacity else { return false }
+        var writer = ArenaWriter(base: arena + bytesUsed, capacity: bytesFree)
+        let (keyLength, valueLength) = try write(&writer)
+        if writer.overflowed {
+            guard isEmpty else { return false }
+            throw RecordBatchError.recordTooLarge(recordBytes: writer.needed, arenaBytes: arenaCapacity)
+        }
+        precondition(
+            Swift.max(keyLength, 0) &+ Swift.max(valueLength, 0) == writer.count,
+            "append(writing:) returned lengths that are not what it wrote")
+        commit(keyLength: keyLength, valueLength: valueLength, timestampMs: timestampMs, partition: partition)
+        return true
+    }
+
+    /// Indexes the record whose key and value were just written at ``bytesUsed``.
+    @inlinable
+    func commit(keyLength: Int, valueLength: Int, timestampMs: Int64, partition: Int32) {
+        let k = Swift.max(keyLength, 0)
+        let v = Swift.max(valueLength, 0)
         let keyStart = bytesUsed
         let valueStart = keyStart &+ k
-        try fill(
-            UnsafeMutableRawBufferPointer(start: arena + keyStart, count: k),
-            UnsafeMutableRawBufferPointer(start: arena + valueStart, count: v)
-        )
         (index + count).initialize(
             to: RecordEntry(
                 keyOffset: UInt32(truncatingIfNeeded: keyStart),
@@ -145,7 +192,6 @@ public final class RecordBatch: @unchecked Sendable {
             ))
         storedBytesUsed = valueStart &+ v
         storedCount &+= 1
-        return true
     }
 
     /// Appends one record by copying `key` and `value` (either may be `nil` for null)

@@ -43,6 +43,45 @@ struct RecordBatchTests {
         #expect("\(RecordBatchError.recordTooLarge(recordBytes: 70, arenaBytes: 64))".contains("does not fit in a batch arena of 64 bytes"))
     }
 
+    @Test("a record written through an ArenaWriter is kept only when all of it fit")
+    func appendWriting() throws {
+        let batch = RecordBatch(arenaBytes: 32, maxRecords: 4)
+        let kept = try batch.append(timestampMs: 7, partition: 2) { writer in
+            writer.append("k")
+            writer.append("{\"a\":")
+            ASCIIDecimal.append(-42, to: &writer)
+            writer.append(UInt8(ascii: "}"))
+            return (1, writer.count - 1)
+        }
+        #expect(kept && batch.count == 1 && batch.bytesUsed == 10)
+        #expect(batch[0].key.map { Array($0) } == Array("k".utf8))
+        #expect(batch[0].value.map { Array($0) } == Array(#"{"a":-42}"#.utf8))
+        #expect(batch[0].entry.timestampMs == 7 && batch[0].entry.partition == 2)
+
+        // 22 bytes free: a 30-byte record is refused and leaves nothing behind.
+        let refused = try batch.append { writer in
+            writer.append("0123456789")
+            writer.append("0123456789")
+            writer.append("0123456789")
+            #expect(writer.overflowed && writer.count == 20 && writer.needed == 30)
+            return (-1, writer.count)
+        }
+        #expect(!refused && batch.count == 1 && batch.bytesUsed == 10)
+        // A null key and a null value take no bytes.
+        #expect(try batch.append { _ in (-1, -1) })
+        #expect(batch[1].key == nil && batch[1].value == nil && batch.bytesUsed == 10)
+
+        // Too large for an empty batch: an error naming what it needed.
+        batch.reset()
+        #expect(throws: RecordBatchError.recordTooLarge(recordBytes: 40, arenaBytes: 32)) {
+            try batch.append { writer in
+                for _ in 0..<4 { writer.append("0123456789") }
+                return (-1, writer.count)
+            }
+        }
+        #expect(batch.isEmpty)
+    }
+
     @Test("headers, timestamps and partitions are kept with the record")
     func headers() throws {
         let batch = RecordBatch(arenaBytes: 1024, maxRecords: 4)

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 import Testing
 
 @testable import SluiceSQL
@@ -12,7 +13,7 @@ struct ConnectEncodingTests {
     }
 
     @Test("decimals become the unscaled value's big-endian two's complement, as BigInteger.toByteArray()")
-    func decimals() {
+    func decimals() throws {
         #expect(decimal("123.45", scale: 2) == [0x30, 0x39])
         #expect(decimal("0", scale: 0) == [0x00])
         #expect(decimal("-1", scale: 0) == [0xFF])
@@ -30,9 +31,20 @@ struct ConnectEncodingTests {
         func integer(_ text: String) -> Int64? { Array(text.utf8).withUnsafeBytes { SQLSourceTask.integer($0) } }
         #expect(integer("42") == 42 && integer("-7") == -7 && integer("12.000") == 12)
         #expect(integer("1.5") == nil && integer("") == nil && integer("x") == nil && integer("99999999999999999999") == nil)
-        var out: [UInt8] = []
-        Base64Text.append([0x30, 0x39], to: &out)
-        #expect(String(decoding: out, as: UTF8.self) == "MDk=")
+        // RFC 4648's test vectors, and every byte value.
+        func base64(_ bytes: [UInt8]) throws -> String {
+            let batch = RecordBatch(arenaBytes: 1024, maxRecords: 1)
+            _ = try batch.append { writer in
+                bytes.withUnsafeBytes { Base64Text.append($0, to: &writer) }
+                return (-1, writer.count)
+            }
+            return String(decoding: batch[0].value ?? UnsafeRawBufferPointer(start: nil, count: 0), as: UTF8.self)
+        }
+        for (plain, encoded) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")] {
+            #expect(try base64(Array(plain.utf8)) == encoded)
+        }
+        let all = (0...255).map { UInt8($0) }
+        #expect(try base64(all) == Data(all).base64EncodedString())
     }
 
     @Test("timestamps read from database text, with fractions and offsets, and written back")

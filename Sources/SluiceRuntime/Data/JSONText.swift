@@ -75,18 +75,42 @@ public enum JSONText {
         output.append(UInt8(ascii: "\""))
     }
 
-    private static func appendEscape(of byte: UInt8, into output: inout [UInt8]) {
-        switch byte {
-        case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
-        case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
-        case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-        case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-        case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-        default:
-            let hex: StaticString = "0123456789abcdef"
-            hex.withUTF8Buffer { digits in
-                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, digits[Int(byte >> 4)], digits[Int(byte & 15)]])
-            }
+    /// Writes UTF-8 `raw` as a JSON string straight into a record (``ArenaWriter``),
+    /// as the other `writeString` does into an array.
+    package static func writeString(_ raw: UnsafeRawBufferPointer, into writer: inout ArenaWriter) {
+        writer.append(UInt8(ascii: "\""))
+        var runStart = 0
+        while true {
+            let special = JSONScan.firstSpecial(in: raw, from: runStart)
+            writer.append(UnsafeRawBufferPointer(rebasing: raw[runStart..<special]))
+            guard special < raw.count else { break }
+            withEscape(of: raw[special]) { writer.append($0) }
+            runStart = special + 1
         }
+        writer.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscape(of byte: UInt8, into output: inout [UInt8]) {
+        withEscape(of: byte) { output.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with the JSON escape of `byte` (a quote, a backslash or a control byte).
+    private static func withEscape(of byte: UInt8, _ body: (UnsafeRawBufferPointer) -> Void) {
+        let hex: StaticString = "0123456789abcdef"
+        var escape: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0x5C, 0, 0, 0, 0, 0)
+        let count: Int
+        switch byte {
+        case UInt8(ascii: "\""): (escape.1, count) = (0x22, 2)
+        case UInt8(ascii: "\\"): (escape.1, count) = (0x5C, 2)
+        case 0x0A: (escape.1, count) = (UInt8(ascii: "n"), 2)
+        case 0x0D: (escape.1, count) = (UInt8(ascii: "r"), 2)
+        case 0x09: (escape.1, count) = (UInt8(ascii: "t"), 2)
+        default:
+            hex.withUTF8Buffer { digits in
+                escape = (0x5C, UInt8(ascii: "u"), 0x30, 0x30, digits[Int(byte >> 4)], digits[Int(byte & 15)])
+            }
+            count = 6
+        }
+        withUnsafeBytes(of: &escape) { body(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
     }
 }

@@ -5,7 +5,7 @@ import SluiceRuntime
 /// structs: the value as JsonConverter JSON (with the `{"schema", "payload"}`
 /// envelope when schemas are enabled), the key from the primary key's columns
 /// (JsonConverter, or StringConverter's text). The schemas are made once per result;
-/// each row is written into buffers reused from row to row.
+/// each row is written straight into the batch's arena (``ArenaWriter``).
 struct ConnectRowEncoder {
     /// How the key is written.
     enum KeyFormat: Equatable {
@@ -27,9 +27,6 @@ struct ConnectRowEncoder {
     /// `{"schema":{...},"payload":` or empty.
     private let valuePrefix: [UInt8]
     private let keyPrefix: [UInt8]
-    /// The last row's value and key.
-    private(set) var value: [UInt8] = []
-    private(set) var key: [UInt8] = []
     private var decimal = DecimalBytes()
 
     /// An encoder for rows of `columns` from `table` (the struct's schema name),
@@ -64,34 +61,29 @@ struct ConnectRowEncoder {
         } else {
             keyPrefix = []
         }
-        value.reserveCapacity(1024)
-        key.reserveCapacity(128)
     }
 
     /// Whether rows have keys.
     var hasKey: Bool { !keyFields.isEmpty }
 
-    /// Writes `row`'s value and key and appends them to `batch` as one record.
+    /// Writes `row`'s key and value straight into `batch` as one record (no copy).
     /// - Returns: false when `batch` has no room for it (nothing was appended).
     /// - Throws: ``SQLError/badValue(table:column:reason:)`` for text its column type cannot hold.
     mutating func append(_ row: any SQLRow, to batch: RecordBatch) throws -> Bool {
-        try encodeValue(row)
-        let keyed = try encodeKey(row)
-        return try value.withUnsafeBytes { value in
-            try key.withUnsafeBytes { key in try batch.append(key: keyed ? key : nil, value: value, headers: []) }
+        try batch.append { writer in
+            let keyLength = try writeKey(row, into: &writer)
+            let valueStart = writer.count
+            try writeValue(row, into: &writer)
+            return (keyLength, writer.count - valueStart)
         }
     }
 
-    /// Writes `row`'s value into ``value``.
+    /// Writes `row`'s value.
     /// - Throws: ``SQLError/badValue(table:column:reason:)`` for text its column type cannot hold.
-    mutating func encodeValue(_ row: any SQLRow) throws {
-        var output: [UInt8] = []
-        swap(&output, &value)
-        defer { swap(&output, &value) }
-        output.removeAll(keepingCapacity: true)
-        output.append(contentsOf: valuePrefix)
+    mutating func writeValue(_ row: any SQLRow, into output: inout ArenaWriter) throws {
+        valuePrefix.withUnsafeBytes { output.append($0) }
         output.append(UInt8(ascii: "{"))
-        for index in fields.indices {
+        for index in codes.indices {
             if index > 0 { output.append(UInt8(ascii: ",")) }
             appendLabel(index, to: &output)
             try write(index, of: row, into: &output)
@@ -100,16 +92,13 @@ struct ConnectRowEncoder {
         if !valuePrefix.isEmpty { output.append(UInt8(ascii: "}")) }
     }
 
-    /// Writes `row`'s key into ``key``; false when rows have no key.
-    mutating func encodeKey(_ row: any SQLRow) throws -> Bool {
-        guard hasKey else { return false }
-        var key: [UInt8] = []
-        swap(&key, &self.key)
-        defer { swap(&key, &self.key) }
-        key.removeAll(keepingCapacity: true)
+    /// Writes `row`'s key; returns its length, or -1 (a null key) when rows have no key.
+    mutating func writeKey(_ row: any SQLRow, into key: inout ArenaWriter) throws -> Int {
+        guard hasKey else { return -1 }
+        let start = key.count
         switch keyFormat {
         case .json:
-            key.append(contentsOf: keyPrefix)
+            keyPrefix.withUnsafeBytes { key.append($0) }
             key.append(UInt8(ascii: "{"))
             for (position, index) in keyFields.enumerated() {
                 if position > 0 { key.append(UInt8(ascii: ",")) }
@@ -120,33 +109,34 @@ struct ConnectRowEncoder {
             if !keyPrefix.isEmpty { key.append(UInt8(ascii: "}")) }
         case .string:
             if keyFields.count == 1, let text = row.bytes(keyFields[0]) {
-                key.append(contentsOf: text)
-                return true
+                key.append(text)
+                return key.count - start
             }
-            key.append(contentsOf: "Struct{".utf8)
+            key.append("Struct{")
             for (position, index) in keyFields.enumerated() {
                 if position > 0 { key.append(UInt8(ascii: ",")) }
-                key.append(contentsOf: fields[index].name.utf8)
+                var name = fields[index].name
+                name.withUTF8 { key.append(UnsafeRawBufferPointer($0)) }
                 key.append(UInt8(ascii: "="))
-                if let text = row.bytes(index) { key.append(contentsOf: text) } else { key.append(contentsOf: "null".utf8) }
+                if let text = row.bytes(index) { key.append(text) } else { key.append("null") }
             }
             key.append(UInt8(ascii: "}"))
         }
-        return true
+        return key.count - start
     }
 
-    private func appendLabel(_ index: Int, to output: inout [UInt8]) {
+    private func appendLabel(_ index: Int, to output: inout ArenaWriter) {
         let range = codes[index].label
-        labels.withUnsafeBufferPointer { output.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
+        labels.withUnsafeBytes { output.append(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
 
-    private mutating func write(_ index: Int, of row: any SQLRow, into output: inout [UInt8]) throws {
+    private mutating func write(_ index: Int, of row: any SQLRow, into output: inout ArenaWriter) throws {
         let field = codes[index]
         guard let text = row.bytes(index) else {
             guard field.optional else {
                 throw SQLError.badValue(table: table, column: fields[index].name, reason: "NULL in a column the database says is NOT NULL")
             }
-            output.append(contentsOf: "null".utf8)
+            output.append("null")
             return
         }
         func bad(_ what: String) -> SQLError {
@@ -155,20 +145,20 @@ struct ConnectRowEncoder {
         switch field.kind {
         case .boolean:
             switch text.count > 0 ? text[0] : 0 {
-            case UInt8(ascii: "1"), UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "y"), UInt8(ascii: "Y"): output.append(contentsOf: "true".utf8)
-            case UInt8(ascii: "0"), UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "n"), UInt8(ascii: "N"): output.append(contentsOf: "false".utf8)
+            case UInt8(ascii: "1"), UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "y"), UInt8(ascii: "Y"): output.append("true")
+            case UInt8(ascii: "0"), UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "n"), UInt8(ascii: "N"): output.append("false")
             default: throw bad("a boolean")
             }
         case .integer:
             guard Self.isInteger(text) else { throw bad("an integer") }
-            output.append(contentsOf: text)
+            output.append(text)
         case .float:
             guard Self.isJSONNumber(text) else { throw bad("a finite number") }
-            output.append(contentsOf: text)
+            output.append(text)
         case .decimal(let scale):
             guard decimal.set(text: text, scale: scale) else { throw bad("a decimal of scale \(scale)") }
             output.append(UInt8(ascii: "\""))
-            Base64Text.append(decimal.bytes, to: &output)
+            decimal.bytes.withUnsafeBytes { Base64Text.append($0, to: &output) }
             output.append(UInt8(ascii: "\""))
         case .string:
             JSONText.writeString(text, into: &output)
