@@ -9,7 +9,11 @@ struct ConnectEncodingTests {
     private func decimal(_ text: String, scale: Int) -> [UInt8]? {
         var bytes = DecimalBytes()
         var text = text
-        return text.withUTF8 { bytes.set(text: UnsafeRawBufferPointer($0), scale: scale) } ? bytes.bytes : nil
+        var stacked: [UInt8] = []
+        let small = text.withUTF8 { bytes.withBytes(text: UnsafeRawBufferPointer($0), scale: scale) { stacked = Array($0) } }
+        let general = text.withUTF8 { bytes.set(text: UnsafeRawBufferPointer($0), scale: scale) }
+        #expect(small == general && (!small || stacked == bytes.bytes), "both paths agree on \(text)")
+        return small ? stacked : nil
     }
 
     @Test("decimals become the unscaled value's big-endian two's complement, as BigInteger.toByteArray()")

@@ -34,6 +34,29 @@ struct PostgresCopyTextTests {
         #expect(parse("\\q\\", bytea: [false]) == ["q\\"])
     }
 
+    @Test("rows of random fields, escaped as COPY TO writes them, read back as they were (escapes on every side of the 8-byte scan)")
+    func readsBackRandomEscapedRows() {
+        var seed: UInt64 = 0x5EED
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        let alphabet: [Character] = ["a", "b", "N", "x", "0", "\t", "\n", "\r", "\\", "\u{8}", "\u{c}", "\u{b}", "é"]
+        let escapes: [Character: String] = [
+            "\t": "\\t", "\n": "\\n", "\r": "\\r", "\\": "\\\\", "\u{8}": "\\b", "\u{c}": "\\f", "\u{b}": "\\v",
+        ]
+        for _ in 0..<500 {
+            let columns = 1 + next(6)
+            let fields: [String?] = (0..<columns).map { _ in
+                next(8) == 0 ? nil : String((0..<next(40)).map { _ in alphabet[next(alphabet.count)] })
+            }
+            let line = fields.map { field in
+                field.map { $0.map { escapes[$0] ?? String($0) }.joined() } ?? "\\N"
+            }.joined(separator: "\t") + "\n"
+            #expect(parse(line, bytea: Array(repeating: false, count: columns)) == fields, "\(line.debugDescription)")
+        }
+    }
+
     @Test func decodesByteaHexAfterUnescaping() {
         #expect(parse("\\\\x095c0aFF\t\\\\x\n", bytea: [true, true]) == ["9,92,10,255", ""])
         // A second, longer value in the same column grows its buffer.

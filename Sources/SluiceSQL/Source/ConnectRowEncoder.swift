@@ -156,9 +156,10 @@ struct ConnectRowEncoder {
             guard Self.isJSONNumber(text) else { throw bad("a finite number") }
             output.append(text)
         case .decimal(let scale):
-            guard decimal.set(text: text, scale: scale) else { throw bad("a decimal of scale \(scale)") }
             output.append(UInt8(ascii: "\""))
-            decimal.bytes.withUnsafeBytes { Base64Text.append($0, to: &output) }
+            guard decimal.withBytes(text: text, scale: scale, { Base64Text.append($0, to: &output) }) else {
+                throw bad("a decimal of scale \(scale)")
+            }
             output.append(UInt8(ascii: "\""))
         case .string:
             JSONText.writeString(text, into: &output)
@@ -182,7 +183,8 @@ struct ConnectRowEncoder {
     static func isInteger(_ text: UnsafeRawBufferPointer) -> Bool {
         var digits = 0
         var fraction = false
-        for (index, byte) in text.enumerated() {
+        for index in 0..<text.count {
+            let byte = text[index]
             if byte == UInt8(ascii: "-") && index == 0 { continue }
             if byte == UInt8(ascii: ".") && !fraction && digits > 0 { fraction = true; continue }
             guard byte >= 48 && byte <= 57, !fraction || byte == 48 else { return false }

@@ -7,6 +7,21 @@ struct DecimalBytes {
     /// The result, big-endian.
     private(set) var bytes: [UInt8] = []
 
+    /// Calls `body` with the unscaled value of `text` at `scale` as ``set(text:scale:)``
+    /// makes it; a text of up to 18 characters is converted on the stack, without
+    /// touching the arrays. Returns false (and `body` is not called) when `text` is not a decimal.
+    mutating func withBytes(text: UnsafeRawBufferPointer, scale: Int, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
+        if text.count <= 18, let unscaled = Self.smallUnscaled(text, scale: scale) {
+            let count = Self.minimalByteCount(unscaled)
+            var bigEndian = unscaled.bigEndian
+            withUnsafeBytes(of: &bigEndian) { body(UnsafeRawBufferPointer(rebasing: $0[(8 - count)...])) }
+            return true
+        }
+        guard set(text: text, scale: scale) else { return false }
+        bytes.withUnsafeBytes(body)
+        return true
+    }
+
     /// Sets ``bytes`` to the unscaled value of `text` at `scale` (fraction digits beyond
     /// `scale` are an error, missing ones are zeros). Returns false when `text` is not a decimal.
     mutating func set(text: UnsafeRawBufferPointer, scale: Int) -> Bool {
@@ -111,12 +126,18 @@ struct DecimalBytes {
     /// ``bytes`` = `value` as minimal big-endian two's complement.
     private mutating func setBytes(of value: Int64) {
         bytes.removeAll(keepingCapacity: true)
+        let count = Self.minimalByteCount(value)
+        for shift in stride(from: (count - 1) * 8, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> shift)) }
+    }
+
+    /// How many bytes `value` takes as minimal two's complement (1...8).
+    private static func minimalByteCount(_ value: Int64) -> Int {
         var count = 8
         while count > 1 {
             let top = UInt8(truncatingIfNeeded: value >> ((count - 1) * 8))
             let next = UInt8(truncatingIfNeeded: value >> ((count - 2) * 8))
             if (top == 0 && next & 0x80 == 0) || (top == 0xff && next & 0x80 != 0) { count -= 1 } else { break }
         }
-        for shift in stride(from: (count - 1) * 8, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> shift)) }
+        return count
     }
 }
