@@ -35,6 +35,11 @@ struct ConnectEncodingTests {
         func integer(_ text: String) -> Int64? { Array(text.utf8).withUnsafeBytes { SQLSourceTask.integer($0) } }
         #expect(integer("42") == 42 && integer("-7") == -7 && integer("12.000") == 12)
         #expect(integer("1.5") == nil && integer("") == nil && integer("x") == nil && integer("99999999999999999999") == nil)
+        #expect(integer("-") == nil && integer("123456789012345678") == 123_456_789_012_345_678 && integer("-9223372036854775807") == -9_223_372_036_854_775_807)
+        #expect(integer("1234567890123456789") == 1_234_567_890_123_456_789 && integer("12a") == nil && integer("12.50") == nil)
+        func isInteger(_ text: String) -> Bool { Array(text.utf8).withUnsafeBytes { ConnectRowEncoder.isInteger($0) } }
+        #expect(isInteger("12") && isInteger("-7") && isInteger("0"))
+        #expect(!isInteger("") && !isInteger("-") && !isInteger("5.00") && !isInteger("1a") && !isInteger("--1") && !isInteger(" 1"))
         // RFC 4648's test vectors, and every byte value.
         func base64(_ bytes: [UInt8]) throws -> String {
             let batch = RecordBatch(arenaBytes: 1024, maxRecords: 1)

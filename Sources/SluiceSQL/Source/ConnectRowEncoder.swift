@@ -179,18 +179,16 @@ struct ConnectRowEncoder {
         }
     }
 
-    /// `-?[0-9]+`, also with a fraction of zeros only (`5.00`, as some drivers write integral decimals).
+    /// `-?[0-9]+`: the text an integer column's value is written as (a fraction, even
+    /// of zeros, is refused: the field's schema says integer).
     static func isInteger(_ text: UnsafeRawBufferPointer) -> Bool {
-        var digits = 0
-        var fraction = false
-        for index in 0..<text.count {
-            let byte = text[index]
-            if byte == UInt8(ascii: "-") && index == 0 { continue }
-            if byte == UInt8(ascii: ".") && !fraction && digits > 0 { fraction = true; continue }
-            guard byte >= 48 && byte <= 57, !fraction || byte == 48 else { return false }
-            if !fraction { digits += 1 }
+        var index = !text.isEmpty && text[0] == UInt8(ascii: "-") ? 1 : 0
+        guard index < text.count else { return false }
+        while index < text.count {
+            guard text[index] &- UInt8(ascii: "0") < 10 else { return false }
+            index &+= 1
         }
-        return digits > 0 && !fraction
+        return true
     }
 
     /// A JSON number: sign, digits, fraction, exponent (no NaN, no Infinity).

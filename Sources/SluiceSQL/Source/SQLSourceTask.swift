@@ -444,6 +444,20 @@ public final class SQLSourceTask: SourceTask {
     /// The integer in `text` (`-12`, or `12.000` as drivers write integral decimals),
     /// read from the bytes without making a string.
     static func integer(_ text: UnsafeRawBufferPointer) -> Int64? {
+        // Up to 18 digits cannot overflow: one unchecked loop (an incrementing column is read on every row).
+        if text.count <= 18 {
+            let negative = !text.isEmpty && text[0] == UInt8(ascii: "-")
+            var index = negative ? 1 : 0
+            let first = index
+            var value: Int64 = 0
+            while index < text.count {
+                let digit = text[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                value = value &* 10 &+ Int64(digit)
+                index &+= 1
+            }
+            if index == text.count && index > first { return negative ? -value : value }
+        }
         var value: Int64 = 0
         var negative = false
         var digits = 0
