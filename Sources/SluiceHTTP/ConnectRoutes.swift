@@ -256,6 +256,15 @@ struct ConnectRoutes: Sendable {
                         return json
                     })
                 }
+                if ConnectRoutes.converterClasses.contains(plugin) || ConnectRoutes.headerConverterClasses.contains(plugin),
+                    let converter = ConverterDefinitions.definition(of: plugin) {
+                    // A converter's own settings, with Kafka's groups (none for converter.type).
+                    return JSONResponse.make(.ok, converter.keys.enumerated().map { entry -> [String: Any] in
+                        var json = definitionJSON(entry.element, order: entry.offset)
+                        json["group"] = entry.element.group ?? NSNull()
+                        return json
+                    })
+                }
                 guard let definition = try? herder.configDefinition(of: plugin) else {
                     return JSONResponse.error(.notFound, "Unknown connector plugin \(plugin): GET /connector-plugins lists the connector plugins, whose settings this endpoint lists")
                 }

@@ -187,6 +187,18 @@ struct ConnectRoutesTests {
             #expect(keys.first?["name"] as? String == "name" && keys.first?["order"] as? Int == 1)
             #expect(keys.contains { $0["name"] as? String == "max.records.per.sec" && $0["group"] as? String == "Connector" })
             #expect(Set(keys.compactMap { $0["name"] as? String }).count == keys.count)
+            // A converter's own settings, with Kafka's names, defaults and groups.
+            func converterKeys(_ plugin: String) async throws -> [[String: Any]] {
+                Self.any(try await client.execute(uri: "/connector-plugins/\(plugin)/config", method: .get)) as? [[String: Any]] ?? []
+            }
+            let json = try await converterKeys("org.apache.kafka.connect.json.JsonConverter")
+            #expect(json.compactMap { $0["name"] as? String } == ["converter.type", "schemas.enable", "schemas.cache.size", "decimal.format", "replace.null.with.default"])
+            #expect(json.contains { $0["name"] as? String == "decimal.format" && $0["default_value"] as? String == "BASE64" && $0["group"] as? String == "Serialization" })
+            #expect(json.first?["required"] as? Bool == true && json.first?["group"] is NSNull)
+            #expect(try await converterKeys("org.apache.kafka.connect.storage.StringConverter").compactMap { $0["name"] as? String } == ["converter.type", "converter.encoding"])
+            #expect(try await converterKeys("org.apache.kafka.connect.converters.ByteArrayConverter").compactMap { $0["name"] as? String } == ["converter.type"])
+            let header = try await client.execute(uri: "/connector-plugins/org.apache.kafka.connect.storage.SimpleHeaderConverter/config", method: .get)
+            #expect(header.status == .ok && (Self.any(header) as? [Any])?.isEmpty == true)
             let unknown = try await client.execute(uri: "/connector-plugins/NoSuchConnector/config", method: .get)
             #expect(unknown.status == .notFound)
             #expect(String(buffer: unknown.body).contains("Unknown connector plugin NoSuchConnector"))

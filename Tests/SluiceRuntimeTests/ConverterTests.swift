@@ -104,11 +104,36 @@ struct ConverterTests {
         #expect(throws: RuntimeError.self) {
             try ConverterFactory.make(prefix: "value.converter", config: ["value.converter": "com.example.Avro"], defaultName: "x")
         }
-        #expect(throws: RuntimeError.invalidConfig(name: "value.converter.schemas.enable", value: "maybe", reason: "expected true or false")) {
+        #expect(throws: RuntimeError.invalidConfig(name: "value.converter.schemas.enable", value: "maybe", reason: "Expected value to be either true or false")) {
             try ConverterFactory.make(
                 prefix: "value.converter", config: ["value.converter": "JsonConverter", "value.converter.schemas.enable": "maybe"],
                 defaultName: "x")
         }
+    }
+
+    @Test("each converter's own settings are checked as Kafka checks them; decimal.format in any case, encodings other than UTF-8 refused")
+    func converterSettings() throws {
+        func make(_ converter: String, _ settings: [String: String]) throws -> any Converter {
+            var config = ["value.converter": converter]
+            for (name, value) in settings { config["value.converter." + name] = value }
+            return try ConverterFactory.make(prefix: "value.converter", config: config, defaultName: "x")
+        }
+        let json = "org.apache.kafka.connect.json.JsonConverter"
+        #expect(try make(json, ["decimal.format": "numeric", "schemas.cache.size": "50", "replace.null.with.default": "false"]) is JsonConverter)
+        #expect(try make("org.apache.kafka.connect.storage.StringConverter", ["converter.encoding": "utf-8"]) is StringConverter)
+        #expect(throws: RuntimeError.invalidConfig(name: "value.converter.decimal.format", value: "HEX", reason: "String must be one of: BASE64, NUMERIC")) {
+            try make(json, ["decimal.format": "hex"])
+        }
+        #expect(throws: RuntimeError.invalidConfig(name: "value.converter.schemas.cache.size", value: "lots", reason: "Not a number of type INT")) {
+            try make(json, ["schemas.cache.size": "lots"])
+        }
+        #expect(throws: RuntimeError.invalidConfig(name: "value.converter.converter.encoding", value: "ISO-8859-1", reason: "Sluice's StringConverter reads and writes UTF-8 only")) {
+            try make("StringConverter", ["converter.encoding": "ISO-8859-1"])
+        }
+        // At create time: one problem per bad setting, worded once.
+        let problems = ConnectorConfig.problems(
+            in: ["name": "c", "connector.class": "datagen", "value.converter": json, "value.converter.decimal.format": "hex"], isSink: false)
+        #expect(problems.filter { $0.name == "value.converter.decimal.format" }.map(\.message) == ["Invalid value HEX for configuration value.converter.decimal.format: String must be one of: BASE64, NUMERIC"])
     }
 }
 

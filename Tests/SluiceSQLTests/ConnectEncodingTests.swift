@@ -56,6 +56,29 @@ struct ConnectEncodingTests {
         #expect(try base64(all) == Data(all).base64EncodedString())
     }
 
+    @Test("decimal.format=NUMERIC writes what BigDecimal.toString() writes at the column's scale")
+    func numericDecimals() throws {
+        func number(_ text: String, _ scale: Int) throws -> String? {
+            let batch = RecordBatch(arenaBytes: 1024, maxRecords: 1)
+            var written = true
+            _ = try batch.append { writer in
+                written = Array(text.utf8).withUnsafeBytes { DecimalNumberText.append($0, scale: scale, to: &writer) }
+                return (-1, writer.count)
+            }
+            return written ? String(decoding: batch[0].value ?? UnsafeRawBufferPointer(start: nil, count: 0), as: UTF8.self) : nil
+        }
+        let cases: [(String, Int, String?)] = [
+            ("12.5", 2, "12.50"), ("12.50", 2, "12.50"), ("-0.00", 2, "0.00"), ("0", 2, "0.00"), ("+007.10", 2, "7.10"),
+            ("123", 0, "123"), ("-123", 0, "-123"), (".5", 1, "0.5"), ("1.2300", 2, "1.23"),
+            ("0.0000001", 7, "1E-7"), ("0.0000010", 7, "0.0000010"), ("-0.00000012", 8, "-1.2E-7"), ("0.00000000", 8, "0E-8"),
+            ("1200", -2, "1.2E+3"), ("0", -2, "0E+2"), ("-123456789012345678901234567890.5", 1, "-123456789012345678901234567890.5"),
+            ("1.2345", 2, nil), ("1250", -2, nil), ("abc", 2, nil), ("", 2, nil), (".", 2, nil), ("1.2.3", 2, nil), ("--1", 0, nil),
+        ]
+        for (text, scale, expected) in cases {
+            #expect(try number(text, scale) == expected, "\(text) at scale \(scale)")
+        }
+    }
+
     @Test("timestamps read from database text, with fractions and offsets, and written back")
     func timestamps() throws {
         let stamp = try #require(SQLTimestamp("2024-01-02 03:04:05.678901"))

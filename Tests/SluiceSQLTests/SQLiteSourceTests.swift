@@ -29,6 +29,21 @@ struct SQLiteSourceTests {
         try SQLRowStreamContract.check(file.database, count: 2500)
     }
 
+    @Test("value.converter.decimal.format=NUMERIC (any case) writes decimals as JSON numbers at the column's scale; a format Kafka does not have is refused")
+    func numericDecimalFormat() throws {
+        let file = try SQLiteFile()
+        try file.execute("CREATE TABLE prices (id INTEGER PRIMARY KEY, amount DECIMAL(10,2) NOT NULL)")
+        try file.execute("INSERT INTO prices VALUES (1, '12.5'), (2, '-0.25'), (3, '7')")
+        let config = Self.config(file, ["mode": "incrementing", "topic.prefix": "db-", "value.converter.schemas.enable": "false", "value.converter.decimal.format": "numeric"])
+        let harness = try SQLTaskHarness(config: config, tables: [SQLTableName(name: "prices")])
+        _ = try harness.poll()
+        let values = (0..<harness.batch.count).map { String(decoding: harness.batch[$0].value!, as: UTF8.self) }
+        #expect(values == [#"{"id":1,"amount":12.50}"#, #"{"id":2,"amount":-0.25}"#, #"{"id":3,"amount":7.00}"#])
+        var bad = config
+        bad["value.converter.decimal.format"] = "HEX"
+        #expect(throws: RuntimeError.self) { _ = try SQLTaskHarness(config: bad, tables: [SQLTableName(name: "prices")]) }
+    }
+
     @Test("incrementing: every row once, in order, as a Connect struct keyed by the primary key; the offset resumes after a restart")
     func incrementing() throws {
         let file = try SQLiteFile()

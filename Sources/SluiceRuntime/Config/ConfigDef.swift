@@ -49,12 +49,12 @@ public struct ConfigDef: Sendable {
     /// Adds a setting.
     public func define(
         _ name: String, _ type: ValueType, default defaultValue: String? = nil, allowed: [String] = [],
-        minimum: Int64? = nil, documentation: String
+        minimum: Int64? = nil, documentation: String, group: String? = nil
     ) -> ConfigDef {
         var copy = self
         copy.keys.append(Key(
             name: name, type: type, defaultValue: defaultValue, allowed: allowed, minimum: minimum,
-            documentation: documentation))
+            documentation: documentation, group: group))
         return copy
     }
 

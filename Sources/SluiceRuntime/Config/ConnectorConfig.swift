@@ -43,6 +43,9 @@ public struct ConnectorConfig: Sendable {
         problems += HeaderConverterSetting.problems(in: config)
         if isSink { problems += SinkTopics.problems(in: config) }
         for role in ConverterDefaults.roles where !(config[role] ?? "").isEmpty {
+            let settingProblems = ConverterDefinitions.problems(prefix: role, className: config[role] ?? "", config: config)
+            problems += settingProblems
+            guard settingProblems.isEmpty else { continue }
             do {
                 _ = try ConverterFactory.make(prefix: role, config: config, defaultName: "bytes")
             } catch let RuntimeError.invalidConfig(name, value, reason) {

@@ -4,8 +4,14 @@
 public enum ConverterFactory {
     /// The converter configured under `prefix` (`key.converter` or `value.converter`),
     /// or `defaultName` when none is set.
+    /// - Throws: ``RuntimeError/invalidConfig(name:value:reason:)`` for an unknown class
+    ///   or a bad setting of the converter's (``ConverterDefinitions``).
     public static func make(prefix: String, config: [String: String], defaultName: String) throws -> any Converter {
         let name = config[prefix] ?? defaultName
+        if let problem = ConverterDefinitions.problems(prefix: prefix, className: name, config: config).first {
+            let reason = problem.message.split(separator: ": ", maxSplits: 1).last.map(String.init) ?? problem.message
+            throw RuntimeError.invalidConfig(name: problem.name, value: problem.value ?? "", reason: reason)
+        }
         switch name.split(separator: ".").last.map(String.init) ?? name {
         case "ByteArrayConverter", "bytes": return ByteArrayConverter()
         case "StringConverter", "string": return StringConverter()

@@ -27,6 +27,9 @@ struct ConnectRowEncoder {
     /// `{"schema":{...},"payload":` or empty.
     private let valuePrefix: [UInt8]
     private let keyPrefix: [UInt8]
+    /// Whether decimals are written as JSON numbers (`decimal.format=NUMERIC`) in the
+    /// value and in the key, instead of base64.
+    private let numericDecimals: (key: Bool, value: Bool)
     private var decimal = DecimalBytes()
 
     /// An encoder for rows of `columns` from `table` (the struct's schema name),
@@ -34,9 +37,10 @@ struct ConnectRowEncoder {
     /// - Throws: ``SQLError/unmappedType(table:column:type:)`` for a column without a mapping.
     init(
         table: String, columns: [SQLColumn], keyColumns: [Int], valueSchemas: Bool, keyFormat: KeyFormat,
-        numericMapping: NumericMapping, zoneOffsetSeconds: Int
+        numericMapping: NumericMapping, zoneOffsetSeconds: Int, numericDecimals: (key: Bool, value: Bool) = (false, false)
     ) throws {
         self.table = table
+        self.numericDecimals = numericDecimals
         let plans = try columns.map { try ConnectFieldPlan(column: $0, table: table, numericMapping: numericMapping) }
         fields = plans
         var labels: [UInt8] = []
@@ -86,7 +90,7 @@ struct ConnectRowEncoder {
         for index in codes.indices {
             if index > 0 { output.append(UInt8(ascii: ",")) }
             appendLabel(index, to: &output)
-            try write(index, of: row, into: &output)
+            try write(index, of: row, into: &output, numericDecimals: numericDecimals.value)
         }
         output.append(UInt8(ascii: "}"))
         if !valuePrefix.isEmpty { output.append(UInt8(ascii: "}")) }
@@ -103,7 +107,7 @@ struct ConnectRowEncoder {
             for (position, index) in keyFields.enumerated() {
                 if position > 0 { key.append(UInt8(ascii: ",")) }
                 appendLabel(index, to: &key)
-                try write(index, of: row, into: &key)
+                try write(index, of: row, into: &key, numericDecimals: numericDecimals.key)
             }
             key.append(UInt8(ascii: "}"))
             if !keyPrefix.isEmpty { key.append(UInt8(ascii: "}")) }
@@ -130,7 +134,7 @@ struct ConnectRowEncoder {
         labels.withUnsafeBytes { output.append(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
 
-    private mutating func write(_ index: Int, of row: any SQLRow, into output: inout ArenaWriter) throws {
+    private mutating func write(_ index: Int, of row: any SQLRow, into output: inout ArenaWriter, numericDecimals: Bool) throws {
         let field = codes[index]
         guard let text = row.bytes(index) else {
             guard field.optional else {
@@ -155,6 +159,8 @@ struct ConnectRowEncoder {
         case .float:
             guard Self.isJSONNumber(text) else { throw bad("a finite number") }
             output.append(text)
+        case .decimal(let scale) where numericDecimals:
+            guard DecimalNumberText.append(text, scale: scale, to: &output) else { throw bad("a decimal of scale \(scale)") }
         case .decimal(let scale):
             output.append(UInt8(ascii: "\""))
             guard decimal.withBytes(text: text, scale: scale, { Base64Text.append($0, to: &output) }) else {

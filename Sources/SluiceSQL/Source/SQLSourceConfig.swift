@@ -59,6 +59,9 @@ struct SQLSourceConfig {
     var quoteIdentifiers: Bool
     var numericMapping: NumericMapping
     var valueSchemas: Bool
+    /// `key.converter.decimal.format` / `value.converter.decimal.format` is `NUMERIC`:
+    /// decimals as JSON numbers instead of base64.
+    var numericDecimals: (key: Bool, value: Bool) = (false, false)
     var keyFormat: ConnectRowEncoder.KeyFormat
 
     /// Parses `config`, throwing every problem at once.
@@ -138,6 +141,11 @@ struct SQLSourceConfig {
             switch (role, name) {
             case (_, "JsonConverter"), (_, "json"):
                 if role == "value.converter" { valueSchemas = schemas } else { keyFormat = .json(schemas: schemas) }
+                let format = (config["\(role).decimal.format"] ?? "BASE64").uppercased()
+                if !ConverterDefinitions.decimalFormats.contains(format) {
+                    problem("\(role).decimal.format", "Invalid value \(config["\(role).decimal.format"] ?? "") for configuration \(role).decimal.format: String must be one of: BASE64, NUMERIC")
+                }
+                if role == "value.converter" { numericDecimals.value = format == "NUMERIC" } else { numericDecimals.key = format == "NUMERIC" }
             case ("key.converter", "StringConverter"), ("key.converter", "string"):
                 keyFormat = .string
             default:

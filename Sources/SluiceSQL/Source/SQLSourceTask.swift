@@ -500,7 +500,7 @@ public final class SQLSourceTask: SourceTask {
         reader.encoder = try ConnectRowEncoder(
             table: reader.label, columns: typed, keyColumns: keyColumns.count == reader.keyNames.count ? keyColumns : [],
             valueSchemas: settings.valueSchemas, keyFormat: settings.keyFormat, numericMapping: settings.numericMapping,
-            zoneOffsetSeconds: settings.zoneOffsetSeconds)
+            zoneOffsetSeconds: settings.zoneOffsetSeconds, numericDecimals: settings.numericDecimals)
     }
 
     private func timestamp(of row: any SQLRow, _ reader: SQLTableReader) throws -> SQLTimestamp? {
