@@ -31,7 +31,7 @@ struct ConnectRoutes: Sendable {
             JSONResponse.make(.ok, ["version": SluiceVersion.current, "commit": SluiceVersion.commit, "kafka_cluster_id": clusterID])
         }
         on(.get, WorkerHealth.path) { _, _ in
-            WorkerHealth(workerAttached: box.attached != nil).response
+            await WorkerHealth.of(box.attached?.herder).response
         }
         on(.get, "/metrics") { _, _ in
             let text = await run { exporter.render(herder) }

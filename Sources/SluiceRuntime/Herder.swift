@@ -48,6 +48,10 @@ public protocol Herder: AnyObject, Sendable {
     func sinkOffsets(_ name: String) throws -> [ConsumerGroupAdmin.PartitionOffset]
     /// Replaces (`newOffsets`) or deletes (nil) a STOPPED source connector's offsets.
     func alterOffsets(_ name: String, to newOffsets: [String: SourceOffset]?) throws
+    /// Why this worker cannot take requests now, or nil when it can: `GET /health`'s
+    /// `unhealthy` (KIP-1017), which Kafka Connect answers when its herder thread does
+    /// not get to a health check in time. Waits at most `timeout` seconds.
+    func healthProblem(timeout: Double) -> String?
     /// The figures `/metrics` shows.
     var metrics: WorkerMetrics { get }
     /// The tasks this worker is to run.

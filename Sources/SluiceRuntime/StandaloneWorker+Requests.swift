@@ -1,4 +1,6 @@
+import Foundation
 import SluiceKafka
+
 /// What the REST API asks of a standalone worker: the same requests as in
 /// distributed mode, answered from this process alone.
 extension StandaloneWorker {
@@ -67,6 +69,18 @@ extension StandaloneWorker {
             try replaceLocked(name, with: connector)
             return previous == nil
         }
+    }
+
+    /// Unhealthy while a change of connectors or tasks holds `lock` (a connector's
+    /// `start` that does not return, say) for longer than `timeout`: every request
+    /// that changes something would wait as long, as Kafka Connect's would behind its
+    /// herder thread.
+    public func healthProblem(timeout: Double) -> String? {
+        guard lock.lock(before: Date(timeIntervalSinceNow: timeout)) else {
+            return "Changes of connectors and tasks have been waiting more than \(timeout) s for the one under way to finish."
+        }
+        lock.unlock()
+        return nil
     }
 
     /// Deletes a connector and stops its tasks.

@@ -107,6 +107,11 @@ final class FakeHerder: Herder, Sendable {
 
     func committedOffsets(_ name: String) throws -> [String: SourceOffset] { try existing(name).offsets }
 
+    /// What ``healthProblem(timeout:)`` answers (tests set it to see `unhealthy`).
+    let problem = Mutex<String?>(nil)
+
+    func healthProblem(timeout: Double) -> String? { problem.withLock { $0 } }
+
     func alterOffsets(_ name: String, to newOffsets: [String: SourceOffset]?) throws {
         guard try existing(name).target == .stopped else { throw HerderError.badState("Connectors must be in the STOPPED state before their offsets can be modified.") }
         connectors.withLock { $0[name]?.offsets = newOffsets ?? [:] }

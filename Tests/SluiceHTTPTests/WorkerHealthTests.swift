@@ -5,7 +5,7 @@ import Testing
 /// `GET /health` (KIP-1017) and `GET /` over real TCP, as Kafka Connect answers them.
 @Suite("Health and version")
 struct WorkerHealthTests {
-    @Test("GET /health answers 503 starting until the worker is attached, then 200 healthy; other paths wait with 503")
+    @Test("GET /health answers 503 starting until the worker is attached, then 200 healthy, 500 unhealthy while the herder is stuck; other paths wait with 503")
     func health() async throws {
         let server = try await ListeningRestServer.start(attached: false)
         let starting = try await server.call("GET", "/health")
@@ -21,6 +21,15 @@ struct WorkerHealthTests {
         #expect(healthy.object["status"] as? String == "healthy")
         #expect(healthy.object["message"] as? String == "Worker has completed startup and is ready to handle requests.")
         #expect(try await server.call("POST", "/health").status == 405)
+
+        // A herder stuck in a change: 500 unhealthy with Kafka's message and the reason.
+        server.herder.problem.withLock { $0 = "The herder thread has not begun a round for 12 s; it was applying config changes." }
+        let unhealthy = try await server.call("GET", "/health")
+        #expect(unhealthy.status == 500)
+        #expect(unhealthy.object["status"] as? String == "unhealthy")
+        #expect(unhealthy.object["message"] as? String == "Worker was unable to handle this request and may be unable to handle other requests. The herder thread has not begun a round for 12 s; it was applying config changes.")
+        server.herder.problem.withLock { $0 = nil }
+        #expect(try await server.call("GET", "/health").status == 200)
     }
 
     @Test("GET / shows the version, the git commit this binary was built from and the Kafka cluster id")

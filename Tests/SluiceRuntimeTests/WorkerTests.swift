@@ -37,10 +37,25 @@ final class NumberedSourceConnector: SourceConnector {
     func makeTask() -> SourceTask { NumberedSource() }
 }
 
+/// A source connector whose `start` waits until ``release`` is signalled: a connector
+/// stuck in its start, as one waiting on an unreachable database is.
+final class BlockingStartConnector: SourceConnector {
+    static let entered = DispatchSemaphore(value: 0)
+    static let release = DispatchSemaphore(value: 0)
+    let configDef = ConfigDef()
+    func start(config: [String: String]) throws {
+        Self.entered.signal()
+        Self.release.wait()
+    }
+    func taskConfigs(maxTasks: Int) -> [[String: String]] { [] }
+    func makeTask() -> SourceTask { NumberedSource() }
+}
+
 extension ConnectorRegistry {
     /// A registry with the test connectors.
     static var testing: ConnectorRegistry {
         var registry = ConnectorRegistry()
+        registry.register(["blocking-start"], .source { BlockingStartConnector() })
         registry.register(["numbers", "com.example.NumberedSourceConnector"], .source { NumberedSourceConnector() })
         registry.register(["recording-sink"], .sink { TopicSinkConnector() })
         return registry
@@ -221,6 +236,37 @@ struct StandaloneWorkerTests {
         #expect(second.taskStates.map(\.state) == [.stopped])
         #expect(NumberedSource.seen.withLock { $0["resume/0"]?.offsets } == ["numbers": 300], "the second run resumes after the first")
         #expect(try OffsetFile(path: path).offsets(of: "resume") == ["numbers": 500])
+    }
+
+    @Test("health: a connector stuck in its start holds every change up, and the worker is unhealthy until it returns")
+    func healthWhileStuck() throws {
+        let cluster = try EmbeddedKafka()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("health-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let standalone = try StandaloneWorker(
+            config: WorkerConfig(properties: ["bootstrap.servers": cluster.bootstrapServers, "offset.storage.file.filename": path, "producer.log_level": "0"]),
+            registry: .testing)
+        try standalone.start()
+        defer { try? standalone.stop() }
+        #expect(standalone.healthProblem(timeout: 0.2) == nil)
+        let created = DispatchSemaphore(value: 0)
+        let failure = Mutex<String?>(nil)
+        Thread {
+            do {
+                try standalone.putConnector("stuck", config: ["connector.class": "blocking-start"], mustBeNew: true, initialState: nil)
+            } catch {
+                failure.withLock { $0 = "\(error)" }
+                BlockingStartConnector.entered.signal()
+            }
+            created.signal()
+        }.start()
+        #expect(BlockingStartConnector.entered.wait(timeout: .now() + 30) == .success)
+        try #require(failure.withLock { $0 } == nil, "\(failure.withLock { $0 } ?? "")")
+        let problem = standalone.healthProblem(timeout: 0.3)
+        #expect(problem?.contains("waiting more than 0.3 s") == true, "\(String(describing: problem))")
+        BlockingStartConnector.release.signal()
+        created.wait()
+        #expect(standalone.healthProblem(timeout: 0.2) == nil, "healthy again once the start returned")
     }
 
     @Test("a new connector starts in its initial state (KIP-980); a replaced one keeps the state it had")

@@ -119,11 +119,12 @@ extension DistributedHerder {
     func awaitTaskConfigs(of name: String, timeoutMs: Int) {
         let deadline = MonotonicClock.nanoseconds() + UInt64(timeoutMs) * 1_000_000
         while MonotonicClock.nanoseconds() < deadline {
-            let (current, makesTasks) = lock.withLock {
-                (state.configs.taskConfigsAreCurrent(name) || state.configs.targetState(of: name) == .stopped,
-                 (try? computedTaskConfigsLocked(of: name).get()) != nil)
+            let current = lock.withLock {
+                state.configs.taskConfigsAreCurrent(name) || state.configs.targetState(of: name) == .stopped
             }
-            if current || !makesTasks { return }
+            if current { return }
+            let makesTasks = (try? computedTaskConfigs(of: name).get()) != nil
+            if !makesTasks { return }
             usleep(20_000)
             do { try catchUpConfig(timeoutMs: 1_000) } catch { return }
         }

@@ -9,15 +9,27 @@ extension DistributedHerder {
     /// worker (cached per config), or why it makes none. Only the leader's are
     /// written to the config topic; every worker runs the stored ones. Values the
     /// connector copied from `${...}` references are written back as the references,
-    /// so resolved secrets never reach the config topic. The caller holds `lock`.
-    func computedTaskConfigsLocked(of name: String) -> Result<[[String: String]], RuntimeError> {
-        guard let raw = state.configs.connectors[name] else { return .success([]) }
-        if let cached = state.taskConfigCache[name], cached.config == raw { return cached.tasks }
-        var recheckMs: Int?
-        let result = Self.computeTaskConfigs(name: name, raw: raw, registry: registry, resolver: resolver, recheckMs: &recheckMs)
-        let recheckAt = recheckMs.map { MonotonicClock.nanoseconds() + UInt64($0) * 1_000_000 }
-        state.taskConfigCache[name] = (raw, result, recheckAt)
-        return result
+    /// so resolved secrets never reach the config topic.
+    ///
+    /// The connector is started outside `lock` (its start may wait on an external
+    /// system, a database's connection attempts say, for minutes; the state lock must
+    /// stay free for REST reads, the membership thread and the herder thread), one
+    /// computation at a time (`computeLock`, taken before `lock`, never inside it).
+    /// The caller does not hold `lock`.
+    func computedTaskConfigs(of name: String) -> Result<[[String: String]], RuntimeError> {
+        computeLock.withLock {
+            let (raw, cached) = lock.withLock { (state.configs.connectors[name], state.taskConfigCache[name]) }
+            guard let raw else { return .success([]) }
+            if let cached, cached.config == raw { return cached.tasks }
+            var recheckMs: Int?
+            let result = Self.computeTaskConfigs(name: name, raw: raw, registry: registry, resolver: resolver, recheckMs: &recheckMs)
+            let recheckAt = recheckMs.map { MonotonicClock.nanoseconds() + UInt64($0) * 1_000_000 }
+            lock.withLock {
+                // A config replaced meanwhile is computed again by whoever asks for it.
+                if state.configs.connectors[name] == raw { state.taskConfigCache[name] = (raw, result, recheckAt) }
+            }
+            return result
+        }
     }
 
     /// The leader, on its thread: recomputes the task configs of every running
@@ -25,13 +37,16 @@ extension DistributedHerder {
     /// A connector this worker has not computed yet (it just became leader) is computed
     /// first, without storing anything, so its rechecks start.
     func recheckMonitoredConnectors() {
+        let uncomputed = lock.withLock { () -> [String] in
+            guard state.isLeader else { return [] }
+            return state.configs.connectors.filter { name, raw in
+                state.taskConfigCache[name]?.config != raw && state.configs.targetState(of: name) != .stopped
+            }.keys.sorted()
+        }
+        for name in uncomputed { _ = computedTaskConfigs(of: name) }
         let now = MonotonicClock.nanoseconds()
         let due = lock.withLock { () -> [String] in
             guard state.isLeader else { return [] }
-            for (name, raw) in state.configs.connectors
-            where state.taskConfigCache[name]?.config != raw && state.configs.targetState(of: name) != .stopped {
-                _ = computedTaskConfigsLocked(of: name)
-            }
             let names = state.taskConfigCache.filter { name, cached in
                 cached.recheckAt.map { $0 <= now } == true && state.configs.connectors[name] == cached.config
                     && state.configs.targetState(of: name) != .stopped
@@ -83,11 +98,12 @@ extension DistributedHerder {
     /// changed it sees the change in force), otherwise when they differ from the
     /// stored ones or those were unusable. Herder thread.
     func reconfigure(_ name: String, always: Bool = false) {
-        let (isLeader, exists, target, stored, problem, computed) = lock.withLock {
-            (state.isLeader, state.configs.connectors[name] != nil, state.configs.targetState(of: name),
-             state.configs.taskConfigs[name], state.configs.taskConfigProblems[name], computedTaskConfigsLocked(of: name))
+        let (isLeader, exists, target) = lock.withLock {
+            (state.isLeader, state.configs.connectors[name] != nil, state.configs.targetState(of: name))
         }
         guard isLeader, exists, target != .stopped else { return }
+        let computed = computedTaskConfigs(of: name)
+        let (stored, problem) = lock.withLock { (state.configs.taskConfigs[name], state.configs.taskConfigProblems[name]) }
         switch computed {
         case let .failure(error):
             log("connector \(ConnectorName.escaped(name)) made no task configs: \(error)")
@@ -168,11 +184,9 @@ extension DistributedHerder {
 
     /// The state a connector this worker owns reports.
     func connectorState(_ name: String) -> StatusState {
-        let (target, exists, failed) = lock.withLock {
-            (state.configs.targetState(of: name), state.configs.connectors[name] != nil,
-             (try? computedTaskConfigsLocked(of: name).get())?.isEmpty ?? true)
-        }
+        let (target, exists) = lock.withLock { (state.configs.targetState(of: name), state.configs.connectors[name] != nil) }
         guard exists else { return .unassigned }
+        let failed = (try? computedTaskConfigs(of: name).get())?.isEmpty ?? true
         switch target {
         case .paused: return .paused
         case .stopped: return .stopped

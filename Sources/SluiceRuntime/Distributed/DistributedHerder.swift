@@ -2,6 +2,7 @@ import Atomics
 import Foundation
 import SluiceCore
 import SluiceKafka
+import Synchronization
 
 /// A distributed worker: one member of a cluster of workers that share connectors
 /// and tasks through Kafka, as Kafka Connect's distributed mode.
@@ -20,7 +21,9 @@ import SluiceKafka
 /// topics, starts and stops tasks, flushes offsets) and the callers of the
 /// request methods (the REST server), and the thread that tails the internal topics
 /// (``InternalTopicTail``, the only one that reads them). Shared state is behind
-/// `lock`; `configWriteLock` only serialises the leader's config writes.
+/// `lock`; `configWriteLock` only serialises the leader's config writes;
+/// `computeLock` serialises starting connectors for their task configs, which may
+/// take long and so never happens under `lock`.
 public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Sendable {
     /// The worker's settings.
     public let config: DistributedWorkerConfig
@@ -40,6 +43,9 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
     let lock = NSLock()
     /// Serialises the leader's check-then-write of connector configs.
     let configWriteLock = NSLock()
+    /// Serialises computing task configs (starting a connector), outside `lock`; see
+    /// ``computedTaskConfigs(of:)``. Taken before `lock`, never while holding it.
+    let computeLock = NSLock()
     var state = HerderState()
     private var thread: PinnedThread?
     let running = ManagedAtomic<Bool>(false)
@@ -56,6 +62,10 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
     let logLevels: LogLevels
     /// Whether logger records read now are applied (those read at start are not).
     let appliesClusterLoggerLevels = ManagedAtomic<Bool>(false)
+    /// When the herder thread last began a round (monotonic nanoseconds; 0 before its first).
+    let lastRound = ManagedAtomic<UInt64>(0)
+    /// What the herder thread is doing in its round, for `GET /health`.
+    let roundStep = Mutex<String>("starting")
 
     /// Active topics whose changes are written to the status topic, in order, off the
     /// task threads that find them (a write waits for Kafka's acknowledgement).
@@ -202,35 +212,58 @@ public final class DistributedHerder: Herder, GroupMemberDelegate, @unchecked Se
     private func runLoop() {
         var lastFlush = MonotonicClock.nanoseconds()
         var lastRecheck: UInt64 = 0
+        func step(_ name: String) { roundStep.withLock { $0 = name } }
         while running.load(ordering: .acquiring) {
+            step("waiting for its next round")
             usleep(10_000)
+            lastRound.store(MonotonicClock.nanoseconds(), ordering: .releasing)
+            step("waiting for the herder's state lock")
             if lock.withLock({ state.membershipLost }) {
                 lock.withLock { state.membershipLost = false }
+                step("stopping tasks after losing the group membership")
                 stopAllTasks(reason: "lost group membership")
             }
             if let assignment = lock.withLock({ () -> WorkerAssignment? in
                 defer { state.pendingAssignment = nil }
                 return state.pendingAssignment
             }) {
+                step("applying a new assignment of connectors and tasks")
                 apply(assignment)
             }
             let changes = lock.withLock { () -> [ClusterConfigState.Change] in
                 defer { state.pendingChanges.removeAll() }
                 return state.pendingChanges
             }
+            step("applying config changes")
             for change in changes { handle(change) }
+            step("supervising tasks")
             superviseTasks()
             // Rechecks are due every table.poll.interval.ms (a minute by default): looking
             // four times a second spares comparing every connector's config each 10 ms tick.
             if MonotonicClock.nanoseconds() - lastRecheck >= 250_000_000 {
                 lastRecheck = MonotonicClock.nanoseconds()
+                step("rechecking the task configs of monitoring connectors")
                 recheckMonitoredConnectors()
             }
             if MonotonicClock.nanoseconds() - lastFlush >= UInt64(config.base.flushIntervalMs) * 1_000_000 {
                 lastFlush = MonotonicClock.nanoseconds()
+                step("flushing offsets")
                 flushOffsets()
             }
         }
+    }
+
+    /// Unhealthy when the herder thread has not begun a round (it begins one every
+    /// 10 ms) for longer than `timeout`: config changes, assignments and restarts would
+    /// wait for it. Says what the thread was doing, as Kafka Connect names the worker's
+    /// last known action.
+    public func healthProblem(timeout: Double) -> String? {
+        let last = lastRound.load(ordering: .acquiring)
+        guard last > 0 else { return nil }
+        let seconds = Double(MonotonicClock.nanoseconds() &- last) / 1e9
+        guard seconds > timeout else { return nil }
+        let step = roundStep.withLock { $0 }
+        return "The herder thread has not begun a round for \(Int(seconds)) s; it was \(step)."
     }
 
     func flushOffsets() {
