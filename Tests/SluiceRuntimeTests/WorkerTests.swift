@@ -238,16 +238,24 @@ struct StandaloneWorkerTests {
         #expect(try OffsetFile(path: path).offsets(of: "resume") == ["numbers": 500])
     }
 
-    @Test("health: a connector stuck in its start holds every change up, and the worker is unhealthy until it returns")
-    func healthWhileStuck() throws {
-        let cluster = try EmbeddedKafka()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("health-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    /// A started standalone worker on `cluster` with the test connectors, and its offsets file.
+    func startedStandalone(_ cluster: EmbeddedKafka) throws -> (StandaloneWorker, String) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("standalone-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json").path
         let standalone = try StandaloneWorker(
             config: WorkerConfig(properties: ["bootstrap.servers": cluster.bootstrapServers, "offset.storage.file.filename": path, "producer.log_level": "0"]),
             registry: .testing)
         try standalone.start()
-        defer { try? standalone.stop() }
+        return (standalone, path)
+    }
+
+    @Test("health: a connector stuck in its start holds every change up, and the worker is unhealthy until it returns")
+    func healthWhileStuck() throws {
+        let cluster = try EmbeddedKafka()
+        let (standalone, path) = try startedStandalone(cluster)
+        defer {
+            try? standalone.stop()
+            try? FileManager.default.removeItem(atPath: path)
+        }
         #expect(standalone.healthProblem(timeout: 0.2) == nil)
         let created = DispatchSemaphore(value: 0)
         let failure = Mutex<String?>(nil)
@@ -272,13 +280,11 @@ struct StandaloneWorkerTests {
     @Test("a new connector starts in its initial state (KIP-980); a replaced one keeps the state it had")
     func initialState() throws {
         let cluster = try EmbeddedKafka()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("initial-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let standalone = try StandaloneWorker(
-            config: WorkerConfig(properties: ["bootstrap.servers": cluster.bootstrapServers, "offset.storage.file.filename": path, "producer.log_level": "0"]),
-            registry: .testing)
-        try standalone.start()
-        defer { try? standalone.stop() }
+        let (standalone, path) = try startedStandalone(cluster)
+        defer {
+            try? standalone.stop()
+            try? FileManager.default.removeItem(atPath: path)
+        }
         let config = ["connector.class": "numbers", "count": "10", "topic": "initial-out", "tasks.max": "2"]
         try standalone.putConnector("paused", config: config, mustBeNew: true, initialState: .paused)
         try standalone.putConnector("stopped", config: config, mustBeNew: true, initialState: .stopped)
