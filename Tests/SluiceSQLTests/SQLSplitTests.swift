@@ -51,7 +51,10 @@ struct SQLSplitTests {
         #expect(parts(connector, tasks: 3) == [["big"], ["empty"], ["small"]])
         #expect(parts(connector, tasks: 5) == [["big 0/3"], ["big 1/3"], ["big 2/3"], ["empty"], ["small"]])
         #expect(parts(connector, tasks: 7) == [["big 0/4"], ["big 1/4"], ["big 2/4"], ["big 3/4"], ["empty"], ["small 0/2"], ["small 1/2"]])
+        // Bulk mode splits by the primary key (one integer column) in the same way; timestamp modes do not split.
         try connector.start(config: Self.config(file, ["mode": "bulk"]))
+        #expect(parts(connector, tasks: 7) == [["big 0/4"], ["big 1/4"], ["big 2/4"], ["big 3/4"], ["empty"], ["small 0/2"], ["small 1/2"]])
+        try connector.start(config: Self.config(file, ["mode": "timestamp", "timestamp.column.name": "v"]))
         #expect(parts(connector, tasks: 7).count == 3)
         #expect(SQLSplit.partCounts(spans: [1, 0], tasks: 6) == [1, 1])
     }
@@ -85,6 +88,32 @@ struct SQLSplitTests {
         try file.execute("INSERT INTO orders (v) VALUES ('last')")
         let one = try run(connector.taskConfigs(maxTasks: 1), offsets: two.offsets)
         #expect(one.ids == [[3100, 3101]])
+    }
+
+    @Test("bulk mode: the parts of a table split by its primary key read every row once between them in a round; a key of two columns is not split")
+    func bulkParts() throws {
+        let file = try SQLiteFile()
+        try file.execute(
+            """
+            CREATE TABLE items (sku INTEGER PRIMARY KEY, v TEXT);
+            CREATE TABLE pairs (a INTEGER, b INTEGER, v TEXT, PRIMARY KEY (a, b));
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200) INSERT INTO items SELECT i * 7, 'i' || i FROM n;
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) INSERT INTO pairs SELECT i, i, 'p' || i FROM n;
+            """)
+        let connector = SQLSourceConnector()
+        try connector.start(config: Self.config(file, ["mode": "bulk", "poll.interval.ms": "60000"]))
+        let configs = connector.taskConfigs(maxTasks: 4)
+        #expect(parts(connector, tasks: 4) == [["items 0/3"], ["items 1/3"], ["items 2/3"], ["pairs"]])
+        var skus: [[Int]] = []
+        for config in configs.prefix(3) {
+            let harness = try SQLTaskHarness(config: config)
+            skus.append(try harness.drain().compactMap { $0.payload["sku"] as? Int })
+            #expect(harness.offsets.isEmpty, "bulk mode stores no offsets")
+        }
+        for (part, keys) in skus.enumerated() {
+            #expect(!keys.isEmpty && keys == keys.sorted() && keys.allSatisfy { $0 % 3 == part }, "part \(part)")
+        }
+        #expect(skus.flatMap { $0 }.sorted() == (1...1200).map { $0 * 7 })
     }
 
     @Test("a part's own offset wins over an older, lower prefix; an incomplete split does not count")

@@ -16,8 +16,8 @@ public final class SQLSourceConnector: SourceConnector, MonitoringConnector {
     private var tables: [SQLTableName] = []
     private var queryMode = false
     private var tablePollIntervalMs = 60_000
-    /// In incrementing mode, each table's `MAX - MIN` of its incrementing column (0 when
-    /// empty or unknown), for splitting the largest tables over spare tasks.
+    /// In incrementing and bulk modes, each table's `MAX - MIN` of the column it would be
+    /// split by (0 when empty or unknown), for splitting the largest tables over spare tasks.
     private var spans: [Int64] = []
 
     /// `table.poll.interval.ms`, or nil in query mode.
@@ -34,7 +34,7 @@ public final class SQLSourceConnector: SourceConnector, MonitoringConnector {
         let database = try SQLConnections.open(settings)
         defer { database.close() }
         tables = try database.tables(types: settings.tableTypes).filter(settings.wants)
-        spans = settings.mode == .incrementing ? tables.map { Self.span(of: $0, in: database, settings: settings) } : []
+        spans = settings.mode.splits ? tables.map { Self.span(of: $0, in: database, settings: settings) } : []
         let missing = settings.include.filter { name in !tables.contains { $0.name == name || $0.description == name } }
         if !missing.isEmpty {
             throw RuntimeError.invalidConnectorConfig(
@@ -47,9 +47,10 @@ public final class SQLSourceConnector: SourceConnector, MonitoringConnector {
     /// The tables found at start, split into `min(tables, maxTasks)` contiguous groups
     /// (Kafka Connect's `ConnectorUtils.groupPartitions`); one task for a query.
     ///
-    /// In incrementing mode, tasks beyond the tables go to the largest tables (by the
-    /// span of their incrementing values), each split into parts by ``SQLSplit``: one
-    /// task per part, each part its own source partition and offset.
+    /// In incrementing and bulk modes, tasks beyond the tables go to the largest tables
+    /// (by the span of their incrementing values, or in bulk mode of their integer primary
+    /// key), each split into parts by ``SQLSplit``: one task per part, each part its own
+    /// source partition (and, incrementing, its own offset).
     public func taskConfigs(maxTasks: Int) -> [[String: String]] {
         if queryMode { return [config] }
         guard !tables.isEmpty else { return [] }
@@ -82,11 +83,12 @@ public final class SQLSourceConnector: SourceConnector, MonitoringConnector {
 
     public func makeTask() -> SourceTask { SQLSourceTask() }
 
-    /// `MAX - MIN` of `table`'s incrementing column (an index's two ends), or 0 when the
-    /// table is empty, has no such column or the query fails (the table is then not split).
+    /// `MAX - MIN` of `table`'s split column (``SQLSplit/column(mode:incrementing:description:)``,
+    /// an index's two ends), or 0 when the table is empty, has no such column, the column
+    /// is not an integer or the query fails (the table is then not split).
     private static func span(of table: SQLTableName, in database: any SQLDatabase, settings: SQLSourceConfig) -> Int64 {
         guard let description = try? database.describe(table) else { return 0 }
-        let name = settings.incrementingColumn.isEmpty ? description.autoIncrement : settings.incrementingColumn
+        let name = SQLSplit.column(mode: settings.mode, incrementing: settings.incrementingColumn, description: description)
         guard let name, description.columns.contains(name) else { return 0 }
         let column = settings.quoteIdentifiers ? database.dialect.quoted(name) : name
         let source = database.dialect.tableReference(table, quote: settings.quoteIdentifiers)

@@ -13,4 +13,7 @@ public enum SQLSourceMode: String, Sendable, CaseIterable {
     var usesIncrementing: Bool { self == .incrementing || self == .timestampIncrementing }
     /// Whether the mode reads the timestamp columns.
     var usesTimestamp: Bool { self == .timestamp || self == .timestampIncrementing }
+    /// Whether a table may be split over spare tasks (``SQLSplit``): by the incrementing
+    /// column, or in bulk mode by an integer primary key of one column.
+    var splits: Bool { self == .incrementing || self == .bulk }
 }

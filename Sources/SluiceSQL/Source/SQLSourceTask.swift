@@ -90,7 +90,7 @@ public final class SQLSourceTask: SourceTask {
             readers = [reader]
         } else {
             readers = try Self.decodeParts(context.config[Self.tablesKey] ?? "").map { table, split in
-                let split = settings.mode == .incrementing ? split : nil
+                let split = settings.mode.splits ? split : nil
                 var object: [String: Any] = ["protocol": "1", "table": table.description]
                 if let split { object["split"] = split.description }
                 let partition = SourcePartitionName.text(object) ?? table.description
@@ -135,6 +135,14 @@ public final class SQLSourceTask: SourceTask {
             reader.notNull = description.notNull
             reader.keyNames = description.primaryKey
             if !description.primaryKey.isEmpty { reader.stableOrder = " ORDER BY " + description.primaryKey.map(quote).joined(separator: ", ") }
+            if reader.split != nil {
+                guard let column = SQLSplit.column(mode: mode, incrementing: settings.incrementingColumn, description: description) else {
+                    throw SQLError.badColumn(
+                        table: label, column: description.primaryKey.joined(separator: ","),
+                        reason: "the table is split over tasks by its primary key, which is no longer one column; restart the connector to split it again")
+                }
+                reader.splitColumn = quote(column)
+            }
         }
         if mode.usesIncrementing {
             var column = settings.incrementingColumn
@@ -281,7 +289,9 @@ public final class SQLSourceTask: SourceTask {
         var parameters: [SQLParameter] = []
         switch settings.mode {
         case .bulk:
-            sql = "SELECT * FROM \(reader.source)\(reader.stableOrder) LIMIT \(limit) OFFSET \(reader.bulkDone)"
+            var part = ""
+            if let split = reader.split, let column = reader.splitColumn { part = " WHERE " + split.condition(column) }
+            sql = "SELECT * FROM \(reader.source)\(part)\(reader.stableOrder) LIMIT \(limit) OFFSET \(reader.bulkDone)"
         case .incrementing:
             let column = reader.incrementing!.quoted
             let part = reader.split.map { " AND " + $0.condition(column) } ?? ""

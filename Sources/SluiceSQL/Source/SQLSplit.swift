@@ -28,6 +28,17 @@ struct SQLSplit: Hashable, CustomStringConvertible {
 
     var description: String { "\(part)/\(parts)" }
 
+    /// The column a table of `description` is split by in `mode`: the incrementing
+    /// column (`incrementing`, or the auto-increment column when empty), or in bulk mode
+    /// the primary key when it is one column; nil when there is none (no split).
+    static func column(mode: SQLSourceMode, incrementing: String, description: SQLTableDescription) -> String? {
+        switch mode {
+        case .incrementing: return incrementing.isEmpty ? description.autoIncrement : incrementing
+        case .bulk: return description.primaryKey.count == 1 ? description.primaryKey[0] : nil
+        case .timestamp, .timestampIncrementing: return nil
+        }
+    }
+
     /// The SQL condition that keeps this part's rows of `column` (quoted); negative
     /// values land in a part too.
     func condition(_ column: String) -> String {

@@ -11,8 +11,10 @@ final class SQLTableReader {
     let label: String
     /// `FROM` target: the quoted table, or the query as a derived table.
     let source: String
-    /// The part of the table this reader reads, when the table is split over tasks.
+    /// The part of the table this reader reads, when the table is split over tasks,
+    /// and the column (quoted) it is split by.
     var split: SQLSplit?
+    var splitColumn: String?
     /// The incrementing column, quoted, and its name.
     var incrementing: (quoted: String, name: String)?
     /// The timestamp expression, quoted (COALESCE of the columns when several).
