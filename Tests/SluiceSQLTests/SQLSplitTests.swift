@@ -116,6 +116,23 @@ struct SQLSplitTests {
         #expect(skus.flatMap { $0 }.sorted() == (1...1200).map { $0 * 7 })
     }
 
+    @Test("bulk mode: a split table whose primary key became two columns fails the task's start with a clear error")
+    func bulkSplitKeyChanged() throws {
+        let file = try SQLiteFile()
+        try file.execute(
+            """
+            CREATE TABLE items (sku INTEGER PRIMARY KEY, v TEXT);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) INSERT INTO items SELECT i, 'i' || i FROM n;
+            """)
+        let connector = SQLSourceConnector()
+        try connector.start(config: Self.config(file, ["mode": "bulk"]))
+        let configs = connector.taskConfigs(maxTasks: 2)
+        #expect(parts(connector, tasks: 2) == [["items 0/2"], ["items 1/2"]])
+        try file.execute("DROP TABLE items; CREATE TABLE items (sku INTEGER, shop INTEGER, v TEXT, PRIMARY KEY (sku, shop))")
+        let error = #expect(throws: SQLError.self) { _ = try SQLTaskHarness(config: configs[0]) }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("no longer one column"))
+    }
+
     @Test("a part's own offset wins over an older, lower prefix; an incomplete split does not count")
     func startRule() throws {
         func name(_ split: String?) -> String {

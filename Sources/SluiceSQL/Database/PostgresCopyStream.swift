@@ -42,7 +42,7 @@ final class PostgresCopyStream: SQLRowStream {
             let count = PQgetCopyData(connection, &buffer, 0)
             guard count > 0, let buffer else {
                 guard count == -1 else {  // -2: the connection failed
-                    throw SQLError.query(database: database.dialect.name, sql: sql, reason: Self.message(connection))
+                    throw SQLError.query(database: database.dialect.name, sql: sql, reason: PostgresDatabase.trimmed(PQerrorMessage(connection)))
                 }
                 state = .ended
                 try database.finish(self)  // COPY's own result: its error if it failed late
@@ -71,12 +71,5 @@ final class PostgresCopyStream: SQLRowStream {
     private func release() {
         PQfreemem(held)
         held = nil
-    }
-
-    /// libpq's last message on `connection`, without its trailing newline.
-    private static func message(_ connection: OpaquePointer) -> String {
-        var text = Substring(String(cString: PQerrorMessage(connection)))
-        while text.last?.isWhitespace == true { text.removeLast() }
-        return String(text)
     }
 }

@@ -438,7 +438,7 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     /// A libpq message without its trailing newline.
-    private static func trimmed(_ message: UnsafePointer<CChar>?) -> String {
+    static func trimmed(_ message: UnsafePointer<CChar>?) -> String {
         guard let message else { return "" }
         var text = Substring(String(cString: message))
         while text.last?.isWhitespace == true { text.removeLast() }
