@@ -201,6 +201,11 @@ struct ConnectRoutes: Sendable {
                 guard let list = (try parse(body) as? [String: Any])?["offsets"] as? [[String: Any]] else {
                     throw HerderError.badRequest("Request body must be {\"offsets\": [{\"partition\": {...}, \"offset\": {...}}]}")
                 }
+                if try herder.connectorType(name) == .sink {
+                    try herder.alterSinkOffsets(name, to: SinkConnectorOffsets.changes(from: list))
+                    return JSONResponse.make(.ok, ["message": "The offsets for this connector have been altered successfully"])
+                }
+                guard !list.isEmpty else { throw HerderError.badRequest("Partitions / offsets need to be provided for an alter offsets request") }
                 var offsets: [String: SourceOffset] = [:]
                 for entry in list {
                     guard let partition = entry["partition"].flatMap(SourcePartitionName.name),
@@ -218,7 +223,11 @@ struct ConnectRoutes: Sendable {
         on(.delete, "/connectors/:name/offsets") { _, context in
             let name = try Self.connectorName(context)
             return await respond {
-                try herder.alterOffsets(name, to: nil)
+                if try herder.connectorType(name) == .sink {
+                    try herder.alterSinkOffsets(name, to: nil)
+                } else {
+                    try herder.alterOffsets(name, to: nil)
+                }
                 return JSONResponse.make(.ok, ["message": "The offsets for this connector have been reset successfully"])
             }
         }
@@ -442,6 +451,9 @@ struct ConnectRoutes: Sendable {
             return JSONResponse.error(.badRequest, "Connector configuration is invalid and contains the following \(problems.count) error(s):\n\(lines)\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`")
         case let error as RuntimeError:
             return JSONResponse.error(.badRequest, error.description)
+        case let error as KafkaError:
+            if case .groupHasMembers = error { return JSONResponse.error(.conflict, error.description) }
+            return JSONResponse.error(.internalServerError, error.description)
         default:
             return JSONResponse.error(.internalServerError, "\(error)")
         }

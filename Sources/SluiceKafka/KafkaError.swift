@@ -18,6 +18,9 @@ public enum KafkaError: Error, Equatable, CustomStringConvertible {
     case topicFailed(topic: String, reason: String)
     /// A consumer group request failed (its offsets could not be read or changed).
     case groupFailed(group: String, reason: String)
+    /// A consumer group's offsets cannot be changed from outside while it has members
+    /// (Kafka's `UNKNOWN_MEMBER_ID`, `NON_EMPTY_GROUP`, `GROUP_SUBSCRIBED_TO_TOPIC`, ...).
+    case groupHasMembers(group: String, reason: String)
     /// The cluster does not serve admin requests (librdkafka's mock cluster does not).
     case adminNotSupported(operation: String, reason: String)
     /// An embedded-cluster operation failed.
@@ -41,6 +44,8 @@ public enum KafkaError: Error, Equatable, CustomStringConvertible {
             return "topic '\(topic)': \(reason)"
         case let .groupFailed(group, reason):
             return "consumer group '\(group)': \(reason)"
+        case let .groupHasMembers(group, reason):
+            return "consumer group '\(group)' has members (\(reason)): Kafka changes a group's offsets from outside only while no consumer is in it"
         case let .adminNotSupported(operation, reason):
             return "the cluster does not serve \(operation) (\(reason)); the embedded cluster never does"
         case let .embeddedClusterFailed(reason):

@@ -48,6 +48,9 @@ public protocol Herder: AnyObject, Sendable {
     func sinkOffsets(_ name: String) throws -> [ConsumerGroupAdmin.PartitionOffset]
     /// Replaces (`newOffsets`) or deletes (nil) a STOPPED source connector's offsets.
     func alterOffsets(_ name: String, to newOffsets: [String: SourceOffset]?) throws
+    /// Alters (`changes`) or resets (nil: the group is deleted) a STOPPED sink
+    /// connector's consumer group offsets (KIP-875).
+    func alterSinkOffsets(_ name: String, to changes: [SinkConnectorOffsets.Change]?) throws
     /// Why this worker cannot take requests now, or nil when it can: `GET /health`'s
     /// `unhealthy` (KIP-1017), which Kafka Connect answers when its herder thread does
     /// not get to a health check in time. Waits at most `timeout` seconds.
@@ -109,6 +112,11 @@ extension Herder {
 
     /// Not served by herders without a Kafka cluster.
     public func sinkOffsets(_ name: String) throws -> [ConsumerGroupAdmin.PartitionOffset] {
+        throw HerderError.badRequest("Sink connector offsets are the committed offsets of the consumer group connect-\(name)")
+    }
+
+    /// Not served by herders without a Kafka cluster.
+    public func alterSinkOffsets(_ name: String, to changes: [SinkConnectorOffsets.Change]?) throws {
         throw HerderError.badRequest("Sink connector offsets are the committed offsets of the consumer group connect-\(name)")
     }
 

@@ -35,3 +35,20 @@ public enum HerderError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension HerderError {
+    /// Kafka Connect's refusal to change the offsets of a connector that is not STOPPED.
+    static func notStopped(_ name: String) -> HerderError {
+        .badState("Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/\(name)/stop' endpoint")
+    }
+
+    /// The refusal of a source-shaped offsets change for a sink connector.
+    static func sinkOffsetsShape(_ name: String) -> HerderError {
+        .badRequest("Connector \(name) is a sink connector: its offsets are its consumer group's, {\"partition\": {\"kafka_topic\": T, \"kafka_partition\": N}, \"offset\": {\"kafka_offset\": N}}")
+    }
+
+    /// The refusal of a sink-shaped offsets change for a source connector.
+    static func sourceOffsetsShape(_ name: String) -> HerderError {
+        .badRequest("Connector \(name) is a source connector: its offsets are {\"partition\": {...}, \"offset\": {...}} of its own source")
+    }
+}

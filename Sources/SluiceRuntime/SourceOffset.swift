@@ -45,7 +45,7 @@ public struct SourceOffset: Hashable, Sendable, CustomStringConvertible, Express
     }
 
     /// `number` when it is an integer (not a boolean, not a fraction).
-    private static func integer(_ number: NSNumber) -> Int64? {
+    static func integer(_ number: NSNumber) -> Int64? {
         let type = String(cString: number.objCType)
         guard type != "c", type != "B", type != "d", type != "f" else { return nil }
         return number.int64Value

@@ -102,6 +102,14 @@ extension StandaloneWorker {
         return try SinkConnectorOffsets.read(connector: name, config: config, consumer: worker.settings.consumer)
     }
 
+    /// Alters (`changes`) or resets (nil) a STOPPED sink connector's consumer group offsets (KIP-875).
+    public func alterSinkOffsets(_ name: String, to changes: [SinkConnectorOffsets.Change]?) throws {
+        guard try connectorType(name) == .sink else { throw HerderError.sourceOffsetsShape(name) }
+        guard try targetState(name) == .stopped else { throw HerderError.notStopped(name) }
+        let config = try resolver.resolve(connectorConfig(name))
+        try SinkConnectorOffsets.alter(connector: name, config: config, consumer: worker.settings.consumer, to: changes)
+    }
+
     /// Pauses (tasks stopped, shown PAUSED), resumes, or stops (no tasks) a connector.
     public func setTargetState(_ name: String, _ target: TargetState) throws {
         try lock.withLock {
@@ -161,10 +169,10 @@ extension StandaloneWorker {
     /// Replaces or deletes a STOPPED source connector's offsets in the offsets file.
     public func alterOffsets(_ name: String, to newOffsets: [String: SourceOffset]?) throws {
         guard try targetState(name) == .stopped else {
-            throw HerderError.badState("Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/\(name)/stop' endpoint")
+            throw HerderError.notStopped(name)
         }
         guard try connectorType(name) == .source, let offsets = worker.offsets else {
-            throw HerderError.badRequest("Sink connector offsets are the consumer group connect-\(name)'s; alter them with Kafka's consumer group tools")
+            throw HerderError.sinkOffsetsShape(name)
         }
         if let newOffsets {
             try offsets.set(connector: name, offsets: newOffsets)

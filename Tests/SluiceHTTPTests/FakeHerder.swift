@@ -11,6 +11,8 @@ final class FakeHerder: Herder, Sendable {
         var target: TargetState = .started
         var offsets: [String: SourceOffset] = [:]
         var restarts = 0
+        /// The last sink offsets change: `.some(nil)` for a reset.
+        var sinkChange: [SinkConnectorOffsets.Change]?? = nil
     }
 
     let registry: ConnectorRegistry
@@ -121,6 +123,14 @@ final class FakeHerder: Herder, Sendable {
         _ = try existing(name)
         return [ConsumerGroupAdmin.PartitionOffset(topic: "in", partition: 0, offset: 7), ConsumerGroupAdmin.PartitionOffset(topic: "in", partition: 2, offset: 9)]
     }
+
+    func alterSinkOffsets(_ name: String, to changes: [SinkConnectorOffsets.Change]?) throws {
+        guard try existing(name).target == .stopped else { throw HerderError.badState("Connectors must be in the STOPPED state before their offsets can be modified.") }
+        connectors.withLock { $0[name]?.sinkChange = .some(changes) }
+    }
+
+    /// The last sink offsets change of `name` (`.some(nil)`: reset; nil: none).
+    func sinkChange(of name: String) -> [SinkConnectorOffsets.Change]?? { connectors.withLock { $0[name]?.sinkChange ?? nil } }
 
     func restarts(of name: String) -> Int { connectors.withLock { $0[name]?.restarts ?? 0 } }
 }

@@ -197,23 +197,34 @@ extension DistributedHerder {
     /// Replaces (`PATCH`) or deletes (`DELETE`, when `newOffsets` is nil) a source
     /// connector's offsets; the connector must be STOPPED, as in Kafka Connect.
     public func alterOffsets(_ name: String, to newOffsets: [String: SourceOffset]?) throws {
-        guard try targetState(name) == .stopped else {
-            throw HerderError.badState("Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/\(name)/stop' endpoint")
-        }
-        guard try connectorType(name) == .source else {
-            throw HerderError.badRequest("Sink connector offsets are the consumer group connect-\(name)'s; alter them with Kafka's consumer group tools")
-        }
-        // Every task must have stopped and flushed, or its last flush could land after ours.
-        let stillRunning = lock.withLock {
-            worker.taskIDs.contains { $0.connector == name }
-                || state.statuses.tasks.contains { $0.key.connector == name && [.running, .paused, .restarting].contains($0.value.state) }
-        }
-        if stillRunning { throw HerderError.tasksStillStopping(name) }
+        guard try connectorType(name) == .source else { throw HerderError.sinkOffsetsShape(name) }
+        try requireStoppedTasks(of: name)
         if let newOffsets {
             try offsets.set(connector: name, offsets: newOffsets)
         } else {
             try offsets.reset(connector: name)
         }
+    }
+
+    /// Alters (`changes`) or resets (nil) a STOPPED sink connector's consumer group
+    /// offsets (KIP-875); Kafka takes them once no task of the connector is in the group.
+    public func alterSinkOffsets(_ name: String, to changes: [SinkConnectorOffsets.Change]?) throws {
+        guard try connectorType(name) == .sink else { throw HerderError.sourceOffsetsShape(name) }
+        try requireStoppedTasks(of: name)
+        let config = try resolver.resolve(connectorConfig(name))
+        try SinkConnectorOffsets.alter(connector: name, config: config, consumer: worker.settings.consumer, to: changes)
+    }
+
+    /// Throws unless the connector is STOPPED and none of its tasks runs anywhere: a
+    /// source task's last flush, or a sink task's membership of its group, would
+    /// otherwise race the change of its offsets.
+    private func requireStoppedTasks(of name: String) throws {
+        guard try targetState(name) == .stopped else { throw HerderError.notStopped(name) }
+        let stillRunning = lock.withLock {
+            worker.taskIDs.contains { $0.connector == name }
+                || state.statuses.tasks.contains { $0.key.connector == name && [.running, .paused, .restarting].contains($0.value.state) }
+        }
+        if stillRunning { throw HerderError.tasksStillStopping(name) }
     }
 
     /// Tasks this worker runs now.
