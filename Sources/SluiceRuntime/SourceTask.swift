@@ -23,6 +23,11 @@ public struct TaskContext: Sendable {
     public var sourceOffsets: [String: SourceOffset]
     /// The committed single-number offsets (`{"offset": N}`) by source partition name.
     public var offsets: [String: Int64] { sourceOffsets.compactMapValues(\.value) }
+    /// The task's error figures (`/metrics`' `task-error-metrics`): the runner hands
+    /// the task its own, so a task that handles an error itself (a file source giving
+    /// up on a damaged file under `errors.tolerance=all`) reports it with
+    /// ``TaskErrorCounters/recordHandledError(logged:deadLettered:)``.
+    public var errors = TaskErrorCounters()
 
     /// Creates a context with single-number offsets.
     public init(connectorName: String, taskID: Int, config: [String: String], offsets: [String: Int64] = [:]) {

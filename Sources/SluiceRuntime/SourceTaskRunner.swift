@@ -159,7 +159,8 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
         }
         let activeTopics = settings.activeTopics
         let taskID = ConnectorTaskID(connector: connector, task: context.taskID)
-        let deadLetterTopic = processor.isNeeded ? processor.deadLetterTopic : nil
+        // Reports a task writes itself (a file source's) go there too, converted or not.
+        let deadLetterTopic = processor.deadLetterTopic
         let committer = OrderedBatchCommitter(
             commit: { batch in
                 if let activeTopics, batch.count > 0 {
@@ -259,6 +260,8 @@ public final class SourceTaskRunner: TaskRunner, @unchecked Sendable {
         var idle = settings.idle
         var started = false
         do {
+            var context = context
+            context.errors = errorCounters
             try task.start(context: context)
             started = true
             try sourceLoop(idle: &idle)

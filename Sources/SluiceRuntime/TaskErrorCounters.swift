@@ -60,6 +60,16 @@ public final class TaskErrorCounters: Sendable {
         recordError()
     }
 
+    /// An error a task handled itself under `errors.tolerance=all` (it gave up on part
+    /// of its input and went on): one failure that ended failed, `logged` when the task
+    /// wrote it to the log, `deadLettered` when it wrote a report record to the
+    /// dead-letter topic (the runner counts that record's delivery failure, if any).
+    public func recordHandledError(logged: Bool, deadLettered: Bool) {
+        recordFailedRecord()
+        if logged { errorsLogged.wrappingIncrement(ordering: .relaxed) }
+        if deadLettered { deadLetterRequests.wrappingIncrement(ordering: .relaxed) }
+    }
+
     /// Adds `count` to a counter (a relaxed read-modify-write: several threads may write).
     static func add(_ count: Int, to counter: ManagedAtomic<Int>) {
         guard count != 0 else { return }

@@ -42,9 +42,11 @@ struct FileStreamSourceConnectorTests {
 
     /// Polls a task over `config` until its end, its failure or 1,000 polls.
     /// - Returns: the records it delivered and the error it failed with.
-    static func drain(_ config: [String: String]) throws -> (delivered: Int, failure: (any Error)?) {
+    static func drain(_ config: [String: String], errors: TaskErrorCounters = TaskErrorCounters()) throws -> (delivered: Int, failure: (any Error)?) {
         let task = FileStreamSourceTask()
-        try task.start(context: TaskContext(connectorName: "damaged", taskID: 0, config: config))
+        var context = TaskContext(connectorName: "damaged", taskID: 0, config: config)
+        context.errors = errors
+        try task.start(context: context)
         let batch = RecordBatch(arenaBytes: 1 << 20, maxRecords: 16_384)
         var delivered = 0
         for _ in 0..<1_000 {
@@ -81,5 +83,22 @@ struct FileStreamSourceConnectorTests {
         let (delivered, failure) = try Self.drain(["file": path, "topic": "t", "follow": "false", "errors.tolerance": tolerance])
         #expect(failure == nil, "errors.tolerance=\(tolerance) failed the task: \(String(describing: failure))")
         #expect(delivered > 0)
+    }
+
+    @Test("a damaged file given up on is counted in the task's error metrics: a failure, an error, a logged line, and a dead-letter request when a topic is set")
+    func damagedFileCounted() throws {
+        let (path, _) = try Self.damagedFile(lineCount: 20_000)
+        defer { unlink(path) }
+        for deadLetterTopic in ["", "dlq"] {
+            let errors = TaskErrorCounters()
+            let config = ["file": path, "topic": "t", "follow": "false", "errors.tolerance": "all", "errors.deadletterqueue.topic.name": deadLetterTopic]
+            let (_, failure) = try Self.drain(config, errors: errors)
+            #expect(failure == nil)
+            #expect(errors.recordFailures.load(ordering: .relaxed) == 1)
+            #expect(errors.recordErrors.load(ordering: .relaxed) == 1)
+            #expect(errors.errorsLogged.load(ordering: .relaxed) == 1)
+            #expect(errors.deadLetterRequests.load(ordering: .relaxed) == (deadLetterTopic.isEmpty ? 0 : 1), "topic '\(deadLetterTopic)'")
+            #expect(errors.lastErrorTimestampMs.load(ordering: .relaxed) > 0)
+        }
     }
 }

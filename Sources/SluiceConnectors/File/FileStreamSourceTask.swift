@@ -28,6 +28,7 @@ public final class FileStreamSourceTask: SourceTask {
     private var topic = ""
     private var connectorName = ""
     private var taskID = 0
+    private var errors = TaskErrorCounters()
 
     public init() {}
 
@@ -47,6 +48,7 @@ public final class FileStreamSourceTask: SourceTask {
         topic = context.config["topic"] ?? ""
         connectorName = context.connectorName
         taskID = context.taskID
+        errors = context.errors
         follow = (context.config["follow"] ?? "true").lowercased() != "false"
         readers = files.map { _ in nil }
     }
@@ -128,7 +130,10 @@ public final class FileStreamSourceTask: SourceTask {
         let path = files[report.file]
         let line = Array("sluice: error: connector \(connectorName) task \(taskID): gave up on '\(path)': \(report.error)\n".utf8)
         _ = line.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-        guard let deadLetterTopic else { return }
+        guard let deadLetterTopic else {
+            errors.recordHandledError(logged: true, deadLettered: false)
+            return
+        }
         var offset: Int64 = -1
         if case let .corrupt(_, at, _) = report.error { offset = at }
         let headers = ErrorContextHeaders.make(
@@ -136,9 +141,10 @@ public final class FileStreamSourceTask: SourceTask {
             topic: topic, connector: connectorName, taskID: taskID,
             extra: [("file", path), ("file.offset", String(offset))])
         batch.topic = deadLetterTopic
-        _ = try Array(path.utf8).withUnsafeBytes { key in
+        let written = try Array(path.utf8).withUnsafeBytes { key in
             try batch.append(key: key, value: nil, headers: headers)
         }
+        errors.recordHandledError(logged: true, deadLettered: written)
     }
 
     /// The reader of file `index`, opened at its committed offset on first use.
