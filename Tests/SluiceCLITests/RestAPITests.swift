@@ -250,6 +250,32 @@ struct RestAPITests {
         #expect(try RestClient.call("GET", second.url + "admin/loggers/sluice.worker").object["level"] as? String == "INFO", "only the namespace set")
     }
 
+    @Test("a sink created STOPPED has its group's offsets altered through PATCH and read back; its reset names what the cluster lacks")
+    func sinkOffsetsAltered() throws {
+        let worker = try startWorker()
+        #expect(try settled(worker), "the worker never settled:\n\(worker.log)")
+        let created = try RestClient.call("POST", worker.url + "connectors", json: [
+            "name": "drain", "initial_state": "STOPPED", "config": ["connector.class": "null", "topics": "gen-out"],
+        ] as [String: Any])
+        #expect(created.status == 201, "\(created.text)")
+        let patch = try RestClient.call("PATCH", worker.url + "connectors/drain/offsets", json: [
+            "offsets": [["partition": ["kafka_topic": "gen-out", "kafka_partition": 2], "offset": ["kafka_offset": 0]]],
+        ])
+        #expect(patch.status == 200, "\(patch.text)")
+        let offsets = try RestClient.call("GET", worker.url + "connectors/drain/offsets").object["offsets"] as? [[String: Any]]
+        #expect(offsets?.count == 1)
+        #expect((offsets?.first?["partition"] as? [String: Any])?["kafka_partition"] as? Int == 2)
+        #expect((offsets?.first?["offset"] as? [String: Any])?["kafka_offset"] as? Int == 0)
+        // The embedded cluster serves no DeleteGroups: a clear 500, and the worker goes on.
+        let reset = try RestClient.call("DELETE", worker.url + "connectors/drain/offsets")
+        #expect(reset.status == 500 && reset.text.contains("DeleteGroups"), "\(reset.text)")
+        #expect(try RestClient.call("PUT", worker.url + "connectors/drain/resume").status == 202)
+        let running = try RestClient.call("PATCH", worker.url + "connectors/drain/offsets", json: [
+            "offsets": [["partition": ["kafka_topic": "gen-out", "kafka_partition": 2], "offset": ["kafka_offset": 0]]],
+        ])
+        #expect(running.status == 400 && running.text.contains("STOPPED"), "\(running.text)")
+    }
+
     @Test("a config change made during a rebalance waits for it and succeeds instead of answering 409")
     func rebalancing() throws {
         let worker = try startWorker()
