@@ -12,4 +12,26 @@
 public protocol MonitoringConnector: Connector {
     /// Milliseconds between two rechecks of a started connector; nil: never.
     var taskConfigsRecheckIntervalMs: Int? { get }
+
+    /// Task configs as ``Connector/taskConfigs(maxTasks:)`` makes them, told the
+    /// configs the connector's tasks run with now (empty when none run), so that a
+    /// choice that depends on the moment (the SQL source's key ranges, cut from a
+    /// growing table's bounds) can stay as it is while what it watches has not
+    /// changed. The runtime calls this one at every recheck and reconfiguration.
+    func taskConfigs(maxTasks: Int, running: [[String: String]]) -> [[String: String]]
+}
+
+extension MonitoringConnector {
+    /// The configs ``Connector/taskConfigs(maxTasks:)`` makes, whatever runs now.
+    public func taskConfigs(maxTasks: Int, running: [[String: String]]) -> [[String: String]] {
+        taskConfigs(maxTasks: maxTasks)
+    }
+}
+
+extension Connector {
+    /// Task configs for `maxTasks`, through ``MonitoringConnector/taskConfigs(maxTasks:running:)``
+    /// for a monitoring connector.
+    func taskConfigs(maxTasks: Int, running: [[String: String]]) -> [[String: String]] {
+        (self as? MonitoringConnector)?.taskConfigs(maxTasks: maxTasks, running: running) ?? taskConfigs(maxTasks: maxTasks)
+    }
 }

@@ -64,7 +64,7 @@ extension StandaloneWorker {
         return try lock.withLock {
             let previous = connectors[name]
             if previous != nil && mustBeNew { throw HerderError.alreadyExists(name) }
-            var connector = try makeConnector(name, raw: config)
+            var connector = try makeConnector(name, raw: config, running: previous?.taskConfigs ?? [])
             if previous == nil, let initialState { connector.target = initialState }
             try replaceLocked(name, with: connector)
             return previous == nil
@@ -134,7 +134,7 @@ extension StandaloneWorker {
         try lock.withLock {
             let old = try connectorLocked(name)
             if !onlyFailed {
-                var fresh = try makeConnector(name, raw: old.config)
+                var fresh = try makeConnector(name, raw: old.config, running: old.taskConfigs)
                 old.instance.stop()
                 fresh.target = old.target
                 connectors[name] = fresh

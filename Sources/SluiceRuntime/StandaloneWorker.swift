@@ -222,7 +222,7 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
         for (name, current) in due {
             let fresh: StandaloneConnector
             do {
-                fresh = try makeConnector(name, raw: current.config)
+                fresh = try makeConnector(name, raw: current.config, running: current.taskConfigs)
             } catch {
                 log("connector \(ConnectorName.escaped(name)): rechecking its task configs failed; its tasks run on: \(error)")
                 lock.withLock {
@@ -254,8 +254,9 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
         worker.stopTasks(targets.sorted())
     }
 
-    /// Validates `raw`, starts the connector and asks it for its task configs.
-    func makeConnector(_ name: String, raw: [String: String]) throws -> StandaloneConnector {
+    /// Validates `raw`, starts the connector and asks it for its task configs
+    /// (telling it the `running` ones of the connector it would replace).
+    func makeConnector(_ name: String, raw: [String: String], running: [[String: String]] = []) throws -> StandaloneConnector {
         var stored = raw
         stored["name"] = name
         let references = resolver.referenceProblems(in: stored)
@@ -271,7 +272,7 @@ public final class StandaloneWorker: Herder, @unchecked Sendable {
             ])
         }
         try instance.start(config: settings)
-        let tasks = instance.taskConfigs(maxTasks: Int(settings["tasks.max"] ?? "1") ?? 1).map {
+        let tasks = instance.taskConfigs(maxTasks: Int(settings["tasks.max"] ?? "1") ?? 1, running: running).map {
             SecretResolver.restoringReferences(in: $0, raw: stored, resolved: settings)
         }
         return StandaloneConnector(config: stored, instance: instance, isSink: checked.isSink, taskConfigs: tasks)

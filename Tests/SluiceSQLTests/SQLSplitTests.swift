@@ -49,17 +49,23 @@ struct SQLSplitTests {
         let connector = SQLSourceConnector()
         try connector.start(config: Self.config(file))
         #expect(parts(connector, tasks: 3) == [["big"], ["empty"], ["small"]])
+        // By default, equal ranges of the column between MIN and MAX; the last has no upper end.
+        #expect(parts(connector, tasks: 5) == [["big (,1000]"], ["big (1000,2000]"], ["big (2000,)"], ["empty"], ["small"]])
+        #expect(parts(connector, tasks: 7) == [
+            ["big (,750]"], ["big (750,1500]"], ["big (1500,2250]"], ["big (2250,)"], ["empty"], ["small (,500]"], ["small (500,)"],
+        ])
+        try connector.start(config: Self.config(file, ["split.strategy": "remainder"]))
         #expect(parts(connector, tasks: 5) == [["big 0/3"], ["big 1/3"], ["big 2/3"], ["empty"], ["small"]])
         #expect(parts(connector, tasks: 7) == [["big 0/4"], ["big 1/4"], ["big 2/4"], ["big 3/4"], ["empty"], ["small 0/2"], ["small 1/2"]])
         // Bulk mode splits by the primary key (one integer column) in the same way; timestamp modes do not split.
-        try connector.start(config: Self.config(file, ["mode": "bulk"]))
+        try connector.start(config: Self.config(file, ["mode": "bulk", "split.strategy": "remainder"]))
         #expect(parts(connector, tasks: 7) == [["big 0/4"], ["big 1/4"], ["big 2/4"], ["big 3/4"], ["empty"], ["small 0/2"], ["small 1/2"]])
         try connector.start(config: Self.config(file, ["mode": "timestamp", "timestamp.column.name": "v"]))
         #expect(parts(connector, tasks: 7).count == 3)
         #expect(SQLSplit.partCounts(spans: [1, 0], tasks: 6) == [1, 1])
     }
 
-    @Test("the parts read every row once between them; a changed split and a return to one task start from what the old parts had all read")
+    @Test("remainder parts read every row once between them; a changed split and a return to one task start from what the old parts had all read")
     func splitAndResplit() throws {
         let file = try SQLiteFile()
         try file.execute(
@@ -68,7 +74,7 @@ struct SQLSplitTests {
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO orders (v) SELECT 'o' || i FROM n;
             """)
         let connector = SQLSourceConnector()
-        try connector.start(config: Self.config(file))
+        try connector.start(config: Self.config(file, ["split.strategy": "remainder"]))
         let three = connector.taskConfigs(maxTasks: 3)
         #expect(three.count == 3)
         let first = try run(three, offsets: [:])
@@ -90,8 +96,9 @@ struct SQLSplitTests {
         #expect(one.ids == [[3100, 3101]])
     }
 
-    @Test("bulk mode: the parts of a table split by its primary key read every row once between them in a round; a key of two columns is not split")
-    func bulkParts() throws {
+    @Test("bulk mode: the parts of a table split by its primary key read every row once between them in a round; a key of two columns is not split",
+          arguments: ["range", "remainder"])
+    func bulkParts(strategy: String) throws {
         let file = try SQLiteFile()
         try file.execute(
             """
@@ -101,17 +108,21 @@ struct SQLSplitTests {
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) INSERT INTO pairs SELECT i, i, 'p' || i FROM n;
             """)
         let connector = SQLSourceConnector()
-        try connector.start(config: Self.config(file, ["mode": "bulk", "poll.interval.ms": "60000"]))
+        try connector.start(config: Self.config(file, ["mode": "bulk", "poll.interval.ms": "60000", "split.strategy": strategy]))
         let configs = connector.taskConfigs(maxTasks: 4)
-        #expect(parts(connector, tasks: 4) == [["items 0/3"], ["items 1/3"], ["items 2/3"], ["pairs"]])
+        let expected = strategy == "range"
+            ? [["items (,2804]"], ["items (2804,5602]"], ["items (5602,)"], ["pairs"]] : [["items 0/3"], ["items 1/3"], ["items 2/3"], ["pairs"]]
+        #expect(parts(connector, tasks: 4) == expected)
         var skus: [[Int]] = []
         for config in configs.prefix(3) {
             let harness = try SQLTaskHarness(config: config)
             skus.append(try harness.drain().compactMap { $0.payload["sku"] as? Int })
             #expect(harness.offsets.isEmpty, "bulk mode stores no offsets")
         }
+        let ranges = [Int.min...2804, 2805...5602, 5603...Int.max]
         for (part, keys) in skus.enumerated() {
-            #expect(!keys.isEmpty && keys == keys.sorted() && keys.allSatisfy { $0 % 3 == part }, "part \(part)")
+            let inPart = strategy == "range" ? keys.allSatisfy { ranges[part].contains($0) } : keys.allSatisfy { $0 % 3 == part }
+            #expect(!keys.isEmpty && keys == keys.sorted() && inPart, "part \(part)")
         }
         #expect(skus.flatMap { $0 }.sorted() == (1...1200).map { $0 * 7 })
     }
@@ -127,7 +138,7 @@ struct SQLSplitTests {
         let connector = SQLSourceConnector()
         try connector.start(config: Self.config(file, ["mode": "bulk"]))
         let configs = connector.taskConfigs(maxTasks: 2)
-        #expect(parts(connector, tasks: 2) == [["items 0/2"], ["items 1/2"]])
+        #expect(parts(connector, tasks: 2) == [["items (,50]"], ["items (50,)"]])
         try file.execute("DROP TABLE items; CREATE TABLE items (sku INTEGER, shop INTEGER, v TEXT, PRIMARY KEY (sku, shop))")
         let error = #expect(throws: SQLError.self) { _ = try SQLTaskHarness(config: configs[0]) }
         #expect("\(error.map { "\($0)" } ?? "")".contains("no longer one column"))
@@ -149,5 +160,81 @@ struct SQLSplitTests {
         #expect(SQLSplit.start(table: "db.orders", split: SQLSplit(part: 1, parts: 3), offsets: offsets) == 401)
         #expect(SQLSplit.start(table: "db.orders", split: nil, offsets: offsets) == 401)
         #expect(SQLSplit.start(table: "db.other", split: nil, offsets: offsets) == nil)
+
+        // Ranges: each covers its own stretch up to its offset; a reader starts at the end
+        // of the stretch covered without a gap from its lower end.
+        let ranges = [
+            name("(,1000]"): SourceOffset(["incrementing": 1000]), name("(1000,2000]"): SourceOffset(["incrementing": 1500]),
+            name("(2000,)"): SourceOffset(["incrementing": 3000]),
+        ]
+        #expect(SQLSplit.start(table: "db.orders", split: nil, offsets: ranges) == 1500, "the gap (1500, 2000] is not known to be read")
+        #expect(SQLSplit.start(table: "db.orders", split: .range(after: nil, through: 1200), offsets: ranges) == 1500)
+        #expect(SQLSplit.start(table: "db.orders", split: .range(after: 1600, through: 2400), offsets: ranges) == 1600, "nothing known: its lower end")
+        #expect(SQLSplit.start(table: "db.orders", split: .range(after: 2000, through: nil), offsets: ranges) == 3000)
+        #expect(SQLSplit.start(table: "db.orders", split: .range(after: 1000, through: 2000), offsets: ranges) == 1500, "its own offset")
+        // A whole-table offset covers everything up to it, ranges included.
+        #expect(SQLSplit.start(table: "db.orders", split: .range(after: 500, through: 900), offsets: [name(nil): SourceOffset(["incrementing": 700])]) == 700)
+    }
+
+    @Test("split texts read back as written; malformed ones are refused", arguments: [
+        ("3/4", "3/4"), ("(,10]", "(,10]"), ("(-5,10]", "(-5,10]"), ("(10,)", "(10,)"),
+        ("4/4", nil), ("(,)", nil), ("(10,5]", nil), ("(a,5]", nil), ("(5,10)", nil), ("(5,]", nil), ("5,10", nil),
+    ] as [(String, String?)])
+    func texts(text: String, expected: String?) {
+        #expect(SQLSplit(text: text)?.description == expected)
+    }
+
+    @Test("range parts read every row once, each only its own range; rows added later go to the last part; a resplit reads each row once more at most")
+    func rangeParts() throws {
+        let file = try SQLiteFile()
+        try file.execute(
+            """
+            CREATE TABLE orders (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO orders (v) SELECT 'o' || i FROM n;
+            """)
+        let connector = SQLSourceConnector()
+        try connector.start(config: Self.config(file))
+        let first = try run(connector.taskConfigs(maxTasks: 3), offsets: [:])
+        #expect(first.ids == [Array(1...1000), Array(1001...2000), Array(2001...3000)])
+
+        // 150 new rows: the running parts' last one reads them.
+        try file.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150) INSERT INTO orders (v) SELECT 'n' || i FROM n")
+        let again = try run(connector.taskConfigs(maxTasks: 3), offsets: first.offsets)
+        #expect(again.ids == [[], [], Array(3001...3150)])
+
+        // Two parts now: new ranges over 1...3150, started where the old ones had read: nothing again.
+        try connector.start(config: Self.config(file))
+        let two = try run(connector.taskConfigs(maxTasks: 2), offsets: again.offsets)
+        #expect(two.ids.flatMap { $0 }.isEmpty, "\(two.ids.map(\.count))")
+        try file.execute("INSERT INTO orders (v) VALUES ('last')")
+        let one = try run(connector.taskConfigs(maxTasks: 1), offsets: two.offsets)
+        #expect(one.ids == [[3151]])
+    }
+
+    @Test("a recheck keeps the running ranges of a table that grew; other part counts and strategies get new ones")
+    func rangesKept() throws {
+        let file = try SQLiteFile()
+        try file.execute(
+            """
+            CREATE TABLE orders (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO orders (v) SELECT 'o' || i FROM n;
+            """)
+        let connector = SQLSourceConnector()
+        try connector.start(config: Self.config(file))
+        let running = connector.taskConfigs(maxTasks: 3)
+        try file.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 600) INSERT INTO orders (v) SELECT 'n' || i FROM n")
+        let fresh = SQLSourceConnector()
+        try fresh.start(config: Self.config(file))
+        #expect(fresh.taskConfigs(maxTasks: 3, running: running) == running, "the table grew; its ranges stay")
+        #expect(fresh.taskConfigs(maxTasks: 3, running: []) != running, "without running tasks the ranges follow the table")
+        #expect(parts(fresh, tasks: 3) == [["orders (,1200]"], ["orders (1200,2400]"], ["orders (2400,)"]])
+        #expect(fresh.taskConfigs(maxTasks: 2, running: running).count == 2)
+        #expect(fresh.taskConfigs(maxTasks: 2, running: running) == fresh.taskConfigs(maxTasks: 2), "another part count: new ranges")
+        // The runtime calls it through the protocol (MonitoringConnectorTests: the running configs reach it).
+        let monitoring: any MonitoringConnector = fresh
+        #expect(monitoring.taskConfigs(maxTasks: 3, running: running) == running)
+        let remainder = SQLSourceConnector()
+        try remainder.start(config: Self.config(file, ["split.strategy": "remainder"]))
+        #expect(remainder.taskConfigs(maxTasks: 3, running: running) == remainder.taskConfigs(maxTasks: 3), "another strategy: its own parts")
     }
 }

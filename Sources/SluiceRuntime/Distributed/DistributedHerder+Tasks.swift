@@ -18,11 +18,14 @@ extension DistributedHerder {
     /// The caller does not hold `lock`.
     func computedTaskConfigs(of name: String) -> Result<[[String: String]], RuntimeError> {
         computeLock.withLock {
-            let (raw, cached) = lock.withLock { (state.configs.connectors[name], state.taskConfigCache[name]) }
+            let (raw, cached, running) = lock.withLock {
+                (state.configs.connectors[name], state.taskConfigCache[name], state.configs.taskConfigs[name] ?? [])
+            }
             guard let raw else { return .success([]) }
             if let cached, cached.config == raw { return cached.tasks }
             var recheckMs: Int?
-            let result = Self.computeTaskConfigs(name: name, raw: raw, registry: registry, resolver: resolver, recheckMs: &recheckMs)
+            let result = Self.computeTaskConfigs(
+                name: name, raw: raw, running: running, registry: registry, resolver: resolver, recheckMs: &recheckMs)
             let recheckAt = recheckMs.map { MonotonicClock.nanoseconds() + UInt64($0) * 1_000_000 }
             lock.withLock {
                 // A config replaced meanwhile is computed again by whoever asks for it.
@@ -57,10 +60,11 @@ extension DistributedHerder {
         for name in due { reconfigure(name) }
     }
 
-    /// Starts connector `name` with its resolved config and asks it for task configs.
-    /// `recheckMs` is set to the connector's ``MonitoringConnector/taskConfigsRecheckIntervalMs``.
+    /// Starts connector `name` with its resolved config and asks it for task configs
+    /// (telling it the `running` ones, the stored set). `recheckMs` is set to the
+    /// connector's ``MonitoringConnector/taskConfigsRecheckIntervalMs``.
     static func computeTaskConfigs(
-        name: String, raw: [String: String], registry: ConnectorRegistry, resolver: SecretResolver,
+        name: String, raw: [String: String], running: [[String: String]], registry: ConnectorRegistry, resolver: SecretResolver,
         recheckMs: inout Int?
     ) -> Result<[[String: String]], RuntimeError> {
         do {
@@ -73,7 +77,7 @@ extension DistributedHerder {
             try connector.start(config: settings)
             defer { connector.stop() }
             recheckMs = (connector as? MonitoringConnector)?.taskConfigsRecheckIntervalMs
-            let tasks = connector.taskConfigs(maxTasks: Int(settings["tasks.max"] ?? "1") ?? 1)
+            let tasks = connector.taskConfigs(maxTasks: Int(settings["tasks.max"] ?? "1") ?? 1, running: running)
             return .success(tasks.map { SecretResolver.restoringReferences(in: $0, raw: raw, resolved: settings) })
         } catch let error as RuntimeError {
             return .failure(error)

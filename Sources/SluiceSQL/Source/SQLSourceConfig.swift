@@ -30,6 +30,9 @@ struct SQLSourceConfig {
         .define("db.timezone", .string, default: "UTC", documentation: "Zone of timestamp columns: UTC or a fixed offset such as +02:00.")
         .define("quote.sql.identifiers", .string, default: "ALWAYS", allowed: ["ALWAYS", "NEVER"], documentation: "Quote table and column names.")
         .define("numeric.mapping", .string, default: "none", allowed: NumericMapping.allCases.map(\.rawValue), documentation: "How DECIMAL/NUMERIC map to Connect types.")
+        .define(
+            "split.strategy", .string, default: "range", allowed: SQLSplitStrategy.allCases.map(\.rawValue),
+            documentation: "Sluice's own: how a table is split over tasks beyond the tables (incrementing and bulk modes): range (ranges of its column; rows added later go to the last part) or remainder (value modulo the parts; rows added later spread over every part, each part's query walks the whole index).")
 
     var url: JdbcURL
     var user: String?
@@ -58,6 +61,8 @@ struct SQLSourceConfig {
     var zoneOffsetSeconds: Int
     var quoteIdentifiers: Bool
     var numericMapping: NumericMapping
+    /// `split.strategy`: how a table is split over spare tasks.
+    var splitStrategy: SQLSplitStrategy
     var valueSchemas: Bool
     /// `key.converter.decimal.format` / `value.converter.decimal.format` is `NUMERIC`:
     /// decimals as JSON numbers instead of base64.
@@ -110,6 +115,7 @@ struct SQLSourceConfig {
         zoneOffsetSeconds = 0
         quoteIdentifiers = value("quote.sql.identifiers").uppercased() != "NEVER"
         numericMapping = NumericMapping(rawValue: value("numeric.mapping")) ?? .none
+        splitStrategy = SQLSplitStrategy(rawValue: value("split.strategy").lowercased()) ?? .range
         valueSchemas = true
         keyFormat = .json(schemas: true)
 

@@ -16,9 +16,11 @@ public final class SQLSourceConnector: SourceConnector, MonitoringConnector {
     private var tables: [SQLTableName] = []
     private var queryMode = false
     private var tablePollIntervalMs = 60_000
-    /// In incrementing and bulk modes, each table's `MAX - MIN` of the column it would be
-    /// split by (0 when empty or unknown), for splitting the largest tables over spare tasks.
-    private var spans: [Int64] = []
+    /// In incrementing and bulk modes, each table's `MIN` and `MAX` of the column it
+    /// would be split by (nil when empty or unknown), for splitting the largest tables
+    /// over spare tasks.
+    private var bounds: [(low: Int64, high: Int64)?] = []
+    private var splitStrategy = SQLSplitStrategy.range
 
     /// `table.poll.interval.ms`, or nil in query mode.
     public var taskConfigsRecheckIntervalMs: Int? { queryMode ? nil : tablePollIntervalMs }
@@ -34,7 +36,8 @@ public final class SQLSourceConnector: SourceConnector, MonitoringConnector {
         let database = try SQLConnections.open(settings)
         defer { database.close() }
         tables = try database.tables(types: settings.tableTypes).filter(settings.wants)
-        spans = settings.mode.splits ? tables.map { Self.span(of: $0, in: database, settings: settings) } : []
+        splitStrategy = settings.splitStrategy
+        bounds = settings.mode.splits ? tables.map { Self.bounds(of: $0, in: database, settings: settings) } : []
         let missing = settings.include.filter { name in !tables.contains { $0.name == name || $0.description == name } }
         if !missing.isEmpty {
             throw RuntimeError.invalidConnectorConfig(
@@ -52,15 +55,30 @@ public final class SQLSourceConnector: SourceConnector, MonitoringConnector {
     /// key), each split into parts by ``SQLSplit``: one task per part, each part its own
     /// source partition (and, incrementing, its own offset).
     public func taskConfigs(maxTasks: Int) -> [[String: String]] {
+        taskConfigs(maxTasks: maxTasks, running: [])
+    }
+
+    /// As ``taskConfigs(maxTasks:)``, keeping the key ranges of a table the running
+    /// tasks split into as many parts as it gets now: a recheck of a growing table
+    /// would otherwise find new ranges every time, and restart the tasks for nothing.
+    public func taskConfigs(maxTasks: Int, running: [[String: String]]) -> [[String: String]] {
         if queryMode { return [config] }
         guard !tables.isEmpty else { return [] }
-        if maxTasks > tables.count, spans.count == tables.count {
+        if maxTasks > tables.count, bounds.count == tables.count {
+            let spans = bounds.map { $0.map(Self.span) ?? 0 }
             let counts = SQLSplit.partCounts(spans: spans, tasks: maxTasks)
             if counts.contains(where: { $0 > 1 }) {
-                return zip(tables, counts).flatMap { table, count in
-                    (0..<count).map { part -> [String: String] in
+                let kept = Self.runningRanges(running)
+                return zip(tables.indices, counts).flatMap { index, count in
+                    let table = tables[index]
+                    var parts: [SQLSplit?] = [nil]
+                    if count > 1, let (low, high) = bounds[index] {
+                        let same = kept[table].flatMap { $0.count == count && splitStrategy == .range ? $0 : nil }
+                        parts = same ?? SQLSplit.parts(count, strategy: splitStrategy, low: low, high: high)
+                    }
+                    return parts.map { part -> [String: String] in
                         var taskConfig = config
-                        taskConfig[SQLSourceTask.tablesKey] = SQLSourceTask.encode(parts: [(table, SQLSplit(part: part, parts: count))])
+                        taskConfig[SQLSourceTask.tablesKey] = SQLSourceTask.encode(parts: [(table, part)])
                         return taskConfig
                     }
                 }
@@ -83,24 +101,44 @@ public final class SQLSourceConnector: SourceConnector, MonitoringConnector {
 
     public func makeTask() -> SourceTask { SQLSourceTask() }
 
-    /// `MAX - MIN` of `table`'s split column (``SQLSplit/column(mode:incrementing:description:)``,
-    /// an index's two ends), or 0 when the table is empty, has no such column, the column
+    /// The range parts each table is split into by `running` task configs, in order.
+    private static func runningRanges(_ running: [[String: String]]) -> [SQLTableName: [SQLSplit]] {
+        var ranges: [SQLTableName: [SQLSplit]] = [:]
+        for taskConfig in running {
+            for case let (table, split?) in SQLSourceTask.decodeParts(taskConfig[SQLSourceTask.tablesKey] ?? "") {
+                if case .range = split { ranges[table, default: []].append(split) }
+            }
+        }
+        // In order of their lower ends, the one without a lower end first.
+        func lower(_ split: SQLSplit) -> Int128 {
+            if case let .range(after?, _) = split { return Int128(after) }
+            return Int128(Int64.min) - 1
+        }
+        return ranges.mapValues { $0.sorted { lower($0) < lower($1) } }
+    }
+
+    /// How many values `low...high` holds (saturating).
+    private static func span(_ bounds: (low: Int64, high: Int64)) -> Int64 {
+        let (span, overflow) = bounds.high.subtractingReportingOverflow(bounds.low)
+        return overflow ? Int64.max : span + (span < Int64.max ? 1 : 0)
+    }
+
+    /// `MIN` and `MAX` of `table`'s split column (``SQLSplit/column(mode:incrementing:description:)``,
+    /// an index's two ends), or nil when the table is empty, has no such column, the column
     /// is not an integer or the query fails (the table is then not split).
-    private static func span(of table: SQLTableName, in database: any SQLDatabase, settings: SQLSourceConfig) -> Int64 {
-        guard let description = try? database.describe(table) else { return 0 }
+    private static func bounds(of table: SQLTableName, in database: any SQLDatabase, settings: SQLSourceConfig) -> (low: Int64, high: Int64)? {
+        guard let description = try? database.describe(table) else { return nil }
         let name = SQLSplit.column(mode: settings.mode, incrementing: settings.incrementingColumn, description: description)
-        guard let name, description.columns.contains(name) else { return 0 }
+        guard let name, description.columns.contains(name) else { return nil }
         let column = settings.quoteIdentifiers ? database.dialect.quoted(name) : name
         let source = database.dialect.tableReference(table, quote: settings.quoteIdentifiers)
-        var bounds: (Int64, Int64)?
+        var bounds: (low: Int64, high: Int64)?
         try? database.query("SELECT MIN(\(column)), MAX(\(column)) FROM \(source)", parameters: [], fetchSize: 1, columns: { _ in }) { row in
             if let low = row.bytes(0).flatMap(SQLSourceTask.integer), let high = row.bytes(1).flatMap(SQLSourceTask.integer) {
                 bounds = (low, high)
             }
             return false
         }
-        guard let (low, high) = bounds else { return 0 }
-        let (span, overflow) = high.subtractingReportingOverflow(low)
-        return overflow ? Int64.max : span + (span < Int64.max ? 1 : 0)
+        return bounds
     }
 }

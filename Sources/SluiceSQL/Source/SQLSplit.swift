@@ -1,32 +1,62 @@
 import SluiceRuntime
 
-/// One part of a table split over several tasks (incrementing mode, when `tasks.max`
-/// exceeds the tables): the rows whose incrementing value modulo `parts` is `part`.
+/// One part of a table split over several tasks (incrementing and bulk modes, when
+/// `tasks.max` exceeds the tables), by the integer column ``column(mode:incrementing:description:)``
+/// names; `split.strategy` chooses how:
 ///
-/// A split by the value's remainder stays the same as the table grows, so a part's
-/// offset keeps its meaning from poll to poll and across table rechecks; ranges of
-/// the value would move with the table's bounds. Each part is its own source
-/// partition, `{"protocol": "1", "table": ..., "split": "part/parts"}`.
-struct SQLSplit: Hashable, CustomStringConvertible {
-    /// This part, `0..<parts`.
-    let part: Int
-    /// How many parts the table is split into (2 or more).
-    let parts: Int
+/// - ``range(after:through:)`` (`range`, the default): the rows whose value lies in
+///   one range of the column, the ranges cutting `MIN..MAX` (as the connector found
+///   them) into equal widths; the first range has no lower end and the last no upper
+///   end, so rows added later (higher values) belong to the last part. Each part's
+///   query walks only its own stretch of the index.
+/// - ``remainder(part:parts:)`` (`remainder`): the rows whose value modulo `parts` is
+///   `part`. Rows added later spread over every part, but each part's query walks the
+///   whole index, skipping the other parts' rows.
+///
+/// Each part is its own source partition, `{"protocol": "1", "table": ..., "split": "<description>"}`,
+/// with its own offset in incrementing mode.
+enum SQLSplit: Hashable, CustomStringConvertible {
+    /// The rows whose value modulo `parts` (2 or more) is `part`.
+    case remainder(part: Int, parts: Int)
+    /// The rows whose value is above `after` (nil: no lower end) and at most
+    /// `through` (nil: no upper end); never both nil.
+    case range(after: Int64?, through: Int64?)
 
+    /// A remainder part, or nil when `part` is not one of `parts` (2 or more).
     init?(part: Int, parts: Int) {
         guard parts >= 2, part >= 0, part < parts else { return nil }
-        self.part = part
-        self.parts = parts
+        self = .remainder(part: part, parts: parts)
     }
 
-    /// `part/parts`, as task configs and partition names carry it.
+    /// A part as ``description`` writes it: `part/parts`, or a range `(after,through]`
+    /// with either end empty.
     init?(text: String) {
+        if text.hasPrefix("("), text.hasSuffix("]") || text.hasSuffix(")") {
+            let inner = text.dropFirst().dropLast()
+            let ends = inner.split(separator: ",", omittingEmptySubsequences: false)
+            guard ends.count == 2 else { return nil }
+            let after = ends[0].isEmpty ? nil : Int64(ends[0])
+            let through = ends[1].isEmpty ? nil : Int64(ends[1])
+            guard after != nil || through != nil, ends[0].isEmpty || after != nil, ends[1].isEmpty || through != nil,
+                (through == nil) == text.hasSuffix(")")
+            else { return nil }
+            if let after, let through, after >= through { return nil }
+            self = .range(after: after, through: through)
+            return
+        }
         let pieces = text.split(separator: "/")
         guard pieces.count == 2, let part = Int(pieces[0]), let parts = Int(pieces[1]) else { return nil }
         self.init(part: part, parts: parts)
     }
 
-    var description: String { "\(part)/\(parts)" }
+    /// `part/parts`, or `(after,through]` (`(after,)` without an upper end), as task
+    /// configs and partition names carry it.
+    var description: String {
+        switch self {
+        case let .remainder(part, parts): return "\(part)/\(parts)"
+        case let .range(after, through): return "(\(after.map(String.init) ?? ""),\(through.map(String.init) ?? "")" + (through == nil ? ")" : "]")
+        }
+    }
 
     /// The column a table of `description` is split by in `mode`: the incrementing
     /// column (`incrementing`, or the auto-increment column when empty), or in bulk mode
@@ -42,7 +72,37 @@ struct SQLSplit: Hashable, CustomStringConvertible {
     /// The SQL condition that keeps this part's rows of `column` (quoted); negative
     /// values land in a part too.
     func condition(_ column: String) -> String {
-        "((\(column) % \(parts)) + \(parts)) % \(parts) = \(part)"
+        switch self {
+        case let .remainder(part, parts):
+            return "((\(column) % \(parts)) + \(parts)) % \(parts) = \(part)"
+        case let .range(after, through):
+            return [after.map { "\(column) > \($0)" }, through.map { "\(column) <= \($0)" }].compactMap { $0 }.joined(separator: " AND ")
+        }
+    }
+
+    /// The parts of a table split into `count` (2 or more) by `strategy`, whose column
+    /// holds values from `low` to `high` (range parts cut that span into equal widths).
+    static func parts(_ count: Int, strategy: SQLSplitStrategy, low: Int64, high: Int64) -> [SQLSplit] {
+        switch strategy {
+        case .remainder:
+            return (0..<count).compactMap { SQLSplit(part: $0, parts: count) }
+        case .range:
+            let width = Int128(high) - Int128(low) + 1
+            // The last value of each range but the last: low - 1 + width * i / count.
+            var cuts: [Int64] = []
+            for index in 1..<count {
+                let cut = Int64(Int128(low) - 1 + width * Int128(index) / Int128(count))
+                if cut > (cuts.last ?? Int64.min) { cuts.append(cut) }
+            }
+            var parts: [SQLSplit] = []
+            var after: Int64?
+            for cut in cuts {
+                parts.append(.range(after: after, through: cut))
+                after = cut
+            }
+            parts.append(.range(after: after, through: nil))
+            return parts
+        }
     }
 
     /// How many parts each table gets when `tasks` tasks share tables whose
@@ -67,12 +127,15 @@ struct SQLSplit: Hashable, CustomStringConvertible {
 
     /// Where a table's reader (one part, or the whole table when `split` is nil)
     /// starts in incrementing mode: the highest value up to which every row it is to
-    /// read is known to be read. That is its own offset, or the lowest offset of any
-    /// split of the table whose parts all have one (every row up to it was read), the
-    /// whole table's offset counting as a split into one part. So a changed split
-    /// reads again only the rows between the old parts' offsets, never loses one.
+    /// read is known to be read. That is its own offset, or the end of the stretch,
+    /// from its lower end, that the stored offsets of the table cover together: the
+    /// whole table's offset `o` covers values up to `o`, a range part's covers its range
+    /// up to its offset, and a remainder split whose parts all have offsets covers
+    /// values up to the lowest of them. So a changed split reads again only rows
+    /// between the old parts' offsets and ends, never loses one.
     static func start(table: String, split: SQLSplit?, offsets: [String: SourceOffset]) -> Int64? {
         var own: Int64?
+        var covered: [(after: Int64?, through: Int64)] = []
         var families: [Int: [Int: Int64]] = [:]
         for (name, offset) in offsets {
             let object = SourcePartitionName.object(name)
@@ -80,12 +143,43 @@ struct SQLSplit: Hashable, CustomStringConvertible {
             let piece = (object["split"] as? String).flatMap(SQLSplit.init(text:))
             if object["split"] != nil && piece == nil { continue }
             if piece == split { own = value }
-            families[piece?.parts ?? 1, default: [:]][piece?.part ?? 0] = value
+            switch piece {
+            case nil: covered.append((nil, value))
+            case let .remainder(part, parts)?: families[parts, default: [:]][part] = value
+            case let .range(after, through)?:
+                let end = through.map { min($0, value) } ?? value
+                if after.map({ end > $0 }) ?? true { covered.append((after, end)) }
+            }
         }
-        var candidates = own.map { [$0] } ?? []
         for (parts, values) in families where values.count == parts {
-            if let lowest = values.values.min() { candidates.append(lowest) }
+            if let lowest = values.values.min() { covered.append((nil, lowest)) }
         }
-        return candidates.max()
+        // Walk the covered stretches from the reader's lower end.
+        var reach: Int64?
+        if case let .range(after, _)? = split { reach = after }
+        let from = reach
+        var moved = true
+        while moved {
+            moved = false
+            for stretch in covered where Self.starts(stretch.after, atOrBefore: reach) && Self.below(reach, stretch.through) {
+                reach = stretch.through
+                moved = true
+            }
+        }
+        let candidates = [own, reach == from ? nil : reach].compactMap { $0 }
+        return candidates.max() ?? from
+    }
+
+    /// Whether a stretch beginning above `after` (nil: from the lowest value) begins no
+    /// later than `point` (nil: the lowest value), leaving no gap.
+    private static func starts(_ after: Int64?, atOrBefore point: Int64?) -> Bool {
+        guard let after else { return true }
+        guard let point else { return false }
+        return after <= point
+    }
+
+    /// Whether `point` (nil: below every value) is below `value`.
+    private static func below(_ point: Int64?, _ value: Int64) -> Bool {
+        point.map { $0 < value } ?? true
     }
 }
