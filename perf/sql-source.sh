@@ -11,7 +11,8 @@
 # by process and library, then sluice's symbols) to stderr.
 # Each round also gives the sluice process's peak RSS (VmHWM), read just before it is stopped.
 # TABLES=N TASKS=M splits ROWS over N tables and compares tasks.max=1 with tasks.max=M instead
-# (issue 13's second target), A/B per round.
+# (issue 13's second target), tasks.max=M once split by range and once by remainder
+# (split.strategy; which of the two goes first alternates by round).
 # Usage: [DB=postgresql|mariadb] [TABLES=n TASKS=m] [OUT=file] perf/sql-source.sh [ROWS] [ROUNDS]
 #   (release build; writes perf/results/<date>-<host>-sql-source[-mariadb].txt)
 set -euo pipefail
@@ -100,11 +101,11 @@ wait_for() {
   done
 }
 # Runs `sluice standalone` with the SQL source over every table, topics PREFIX-<table>,
-# tasks.max TASKS; prints "seconds peak-RSS-MiB".
+# tasks.max TASKS, split.strategy STRATEGY (default range); prints "seconds peak-RSS-MiB".
 run_sluice() {
-  local prefix=$1 max=$2
+  local prefix=$1 max=$2 strategy=${3:-range}
   printf 'listeners=http://127.0.0.1:0\nbootstrap.servers=%s\noffset.storage.file.filename=%s/offsets-%s.json\n' "$bootstrap" "$work" "$prefix" > "$work/worker.properties"
-  printf 'name=sql-%s\nconnector.class=io.confluent.connect.jdbc.JdbcSourceConnector\nconnection.url=%s\nconnection.user=sluice\nmode=incrementing\nincrementing.column.name=id\ntopic.prefix=%s-\nbatch.max.rows=10000\ntasks.max=%s\nvalue.converter.schemas.enable=false\nkey.converter=org.apache.kafka.connect.storage.StringConverter\n' "$prefix" "$url" "$prefix" "$max" > "$work/sql.properties"
+  printf 'name=sql-%s\nconnector.class=io.confluent.connect.jdbc.JdbcSourceConnector\nconnection.url=%s\nconnection.user=sluice\nmode=incrementing\nincrementing.column.name=id\ntopic.prefix=%s-\nbatch.max.rows=10000\ntasks.max=%s\nsplit.strategy=%s\nvalue.converter.schemas.enable=false\nkey.converter=org.apache.kafka.connect.storage.StringConverter\n' "$prefix" "$url" "$prefix" "$max" "$strategy" > "$work/sql.properties"
   local start; start=$(date +%s.%N)
   .build/release/sluice standalone "$work/worker.properties" "$work/sql.properties" >/dev/null 2>"$work/standalone.log" &
   local sluice=$!
@@ -125,16 +126,23 @@ suffix=""; [ "$db" = mariadb ] && suffix="-mariadb"; [ -n "$tasks" ] && suffix="
 out=${OUT:-"perf/results/$(date +%F)-$(hostname)-sql-source$suffix.txt"}
 {
   if [ -n "$tasks" ]; then
-    echo "SQL source, tasks.max=1 against tasks.max=$tasks: $label, $rows rows in $tables tables, $(nproc) cores, $(date -u), commit $(git rev-parse --short HEAD)"
+    echo "SQL source, tasks.max=1 against tasks.max=$tasks split by range and by remainder: $label, $rows rows in $tables tables, $(nproc) cores, $(date -u), commit $(git rev-parse --short HEAD)"
   else
     echo "SQL source vs $baseline | kcat -P: $label, $rows rows, $(nproc) cores, $(date -u), commit $(git rev-parse --short HEAD)"
   fi
   for r in $(seq "$rounds"); do
     if [ -n "$tasks" ]; then
+      # Both split strategies against one task; which goes first alternates by round.
       read -r one onepeak < <(run_sluice "one$r" 1)
-      read -r many peak < <(run_sluice "sql$r" "$tasks")
-      [ -n "$one" ] && [ -n "$many" ] || exit 1
-      printf 'round %s  1 task %8.0f rows/s  %s tasks %8.0f rows/s  ratio %.2f  peak RSS %s / %s MiB\n' "$r" "$(echo "$rows / $one" | bc -l)" "$tasks" "$(echo "$rows / $many" | bc -l)" "$(echo "$one / $many" | bc -l)" "$onepeak" "$peak"
+      if [ $((r % 2)) = 1 ]; then
+        read -r many peak < <(run_sluice "sql$r" "$tasks" range)
+        read -r rest restpeak < <(run_sluice "rem$r" "$tasks" remainder)
+      else
+        read -r rest restpeak < <(run_sluice "rem$r" "$tasks" remainder)
+        read -r many peak < <(run_sluice "sql$r" "$tasks" range)
+      fi
+      [ -n "$one" ] && [ -n "$many" ] && [ -n "$rest" ] || exit 1
+      printf 'round %s  1 task %8.0f rows/s  %s tasks: range %8.0f rows/s  ratio %.2f  remainder %8.0f rows/s  ratio %.2f  peak RSS %s / %s / %s MiB\n' "$r" "$(echo "$rows / $one" | bc -l)" "$tasks" "$(echo "$rows / $many" | bc -l)" "$(echo "$one / $many" | bc -l)" "$(echo "$rows / $rest" | bc -l)" "$(echo "$one / $rest" | bc -l)" "$onepeak" "$peak" "$restpeak"
       continue
     fi
     start=$(date +%s.%N)
