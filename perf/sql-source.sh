@@ -81,7 +81,7 @@ esac
 topics=()
 for r in $(seq "$rounds"); do
   topics+=(--topic "copy$r:1")
-  for t in "${names[@]}"; do topics+=(--topic "sql$r-$t:1" --topic "one$r-$t:1"); done
+  for t in "${names[@]}"; do topics+=(--topic "sql$r-$t:1" --topic "one$r-$t:1" --topic "rem$r-$t:1"); done
 done
 mkfifo "$work/broker.in"
 sleep infinity > "$work/broker.in" &
