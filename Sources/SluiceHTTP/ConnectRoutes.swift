@@ -452,7 +452,7 @@ struct ConnectRoutes: Sendable {
         case let error as RuntimeError:
             return JSONResponse.error(.badRequest, error.description)
         case let error as KafkaError:
-            if case .groupHasMembers = error { return JSONResponse.error(.conflict, error.description) }
+            // Kafka Connect answers 500 for a group with members too (a ConnectException).
             return JSONResponse.error(.internalServerError, error.description)
         default:
             return JSONResponse.error(.internalServerError, "\(error)")

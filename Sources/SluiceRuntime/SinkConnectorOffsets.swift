@@ -35,11 +35,12 @@ public enum SinkConnectorOffsets {
     /// The changes of a `PATCH /connectors/{name}/offsets` body's `offsets` list:
     /// `{"partition": {"kafka_topic": T, "kafka_partition": N}, "offset": {"kafka_offset": N}}`,
     /// or `"offset": null` to forget a partition's offset. Numbers may be given as
-    /// JSON strings, as Kafka Connect accepts them.
+    /// JSON strings, as Kafka Connect accepts them. A partition given twice takes its
+    /// last entry, as Kafka Connect's map of them does.
     /// - Throws: ``HerderError/badRequest(_:)`` naming what is wrong with which entry.
     public static func changes(from entries: [[String: Any]]) throws -> [Change] {
         guard !entries.isEmpty else { throw HerderError.badRequest("Partitions / offsets need to be provided for an alter offsets request") }
-        return try entries.map { entry in
+        let parsed = try entries.map { entry -> Change in
             guard let partition = entry["partition"] as? [String: Any] else {
                 throw HerderError.badRequest("Each offset of a sink connector needs a \"partition\" object with \"kafka_topic\" and \"kafka_partition\": \(entry)")
             }
@@ -61,6 +62,9 @@ public enum SinkConnectorOffsets {
                 throw HerderError.badRequest("A sink connector's offset is null or {\"kafka_offset\": N} with N of 0 or more: \(other)")
             }
         }
+        var last: [String: Int] = [:]
+        for (index, change) in parsed.enumerated() { last["\(change.partition)\u{0}\(change.topic)"] = index }
+        return parsed.enumerated().filter { last["\($0.element.partition)\u{0}\($0.element.topic)"] == $0.offset }.map(\.element)
     }
 
     /// A whole JSON number, or a string of one.

@@ -85,18 +85,21 @@ struct FileStreamSourceConnectorTests {
         #expect(delivered > 0)
     }
 
-    @Test("a damaged file given up on is counted in the task's error metrics: a failure, an error, a logged line, and a dead-letter request when a topic is set")
+    @Test("a damaged file given up on is counted in the task's error metrics: a failure, an error, a logged error under errors.log.enable, and a dead-letter request when a topic is set")
     func damagedFileCounted() throws {
         let (path, _) = try Self.damagedFile(lineCount: 20_000)
         defer { unlink(path) }
-        for deadLetterTopic in ["", "dlq"] {
+        for (deadLetterTopic, logged) in [("", false), (" dlq ", true)] {
             let errors = TaskErrorCounters()
-            let config = ["file": path, "topic": "t", "follow": "false", "errors.tolerance": "all", "errors.deadletterqueue.topic.name": deadLetterTopic]
+            let config = [
+                "file": path, "topic": "t", "follow": "false", "errors.tolerance": "all",
+                "errors.deadletterqueue.topic.name": deadLetterTopic, "errors.log.enable": logged ? "TRUE" : "false",
+            ]
             let (_, failure) = try Self.drain(config, errors: errors)
             #expect(failure == nil)
             #expect(errors.recordFailures.load(ordering: .relaxed) == 1)
             #expect(errors.recordErrors.load(ordering: .relaxed) == 1)
-            #expect(errors.errorsLogged.load(ordering: .relaxed) == 1)
+            #expect(errors.errorsLogged.load(ordering: .relaxed) == (logged ? 1 : 0))
             #expect(errors.deadLetterRequests.load(ordering: .relaxed) == (deadLetterTopic.isEmpty ? 0 : 1), "topic '\(deadLetterTopic)'")
             #expect(errors.lastErrorTimestampMs.load(ordering: .relaxed) > 0)
         }

@@ -69,4 +69,16 @@ struct SinkOffsetsRoutesTests {
         #expect((reply.object["message"] as? String)?.contains(message) == true, "\(reply.text)")
         #expect(server.herder.sinkChange(of: "sink") == nil, "nothing was changed")
     }
+
+    @Test("a partition given twice takes its last entry, as Kafka Connect's map of them does")
+    func lastEntryWins() throws {
+        let changes = try SinkConnectorOffsets.changes(from: [
+            ["partition": ["kafka_topic": "in", "kafka_partition": 0], "offset": ["kafka_offset": 5]],
+            ["partition": ["kafka_topic": "in", "kafka_partition": 1], "offset": ["kafka_offset": 6]],
+            ["partition": ["kafka_topic": "in", "kafka_partition": 0], "offset": NSNull()],
+        ])
+        #expect(changes == [
+            SinkConnectorOffsets.Change(topic: "in", partition: 1, offset: 6), SinkConnectorOffsets.Change(topic: "in", partition: 0, offset: nil),
+        ])
+    }
 }

@@ -93,7 +93,7 @@ struct SinkConnectorOffsetsTests {
         #expect(given == Int(60 - start.reduce(0, +)), "the task was given only the records after the altered offsets")
 
         // Once a member has joined, the embedded cluster refuses outside commits for
-        // good (Kafka takes them again once the group is empty): a clear 409-class error.
+        // good (Kafka takes them again once the group is empty): an error naming the group.
         try standalone.setTargetState("reader", .stopped)
         #expect(throws: KafkaError.groupHasMembers(group: "connect-reader", reason: "moved-0: Broker: Unknown member")) {
             try standalone.alterSinkOffsets("reader", to: [SinkConnectorOffsets.Change(topic: "moved", partition: 0, offset: 0)])

@@ -176,6 +176,21 @@ struct SQLSplitTests {
         #expect(SQLSplit.start(table: "db.orders", split: .range(after: 500, through: 900), offsets: [name(nil): SourceOffset(["incrementing": 700])]) == 700)
     }
 
+    @Test("range parts cover every value once, at the ends of Int64 too; more parts than values give fewer parts, none empty")
+    func rangeEdges() {
+        #expect(SQLSplit.parts(2, strategy: .range, low: Int64.min, high: Int64.min + 1) == [
+            .range(after: nil, through: Int64.min), .range(after: Int64.min, through: nil),
+        ])
+        #expect(SQLSplit.parts(2, strategy: .range, low: Int64.min, high: Int64.max) == [.range(after: nil, through: -1), .range(after: -1, through: nil)])
+        #expect(SQLSplit.parts(3, strategy: .range, low: Int64.max - 1, high: Int64.max) == [
+            .range(after: nil, through: Int64.max - 1), .range(after: Int64.max - 1, through: nil),
+        ])
+        #expect(SQLSplit.parts(3, strategy: .range, low: Int64.min, high: Int64.min).isEmpty, "one value: no split")
+        #expect(SQLSplit.parts(4, strategy: .range, low: 1, high: 10) == [
+            .range(after: nil, through: 2), .range(after: 2, through: 5), .range(after: 5, through: 7), .range(after: 7, through: nil),
+        ])
+    }
+
     @Test("split texts read back as written; malformed ones are refused", arguments: [
         ("3/4", "3/4"), ("(,10]", "(,10]"), ("(-5,10]", "(-5,10]"), ("(10,)", "(10,)"),
         ("4/4", nil), ("(,)", nil), ("(10,5]", nil), ("(a,5]", nil), ("(5,10)", nil), ("(5,]", nil), ("5,10", nil),

@@ -29,6 +29,9 @@ public final class FileStreamSourceTask: SourceTask {
     private var connectorName = ""
     private var taskID = 0
     private var errors = TaskErrorCounters()
+    /// `errors.log.enable`: whether the report line counts as a logged error (it is
+    /// written in any case).
+    private var logErrors = false
 
     public init() {}
 
@@ -41,10 +44,11 @@ public final class FileStreamSourceTask: SourceTask {
         for file in files {
             offsets[file] = context.sourceOffsets[Self.partitionName(file)]?["position"] ?? context.sourceOffsets[file]?.value
         }
-        // The value is read in any case (`ALL`), as everywhere else.
-        tolerateErrors = (context.config["errors.tolerance"] ?? "none").lowercased() == ErrorHandlingConfig.Tolerance.all.rawValue
-        let dlq = context.config["errors.deadletterqueue.topic.name"] ?? ""
-        deadLetterTopic = dlq.isEmpty ? nil : dlq
+        // Read as everywhere else (`errors.tolerance` in any case, the topic name trimmed).
+        let handling = try ErrorHandlingConfig(config: context.config, connector: context.connectorName)
+        tolerateErrors = handling.tolerance == .all
+        deadLetterTopic = handling.deadLetterTopic
+        logErrors = handling.logEnabled
         topic = context.config["topic"] ?? ""
         connectorName = context.connectorName
         taskID = context.taskID
@@ -131,7 +135,7 @@ public final class FileStreamSourceTask: SourceTask {
         let line = Array("sluice: error: connector \(connectorName) task \(taskID): gave up on '\(path)': \(report.error)\n".utf8)
         _ = line.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
         guard let deadLetterTopic else {
-            errors.recordHandledError(logged: true, deadLettered: false)
+            errors.recordHandledError(logged: logErrors, deadLettered: false)
             return
         }
         var offset: Int64 = -1
@@ -144,7 +148,7 @@ public final class FileStreamSourceTask: SourceTask {
         let written = try Array(path.utf8).withUnsafeBytes { key in
             try batch.append(key: key, value: nil, headers: headers)
         }
-        errors.recordHandledError(logged: true, deadLettered: written)
+        errors.recordHandledError(logged: logErrors, deadLettered: written)
     }
 
     /// The reader of file `index`, opened at its committed offset on first use.

@@ -74,7 +74,8 @@ public final class SQLSourceConnector: SourceConnector, MonitoringConnector {
                     var parts: [SQLSplit?] = [nil]
                     if count > 1, let (low, high) = bounds[index] {
                         let same = kept[table].flatMap { $0.count == count && splitStrategy == .range ? $0 : nil }
-                        parts = same ?? SQLSplit.parts(count, strategy: splitStrategy, low: low, high: high)
+                        let made = same ?? SQLSplit.parts(count, strategy: splitStrategy, low: low, high: high)
+                        if !made.isEmpty { parts = made }
                     }
                     return parts.map { part -> [String: String] in
                         var taskConfig = config

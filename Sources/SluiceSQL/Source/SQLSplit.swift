@@ -81,19 +81,24 @@ enum SQLSplit: Hashable, CustomStringConvertible {
     }
 
     /// The parts of a table split into `count` (2 or more) by `strategy`, whose column
-    /// holds values from `low` to `high` (range parts cut that span into equal widths).
+    /// holds values from `low` to `high` (range parts cut that span into equal widths;
+    /// fewer than `count` when there are fewer values, none when there is one).
     static func parts(_ count: Int, strategy: SQLSplitStrategy, low: Int64, high: Int64) -> [SQLSplit] {
         switch strategy {
         case .remainder:
             return (0..<count).compactMap { SQLSplit(part: $0, parts: count) }
         case .range:
             let width = Int128(high) - Int128(low) + 1
-            // The last value of each range but the last: low - 1 + width * i / count.
+            // The last value of each range but the last: low - 1 + width * i / count. A
+            // range that would hold no value of low...high (more parts than values) is left
+            // out, so there may be fewer parts than asked.
             var cuts: [Int64] = []
             for index in 1..<count {
-                let cut = Int64(Int128(low) - 1 + width * Int128(index) / Int128(count))
-                if cut > (cuts.last ?? Int64.min) { cuts.append(cut) }
+                let cut = Int128(low) - 1 + width * Int128(index) / Int128(count)
+                guard cut >= Int128(low), cuts.last.map({ cut > Int128($0) }) ?? true else { continue }
+                cuts.append(Int64(cut))
             }
+            guard !cuts.isEmpty else { return [] }
             var parts: [SQLSplit] = []
             var after: Int64?
             for cut in cuts {
