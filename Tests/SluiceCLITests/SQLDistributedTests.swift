@@ -74,6 +74,52 @@ struct SQLDistributedTests {
         #expect(tables == [["a", "b"], ["c"]], "\(reply)")
     }
 
+    @Test("a table split by range keeps its ranges while it grows: the leader's rechecks change no task config, new rows go to the last part, every row once")
+    func rangesKeptWhileGrowing() throws {
+        let folder = try TemporaryFolder()
+        let url = "jdbc:sqlite:" + folder.file("grow.db")
+        let database = try SQLiteDatabase(url: JdbcURL(url), create: true)
+        defer { database.close() }
+        try database.execute("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL)")
+        try insert(database, table: "t", 1...1000)
+        let broker = try BrokerProcess(topics: ["drange-t:1"])
+        let worker = try WorkerProcess(folder: folder, name: "w", properties: WorkerProcess.properties(bootstrap: broker.bootstrapServers))
+        let body: [String: Any] = [
+            "name": "grow",
+            "config": [
+                "connector.class": "io.confluent.connect.jdbc.JdbcSourceConnector", "tasks.max": "2", "connection.url": url,
+                "mode": "incrementing", "topic.prefix": "drange-", "poll.interval.ms": "50", "table.poll.interval.ms": "300",
+                "value.converter.schemas.enable": "false",
+            ],
+        ]
+        var created = try RestClient.call("GET", worker.url)
+        _ = try eventually(seconds: 30) {
+            created = try RestClient.call("POST", worker.url + "connectors", json: body)
+            return created.status != 409
+        }
+        #expect(created.status == 201, "\(created.text)")
+        func splits() throws -> [String] {
+            let reply = try RestClient.call("GET", worker.url + "connectors/grow/tasks").text
+            let tasks = (try? JSONSerialization.jsonObject(with: Data(reply.utf8)) as? [[String: Any]]) ?? []
+            return tasks.flatMap { task in
+                SQLSourceTask.decodeParts(((task["config"] as? [String: String]) ?? [:])[SQLSourceTask.tablesKey] ?? "").map { $0.split?.description ?? "whole" }
+            }
+        }
+        let split = try eventually(seconds: 30) { try splits() == ["(,500]", "(500,)"] }
+        #expect(split, "\((try? splits()) ?? [])\n\(worker.log)")
+        let reader = try TopicNames(broker.bootstrapServers, topics: ["drange-t"])
+        #expect(reader.read(until: { $0.count >= 1_000 }).count == 1_000)
+
+        // Half as many rows again: new bounds would be (,750] and (750,); the running ranges stay.
+        try insert(database, table: "t", 1001...1500)
+        let names = reader.read(until: { $0.count >= 1_500 }, seconds: 60)
+        #expect(names.count == 1_500 && Set(names) == Set((1...1500).map { "t\($0)" }), "\(names.count) names")
+        usleep(1_500_000)  // several rechecks (every 300 ms)
+        let kept = try splits()
+        #expect(kept == ["(,500]", "(500,)"], "\(worker.log)")
+        #expect(reader.read(until: { $0.count > 1_500 }, seconds: 1).count == 1_500, "no row twice")
+    }
+
     private func insert(_ database: SQLiteDatabase, table: String, _ ids: ClosedRange<Int>) throws {
         try database.execute("INSERT INTO \(table) (name) VALUES " + ids.map { "('\(table)\($0)')" }.joined(separator: ","))
     }
