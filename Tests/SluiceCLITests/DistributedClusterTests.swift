@@ -24,15 +24,6 @@ struct DistributedClusterTests {
         return result
     }
 
-    private func create(_ url: String, _ body: [String: Any]) throws -> RestClient.Reply {
-        var reply = try RestClient.call("GET", url)
-        _ = try eventually(seconds: 30) {
-            reply = try RestClient.call("POST", url + "connectors", json: body)
-            return reply.status != 409
-        }
-        return reply
-    }
-
     @Test("workers whose file glob matches different files run the one task set the leader stored")
     func storedTaskConfigs() throws {
         let folder = try TemporaryFolder()
@@ -48,7 +39,7 @@ struct DistributedClusterTests {
                 folder: folder, name: "w\($0)", properties: WorkerProcess.properties(bootstrap: broker.bootstrapServers),
                 directory: folder.file($0))
         }
-        let created = try create(workers[0].url, [
+        let created = try workers[0].createConnector([
             "name": "glob", "config": ["connector.class": "FileStreamSource", "files": "*.txt", "tasks.max": "4", "topic": "glob-out"],
         ])
         #expect(created.status == 201, "\(created.text)")
@@ -116,7 +107,7 @@ struct DistributedClusterTests {
         let tasks = 6
         let perTask = 4_000
         let rate = 500
-        let created = try create(workers[0].url, [
+        let created = try workers[0].createConnector([
             "name": "gen", "config": [
                 "connector.class": "datagen", "tasks.max": String(tasks), "topic": "failover-out",
                 "iterations": String(perTask), "max.records.per.sec": String(rate), "record.size": "100",
@@ -176,7 +167,7 @@ struct DistributedClusterTests {
         var workers = try (0..<3).map {
             try WorkerProcess(folder: folder, name: "w\($0)", properties: WorkerProcess.properties(bootstrap: broker.bootstrapServers))
         }
-        let created = try create(workers[0].url, [
+        let created = try workers[0].createConnector([
             "name": "gen", "config": ["connector.class": "datagen", "tasks.max": "6", "topic": "join-out", "max.records.per.sec": "100"],
         ])
         #expect(created.status == 201, "\(created.text)")

@@ -33,11 +33,7 @@ struct SQLDistributedTests {
                 "value.converter.schemas.enable": "false",
             ],
         ]
-        var created = try RestClient.call("GET", workers[0].url)
-        _ = try eventually(seconds: 30) {
-            created = try RestClient.call("POST", workers[0].url + "connectors", json: body)
-            return created.status != 409
-        }
+        let created = try workers[0].createConnector(body)
         #expect(created.status == 201, "\(created.text)")
         let spread = try eventually(seconds: 40) {
             let now = try placements(workers[0].url)
@@ -92,11 +88,7 @@ struct SQLDistributedTests {
                 "value.converter.schemas.enable": "false",
             ],
         ]
-        var created = try RestClient.call("GET", worker.url)
-        _ = try eventually(seconds: 30) {
-            created = try RestClient.call("POST", worker.url + "connectors", json: body)
-            return created.status != 409
-        }
+        let created = try worker.createConnector(body)
         #expect(created.status == 201, "\(created.text)")
         func splits() throws -> [String] {
             let reply = try RestClient.call("GET", worker.url + "connectors/grow/tasks").text

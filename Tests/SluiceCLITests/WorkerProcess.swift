@@ -75,6 +75,19 @@ final class WorkerProcess {
     }
 }
 
+extension WorkerProcess {
+    /// POSTs a connector to this worker, again while it answers 409 (its first
+    /// rebalance is not over), for at most 30 s; returns the last answer.
+    func createConnector(_ body: [String: Any]) throws -> RestClient.Reply {
+        var reply = try RestClient.call("GET", url)
+        _ = try eventually(seconds: 30) {
+            reply = try RestClient.call("POST", url + "connectors", json: body)
+            return reply.status != 409
+        }
+        return reply
+    }
+}
+
 struct WorkerStartFailure: Error, CustomStringConvertible {
     let log: String
     var description: String { "the worker did not start:\n\(log)" }
