@@ -157,24 +157,20 @@ public struct ConsumerGroupAdmin: Sendable {
     private func requireAPI(key: Int16, operation: String) throws {
         let security = (configuration["security.protocol"] ?? "plaintext").lowercased()
         guard security == "plaintext", let servers = configuration["bootstrap.servers"] else { return }
-        var lastError: (any Error)?
-        for server in servers.split(separator: ",") {
-            var address = server.trimmingCharacters(in: .whitespaces)
-            if let scheme = address.range(of: "://") { address = String(address[scheme.upperBound...]) }
-            do {
-                let connection = try BrokerConnection(address: address, timeoutMs: timeoutMs)
-                defer { connection.close() }
-                guard try ControlPlaneClient.apiVersions(connection)[key] != nil else {
-                    throw KafkaError.adminNotSupported(operation: operation, reason: "the broker at \(address) does not list API key \(key)")
-                }
-                return
-            } catch let error as KafkaError {
-                throw error
-            } catch {
-                lastError = error
-            }
+        let addresses = servers.split(separator: ",").map { server in
+            server.range(of: "://").map { String(server[$0.upperBound...]) } ?? String(server)
         }
-        if let lastError { throw KafkaError.unreachable(bootstrapServers: servers, timeoutMs: timeoutMs, reason: "\(lastError)") }
+        let (address, versions): (String, [Int16: Int16])
+        do {
+            let connection = try BrokerConnection.first(of: addresses, timeoutMs: timeoutMs)
+            defer { connection.close() }
+            (address, versions) = (connection.address, try ControlPlaneClient.apiVersions(connection))
+        } catch {
+            throw KafkaError.unreachable(bootstrapServers: servers, timeoutMs: timeoutMs, reason: "\(error)")
+        }
+        guard versions[key] != nil else {
+            throw KafkaError.adminNotSupported(operation: operation, reason: "the broker at \(address) does not list API key \(key)")
+        }
     }
 
     /// Throws the error Kafka's `code` means for a request on `group`.

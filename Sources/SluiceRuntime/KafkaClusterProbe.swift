@@ -6,15 +6,11 @@ enum KafkaClusterProbe {
     /// A connection to the first bootstrap server that answers.
     /// - Throws: ``WorkerStartError/unreachable(bootstrapServers:reason:)`` naming the last failure.
     static func connect(bootstrapServers servers: String, timeoutMs: Int = 10_000) throws -> BrokerConnection {
-        var lastError = "no bootstrap server"
-        for server in servers.split(separator: ",") {
-            do {
-                return try BrokerConnection(address: String(server).trimmingCharacters(in: .whitespaces), timeoutMs: timeoutMs)
-            } catch {
-                lastError = "\(error)"
-            }
+        do {
+            return try BrokerConnection.first(of: servers.split(separator: ",").map(String.init), timeoutMs: timeoutMs)
+        } catch {
+            throw WorkerStartError.unreachable(bootstrapServers: servers, reason: "\(error)")
         }
-        throw WorkerStartError.unreachable(bootstrapServers: servers, reason: lastError)
     }
 
     /// The cluster's id (empty when the cluster does not say).

@@ -62,9 +62,9 @@ public enum SinkConnectorOffsets {
                 throw HerderError.badRequest("A sink connector's offset is null or {\"kafka_offset\": N} with N of 0 or more: \(other)")
             }
         }
-        var last: [String: Int] = [:]
-        for (index, change) in parsed.enumerated() { last["\(change.partition)\u{0}\(change.topic)"] = index }
-        return parsed.enumerated().filter { last["\($0.element.partition)\u{0}\($0.element.topic)"] == $0.offset }.map(\.element)
+        // The last entry of each partition, in the order of those last entries.
+        var seen: [String: Set<Int32>] = [:]
+        return parsed.reversed().filter { seen[$0.topic, default: []].insert($0.partition).inserted }.reversed()
     }
 
     /// A whole JSON number, or a string of one.

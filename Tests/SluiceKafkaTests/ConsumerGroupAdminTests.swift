@@ -112,4 +112,15 @@ struct ConsumerGroupAdminTests {
             #expect(operation == "OffsetDelete")
         }
     }
+
+    @Test("a cluster that cannot be reached for its API versions is an unreachable error naming the servers")
+    func apiVersionsUnreachable() throws {
+        let admin = ConsumerGroupAdmin(configuration: KafkaConfiguration(bootstrapServers: "127.0.0.1:1"))
+        do {
+            try admin.deleteGroup("connect-nowhere")
+            Issue.record("deleting a group on an unreachable cluster succeeded")
+        } catch let KafkaError.unreachable(servers, _, _) {
+            #expect(servers == "127.0.0.1:1")
+        }
+    }
 }

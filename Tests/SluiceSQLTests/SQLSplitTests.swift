@@ -16,6 +16,19 @@ struct SQLSplitTests {
         return config
     }
 
+    /// A new SQLite file with table `orders` (id auto-increment) of `rows` rows.
+    private static func orders(_ rows: Int) throws -> SQLiteFile {
+        let file = try SQLiteFile()
+        try file.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT)")
+        try add(rows, to: file)
+        return file
+    }
+
+    /// Appends `rows` rows to `file`'s `orders`.
+    private static func add(_ rows: Int, to file: SQLiteFile) throws {
+        try file.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(rows)) INSERT INTO orders (v) SELECT 'n' || i FROM n")
+    }
+
     private func parts(_ connector: SQLSourceConnector, tasks: Int) -> [[String]] {
         connector.taskConfigs(maxTasks: tasks).map { task in
             SQLSourceTask.decodeParts(task[SQLSourceTask.tablesKey] ?? "").map { "\($0.table.name)" + ($0.split.map { " \($0)" } ?? "") }
@@ -67,12 +80,7 @@ struct SQLSplitTests {
 
     @Test("remainder parts read every row once between them; a changed split and a return to one task start from what the old parts had all read")
     func splitAndResplit() throws {
-        let file = try SQLiteFile()
-        try file.execute(
-            """
-            CREATE TABLE orders (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT);
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO orders (v) SELECT 'o' || i FROM n;
-            """)
+        let file = try Self.orders(3000)
         let connector = SQLSourceConnector()
         try connector.start(config: Self.config(file, ["split.strategy": "remainder"]))
         let three = connector.taskConfigs(maxTasks: 3)
@@ -86,7 +94,7 @@ struct SQLSplitTests {
         #expect(first.offsets.keys.allSatisfy { $0.contains(#""split":""#) })
 
         // Two parts now, and 100 new rows: the parts start at 2998, the lowest offset of the three (parts 0, 1 and 2 ended at 3000, 2998, 2999).
-        try file.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) INSERT INTO orders (v) SELECT 'n' || i FROM n")
+        try Self.add(100, to: file)
         let two = try run(connector.taskConfigs(maxTasks: 2), offsets: first.offsets)
         #expect(two.ids.flatMap { $0 }.sorted() == Array(2999...3100))
 
@@ -201,19 +209,14 @@ struct SQLSplitTests {
 
     @Test("range parts read every row once, each only its own range; rows added later go to the last part; a resplit reads each row once more at most")
     func rangeParts() throws {
-        let file = try SQLiteFile()
-        try file.execute(
-            """
-            CREATE TABLE orders (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT);
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO orders (v) SELECT 'o' || i FROM n;
-            """)
+        let file = try Self.orders(3000)
         let connector = SQLSourceConnector()
         try connector.start(config: Self.config(file))
         let first = try run(connector.taskConfigs(maxTasks: 3), offsets: [:])
         #expect(first.ids == [Array(1...1000), Array(1001...2000), Array(2001...3000)])
 
         // 150 new rows: the running parts' last one reads them.
-        try file.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150) INSERT INTO orders (v) SELECT 'n' || i FROM n")
+        try Self.add(150, to: file)
         let again = try run(connector.taskConfigs(maxTasks: 3), offsets: first.offsets)
         #expect(again.ids == [[], [], Array(3001...3150)])
 
@@ -228,16 +231,11 @@ struct SQLSplitTests {
 
     @Test("a recheck keeps the running ranges of a table that grew; other part counts and strategies get new ones")
     func rangesKept() throws {
-        let file = try SQLiteFile()
-        try file.execute(
-            """
-            CREATE TABLE orders (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT);
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO orders (v) SELECT 'o' || i FROM n;
-            """)
+        let file = try Self.orders(3000)
         let connector = SQLSourceConnector()
         try connector.start(config: Self.config(file))
         let running = connector.taskConfigs(maxTasks: 3)
-        try file.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 600) INSERT INTO orders (v) SELECT 'n' || i FROM n")
+        try Self.add(600, to: file)
         let fresh = SQLSourceConnector()
         try fresh.start(config: Self.config(file))
         #expect(fresh.taskConfigs(maxTasks: 3, running: running) == running, "the table grew; its ranges stay")

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,6 +29,22 @@ public final class BrokerConnection {
     public convenience init(address: String, clientID: String = "sluice", timeoutMs: Int) throws {
         let (host, port) = try SocketConnect.split(address)
         try self.init(host: host, port: port, clientID: clientID, timeoutMs: timeoutMs)
+    }
+
+    /// A connection to the first of `addresses` (`host:port`, surrounding spaces ignored)
+    /// that answers.
+    /// - Throws: the last address's ``ProtocolError``, or ``ProtocolError/connection(address:reason:)``
+    ///   when `addresses` is empty.
+    public static func first(of addresses: [String], clientID: String = "sluice", timeoutMs: Int) throws -> BrokerConnection {
+        var lastError: any Error = ProtocolError.connection(address: "", reason: "no bootstrap server")
+        for address in addresses {
+            do {
+                return try BrokerConnection(address: address.trimmingCharacters(in: .whitespaces), clientID: clientID, timeoutMs: timeoutMs)
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError
     }
 
     deinit { close() }
